@@ -1,0 +1,39 @@
+"""cnnkit: Keras-style deep learning that runs natively on PyTorch.
+
+`import cnnkit as keras` runs Keras code for image classification: channels-last shapes at the
+API, real torch.nn.Modules running NCHW inside.
+"""
+
+from cnnkit import (
+    activations,
+    backend,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    utils,
+)
+from cnnkit.layers import Input
+from cnnkit.models import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Input",
+    "Sequential",
+    "activations",
+    "backend",
+    "callbacks",
+    "datasets",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "utils",
+]

@@ -1,0 +1,107 @@
+"""Activation functions by Keras name, for `activation=` arguments and `Activation` layers."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from cnnkit.layers.layout import runtime_dim
+
+
+def linear(x: torch.Tensor) -> torch.Tensor:
+    return x
+
+
+def relu(x: torch.Tensor) -> torch.Tensor:
+    return F.relu(x)
+
+
+def sigmoid(x: torch.Tensor) -> torch.Tensor:
+    return torch.sigmoid(x)
+
+
+def tanh(x: torch.Tensor) -> torch.Tensor:
+    return torch.tanh(x)
+
+
+def softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
+    # axis -1 is the channels axis, which is dimension 1 of an NCHW tensor.
+    return torch.softmax(x, dim=runtime_dim(axis, x.dim()))
+
+
+def elu(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
+    return F.elu(x, alpha)
+
+
+def selu(x: torch.Tensor) -> torch.Tensor:
+    return F.selu(x)
+
+
+def softplus(x: torch.Tensor) -> torch.Tensor:
+    return F.softplus(x)
+
+
+def softsign(x: torch.Tensor) -> torch.Tensor:
+    return F.softsign(x)
+
+
+def silu(x: torch.Tensor) -> torch.Tensor:
+    return F.silu(x)
+
+
+def gelu(x: torch.Tensor, approximate: bool = False) -> torch.Tensor:
+    return F.gelu(x, approximate="tanh" if approximate else "none")
+
+
+def leaky_relu(x: torch.Tensor, negative_slope: float = 0.2) -> torch.Tensor:
+    return F.leaky_relu(x, negative_slope)
+
+
+def exponential(x: torch.Tensor) -> torch.Tensor:
+    return torch.exp(x)
+
+
+_BY_NAME: dict[str, Callable] = {
+    "linear": linear,
+    "relu": relu,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "softmax": softmax,
+    "elu": elu,
+    "selu": selu,
+    "softplus": softplus,
+    "softsign": softsign,
+    "swish": silu,
+    "silu": silu,
+    "gelu": gelu,
+    "leaky_relu": leaky_relu,
+    "exponential": exponential,
+}
+swish = silu
+
+
+def get(identifier: str | Callable | None) -> Callable:
+    """An activation function from its Keras name, a callable, or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier.lower()]
+        except KeyError:
+            known = ", ".join(sorted(_BY_NAME))
+            raise ValueError(
+                f"Unknown activation {identifier!r}. Expected one of: {known}, or a callable."
+            ) from None
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"activation must be a name or a callable; received {identifier!r}.")
+
+
+def name_of(function: Callable) -> str:
+    """The Keras name of a built-in activation, else the callable's own name."""
+    for name, known in _BY_NAME.items():
+        if known is function:
+            return name
+    return getattr(function, "__name__", type(function).__name__)

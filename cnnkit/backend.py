@@ -1,0 +1,50 @@
+"""Session-wide state: the default device and Keras-style unique layer names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import torch
+
+_name_counts: defaultdict[str, int] = defaultdict(int)
+_device: torch.device | None = None
+
+
+def to_snake_case(name: str) -> str:
+    """`LeakyReLU` -> `leaky_re_lu`, `Conv2D` -> `conv2d`, as Keras names layers."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(base: str) -> str:
+    """The first `conv2d` is `conv2d`, the next `conv2d_1`, and so on (Keras's scheme)."""
+    count = _name_counts[base]
+    _name_counts[base] += 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def clear_session() -> None:
+    """Restart layer naming from scratch, as `keras.backend.clear_session()` does."""
+    _name_counts.clear()
+
+
+def set_device(device: str | torch.device | None) -> None:
+    """Choose where models train and predict; None goes back to automatic (CUDA if present)."""
+    global _device
+    if device is None:
+        _device = None
+        return
+    try:
+        _device = torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(f"set_device: unknown device {device!r} ({error}).") from None
+    if _device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"set_device: {device!r} requested but CUDA is not available here.")
+
+
+def get_device() -> torch.device:
+    """The chosen device, else CUDA when available, else the CPU."""
+    if _device is not None:
+        return _device
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -1,0 +1,42 @@
+"""Fashion-MNIST (Zalando Research): 60,000 + 10,000 28x28 grey images of 10 kinds of clothing."""
+
+from __future__ import annotations
+
+from cnnkit.datasets.store import DatasetSpec, load_mnist_style
+
+SPEC = DatasetSpec(
+    name="fashion-mnist",
+    title="Fashion-MNIST",
+    md5={
+        "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+        "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+        "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+        "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+    },
+    mirrors=(
+        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    ),
+    debian_package="dataset-fashion-mnist",
+)
+
+CLASS_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+def load_data(path=None):
+    """((x_train, y_train), (x_test, y_test)) as uint8 arrays: images (N, 28, 28), labels (N,).
+
+    `path` may name a folder holding the four official IDX .gz files, or a Keras .npz file.
+    """
+    return load_mnist_style(SPEC, path)

@@ -1,0 +1,138 @@
+"""Finding, downloading and checking MNIST-style data sets.
+
+Search order: an explicit `path`, then `$CNNKIT_HOME/datasets/<name>/` (default `~/.cnnkit`),
+then `/usr/share/datasets/<name>/` (where Debian's dataset packages install). If none holds all
+files, they are downloaded into the first of those folders from the official mirrors, each
+checked against its published MD5 and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cnnkit.datasets.idx import DatasetError, read_idx_gz
+
+SYSTEM_DATASETS = Path("/usr/share/datasets")
+TRAIN_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
+TEST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str  # the folder name, as Debian's packages use it: "mnist", "fashion-mnist"
+    title: str
+    md5: dict[str, str]  # file name -> MD5 of the official .gz
+    mirrors: tuple[str, ...]  # base URLs, tried in order
+    classes: int = 10
+    debian_package: str | None = None
+
+
+def cache_dir(spec: DatasetSpec) -> Path:
+    home = Path(os.environ.get("CNNKIT_HOME") or Path.home() / ".cnnkit")
+    return home / "datasets" / spec.name
+
+
+def _complete(folder: Path, spec: DatasetSpec) -> bool:
+    return all((folder / name).is_file() for name in spec.md5)
+
+
+def md5_of(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _download(url: str, target: Path, md5: str, timeout: float) -> None:
+    """Download to a temporary file beside `target`; move it there only if its MD5 matches."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+            for chunk in iter(lambda: response.read(1 << 20), b""):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        actual = md5_of(Path(temporary))
+        if actual != md5:
+            raise DatasetError(f"{url}: MD5 {actual} does not match the published {md5}")
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: float = 30.0) -> Path:
+    """The folder that holds all of the data set's files, downloading them if needed."""
+    if path is not None:
+        folder = Path(path).expanduser()
+        if not _complete(folder, spec):
+            missing = [name for name in spec.md5 if not (folder / name).is_file()]
+            raise DatasetError(f"{spec.title}: {folder} lacks {', '.join(missing)}")
+        return folder
+    cache = cache_dir(spec)
+    searched = [cache, SYSTEM_DATASETS / spec.name]
+    for folder in searched:
+        if _complete(folder, spec):
+            return folder
+    failures = []
+    for name, md5 in spec.md5.items():
+        if (cache / name).is_file():
+            continue
+        for mirror in spec.mirrors:
+            try:
+                _download(mirror + name, cache / name, md5, timeout)
+                break
+            except (OSError, urllib.error.URLError, DatasetError) as error:
+                failures.append(f"{mirror}{name}: {getattr(error, 'reason', error)}")
+        else:
+            looked = " and ".join(str(folder) for folder in searched)
+            package = f"install Debian's package {spec.debian_package}, or " if spec.debian_package else ""
+            raise DatasetError(
+                f"{spec.title} not found in {looked}, and downloading failed ({'; '.join(failures)}). "
+                f"To fix: {package}copy the files {', '.join(spec.md5)} into {cache} "
+                "(or set CNNKIT_HOME), or pass path= to load_data"
+            )
+    return cache
+
+
+def load_mnist_style(spec: DatasetSpec, path=None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Keras's ((x_train, y_train), (x_test, y_test)): uint8 images (N, 28, 28) and labels (N,)."""
+    if path is not None and str(path).endswith(".npz"):
+        return _load_npz(Path(path).expanduser(), spec)
+    folder = locate(spec, path)
+    splits = []
+    for images_name, labels_name in (TRAIN_FILES, TEST_FILES):
+        images = read_idx_gz(folder / images_name)
+        labels = read_idx_gz(folder / labels_name)
+        if images.ndim != 3 or labels.ndim != 1:
+            raise DatasetError(
+                f"{folder / images_name}: expected images (N, rows, cols) and labels (N,); "
+                f"received {images.shape} and {labels.shape}"
+            )
+        if len(images) != len(labels):
+            raise DatasetError(f"{folder}: {images_name} holds {len(images)} images but {labels_name} {len(labels)} labels")
+        if labels.size and labels.max() >= spec.classes:
+            raise DatasetError(f"{folder / labels_name}: label {labels.max()} is outside 0..{spec.classes - 1}")
+        splits.append((images, labels))
+    return splits[0], splits[1]
+
+
+def _load_npz(path: Path, spec: DatasetSpec):
+    """Keras's own cached file (`mnist.npz`), read without unpickling anything."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return (archive["x_train"], archive["y_train"]), (archive["x_test"], archive["y_test"])
+    except FileNotFoundError:
+        raise DatasetError(f"{spec.title}: {path} not found") from None
+    except (KeyError, ValueError, OSError) as error:
+        raise DatasetError(f"{path}: not a Keras {spec.title} .npz file ({error})") from None

@@ -1,0 +1,50 @@
+"""Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside)."""
+
+from cnnkit.layers.activation_layers import LeakyReLU, ReLU, Softmax
+from cnnkit.layers.base import Layer
+from cnnkit.layers.conv import Conv2D
+from cnnkit.layers.core import Activation, Dense, Dropout, Rescaling
+from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.normalization import BatchNormalization
+from cnnkit.layers.pooling import (
+    AveragePooling2D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    MaxPooling2D,
+)
+from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
+
+# Keras's shorter aliases.
+Convolution2D = Conv2D
+MaxPool2D = MaxPooling2D
+AvgPool2D = AveragePooling2D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
+
+__all__ = [
+    "Activation",
+    "AveragePooling2D",
+    "AvgPool2D",
+    "BatchNormalization",
+    "Conv2D",
+    "Convolution2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling2D",
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Layer",
+    "LeakyReLU",
+    "MaxPool2D",
+    "MaxPooling2D",
+    "ReLU",
+    "Rescaling",
+    "Reshape",
+    "Softmax",
+    "ZeroPadding2D",
+]

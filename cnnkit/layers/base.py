@@ -1,0 +1,243 @@
+"""The Layer base class: a torch.nn.Module with Keras's life-cycle and weight bookkeeping.
+
+A layer's life has four steps, as in Keras: `__init__` stores and validates hyper-parameters,
+`build(input_shape)` creates the weights, `compute_output_shape` is pure shape arithmetic, and
+`call` computes. `forward` (what torch calls) builds on first use, then calls `call`.
+Shapes given to `build` and `compute_output_shape` are channels-last with the batch axis first
+(`(None, 28, 28, 1)`); tensors reaching `call` are NCHW.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from cnnkit import backend
+from cnnkit.layers.layout import Shape, api_shape, format_shape
+
+
+def as_pair(value: int | tuple | list, argument: str, owner: str) -> tuple[int, int]:
+    """Keras accepts `3` or `(3, 3)` for two-dimensional sizes; both become a pair of ints."""
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair):
+        raise ValueError(f"{owner}: {argument} must be an int or a pair of ints; received {argument}={value!r}.")
+    return pair
+
+
+class Layer(nn.Module):
+    """Base of every cnnkit layer and model.
+
+    Subclasses that end in an activation which a loss can fuse (softmax, sigmoid) set
+    `output_activation` to its name and implement `pre_activation(x)`, the output before it.
+    """
+
+    output_activation: str | None = None
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: tuple | None = None,
+        batch_input_shape: tuple | None = None,
+        input_dim: int | None = None,
+        dtype: Any = None,
+        **unknown: Any,
+    ) -> None:
+        super().__init__()
+        kind = type(self).__name__
+        if unknown:
+            raise TypeError(f"{kind}: unknown argument(s) {', '.join(sorted(unknown))}.")
+        if dtype not in (None, "float32", torch.float32):
+            raise ValueError(f"{kind}: only float32 layers are supported; received dtype={dtype!r}.")
+        self.name = name or backend.unique_name(backend.to_snake_case(kind))
+        self.built = False
+        self._trainable = bool(trainable)
+        self._weight_names: list[str] = []
+        self._to_keras_order: dict[str, tuple[int, ...] | None] = {}
+        self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
+
+    def _declared_shape(self, input_shape, batch_input_shape, input_dim) -> Shape | None:
+        if batch_input_shape is not None:
+            return (None, *tuple(batch_input_shape)[1:])
+        if input_shape is not None:
+            shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+            if not all(d is None or (isinstance(d, int) and d > 0) for d in shape):
+                raise self.error(f"input_shape must hold positive ints; received input_shape={input_shape!r}")
+            return (None, *shape)
+        if input_dim is not None:
+            return (None, int(input_dim))
+        return None
+
+    # ---- errors -------------------------------------------------------------------------------
+    def error(self, message: str) -> ValueError:
+        """A ValueError that names this layer, for messages that say what was received."""
+        return ValueError(f"{type(self).__name__} '{self.name}': {message}.")
+
+    def expect_rank(self, input_shape: Shape, rank: int, meaning: str) -> None:
+        if len(input_shape) != rank:
+            raise self.error(
+                f"expected input of rank {rank} {meaning}; received shape {format_shape(input_shape)}"
+            )
+
+    # ---- the Keras life-cycle -----------------------------------------------------------------
+    def build(self, input_shape: Shape) -> None:
+        self.built = True
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement call().")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.built:
+            self.build_for(api_shape(x), x.device)
+        return self.call(x)
+
+    def build_for(self, input_shape: Shape, device: torch.device | None = None) -> Shape:
+        """Build (once) for `input_shape` and return the output shape; weights go to `device`."""
+        input_shape = tuple(input_shape)
+        output_shape = self.compute_output_shape(input_shape)
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+            if device is not None:
+                self.to(device)
+        return output_shape
+
+    # ---- weights ------------------------------------------------------------------------------
+    def add_weight(
+        self,
+        name: str,
+        shape: tuple[int, ...],
+        initializer: Callable,
+        trainable: bool = True,
+        torch_order: tuple[int, ...] | None = None,
+    ) -> torch.Tensor:
+        """Create a weight from a Keras-layout `shape`, stored permuted by `torch_order`.
+
+        Trainable weights become parameters; the others (moving statistics) persistent buffers.
+        """
+        value = torch.as_tensor(initializer(tuple(shape), dtype=torch.float32), dtype=torch.float32)
+        if tuple(value.shape) != tuple(shape):
+            raise self.error(f"initializer for {name} returned shape {tuple(value.shape)}, expected {shape}")
+        if torch_order is not None:
+            value = value.permute(torch_order)
+        value = value.contiguous()
+        if trainable:
+            self.register_parameter(name, nn.Parameter(value, requires_grad=self._trainable))
+        else:
+            self.register_buffer(name, value)
+        self._weight_names.append(name)
+        self._to_keras_order[name] = None if torch_order is None else tuple(np.argsort(torch_order))
+        return getattr(self, name)
+
+    def _own_weights(self) -> list[tuple[str, torch.Tensor, bool]]:
+        """(name, tensor, counts as trainable) for this layer's own weights, in Keras's order."""
+        weights = []
+        for name in self._weight_names:
+            tensor = getattr(self, name)
+            weights.append((name, tensor, isinstance(tensor, nn.Parameter) and self.trainable))
+        return weights
+
+    def _sublayers(self):
+        """Direct sub-modules, looking through ModuleList/ModuleDict containers."""
+        for child in self.children():
+            if isinstance(child, (nn.ModuleList, nn.ModuleDict)):
+                yield from child.children()
+            else:
+                yield child
+
+    def _all_weights(self) -> list[tuple[torch.Tensor, bool, "Layer", str]]:
+        found = [(tensor, trainable, self, name) for name, tensor, trainable in self._own_weights()]
+        for child in self._sublayers():
+            if isinstance(child, Layer):
+                found.extend(child._all_weights())
+            else:  # a plain torch module used inside a layer: its parameters are trainable weights
+                found.extend((p, p.requires_grad and self.trainable, self, "") for p in child.parameters())
+                found.extend((b, False, self, "") for b in child.buffers())
+        return found
+
+    @property
+    def weights(self) -> list[torch.Tensor]:
+        return [tensor for tensor, _, _, _ in self._all_weights()]
+
+    @property
+    def trainable_weights(self) -> list[torch.Tensor]:
+        return [tensor for tensor, trainable, _, _ in self._all_weights() if trainable]
+
+    @property
+    def non_trainable_weights(self) -> list[torch.Tensor]:
+        return [tensor for tensor, trainable, _, _ in self._all_weights() if not trainable]
+
+    def count_params(self) -> int:
+        """All weights, moving statistics included (Keras counts those as non-trainable)."""
+        return sum(tensor.numel() for tensor in self.weights)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """The weights as NumPy arrays in Keras's layout (a Conv2D kernel is (kh, kw, in, out))."""
+        arrays = []
+        for tensor, _, owner, name in self._all_weights():
+            value = tensor.detach().cpu()
+            order = owner._to_keras_order.get(name) if name else None
+            if order is not None:
+                value = value.permute(order)
+            arrays.append(value.numpy().copy())
+        return arrays
+
+    def set_weights(self, arrays: list) -> None:
+        """Set weights from Keras-layout arrays, in the order `get_weights` returns them."""
+        slots = self._all_weights()
+        if len(arrays) != len(slots):
+            raise self.error(f"set_weights expected {len(slots)} arrays; received {len(arrays)}")
+        for (tensor, _, owner, name), array in zip(slots, arrays):
+            order = owner._to_keras_order.get(name) if name else None
+            value = torch.as_tensor(np.asarray(array), dtype=tensor.dtype)
+            expected = tensor.shape if order is None else tensor.permute(order).shape
+            if tuple(value.shape) != tuple(expected):
+                raise owner.error(
+                    f"set_weights: weight {name or '?'} needs shape {tuple(expected)}; "
+                    f"received {tuple(value.shape)}"
+                )
+            if order is not None:
+                value = value.permute(tuple(np.argsort(order)))
+            with torch.no_grad():
+                tensor.copy_(value)
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freeze or unfreeze this layer and everything inside it, as in Keras."""
+        self._trainable = bool(value)
+        for name, tensor, _ in self._own_weights():
+            if isinstance(tensor, nn.Parameter):
+                tensor.requires_grad_(self._trainable)
+        for module in self.modules():
+            if module is not self and isinstance(module, Layer):
+                module._trainable = self._trainable
+                for _, tensor, _ in module._own_weights():
+                    if isinstance(tensor, nn.Parameter):
+                        tensor.requires_grad_(self._trainable)
+
+    # ---- config ------------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        if self.declared_input_shape is not None:
+            config["input_shape"] = self.declared_input_shape[1:]
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        return cls(**config)
+
+    def extra_repr(self) -> str:
+        config = self.get_config()
+        config.pop("trainable", None)
+        return ", ".join(f"{key}={value!r}" for key, value in config.items())

@@ -1,0 +1,150 @@
+"""Conv2D with Keras's arguments and TensorFlow's 'same' padding."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from cnnkit import activations, initializers
+from cnnkit.layers.base import Layer, as_pair
+from cnnkit.layers.core import FUSABLE_ACTIVATIONS
+from cnnkit.layers.layout import Shape, format_shape
+from cnnkit.layers.same_padding import check_padding, output_length, same_pads
+
+
+def check_data_format(data_format: str | None, owner: str) -> None:
+    if data_format not in (None, "channels_last"):
+        raise ValueError(
+            f"{owner}: cnnkit takes channels-last shapes at its API (tensors run NCHW inside); "
+            f"received data_format={data_format!r}."
+        )
+
+
+def check_positive_pair(value, argument: str, owner: str) -> tuple[int, int]:
+    pair = as_pair(value, argument, owner)
+    if min(pair) <= 0:
+        raise ValueError(f"{owner}: {argument} must be positive; received {argument}={value!r}.")
+    return pair
+
+
+class Conv2D(Layer):
+    """2-D convolution: `activation(conv(x, kernel) + bias)`.
+
+    Input shape: (batch, height, width, channels). Output shape: (batch, new_height, new_width, filters).
+    'same' padding is TensorFlow's: ceil(size / stride) outputs, with the odd pixel of padding
+    at the bottom/right. Keras defaults: glorot_uniform kernel, zero bias. The kernel is stored as
+    torch's (filters, channels / groups, kh, kw); `get_weights()` gives Keras's (kh, kw, in, filters).
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | tuple[int, int],
+        strides: int | tuple[int, int] = (1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: int | tuple[int, int] = (1, 1),
+        groups: int = 1,
+        activation: str | Callable | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | Callable = "glorot_uniform",
+        bias_initializer: str | Callable = "zeros",
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        owner = f"Conv2D '{self.name}'"
+        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
+            raise self.error(f"filters must be a positive int; received filters={filters!r}")
+        self.filters = filters
+        self.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
+        self.strides = check_positive_pair(strides, "strides", owner)
+        self.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise self.error(
+                f"strides > 1 cannot be combined with dilation_rate > 1; received strides="
+                f"{self.strides}, dilation_rate={self.dilation_rate}"
+            )
+        self.padding = check_padding(padding, owner)
+        check_data_format(data_format, owner)
+        if not isinstance(groups, int) or groups <= 0 or filters % groups:
+            raise self.error(f"groups must be a positive int dividing filters={filters}; received groups={groups!r}")
+        self.groups = groups
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(self.activation)
+        if self.activation_name in FUSABLE_ACTIVATIONS:
+            self.output_activation = self.activation_name
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        # (height, width) -> (torch padding argument, explicit F.pad amounts or None)
+        self._padding_plans: dict[tuple[int, int], tuple[tuple[int, int], tuple | None]] = {}
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
+        n, h, w, c = input_shape
+        if c is None:
+            raise self.error("the channels axis of the input must be known")
+        if c % self.groups:
+            raise self.error(f"input channels {c} are not divisible by groups={self.groups}")
+        sizes = [
+            output_length(size, k, s, self.padding, d)
+            for size, k, s, d in zip((h, w), self.kernel_size, self.strides, self.dilation_rate)
+        ]
+        if any(size is not None and size <= 0 for size in sizes):
+            raise self.error(
+                f"input {format_shape(input_shape)} is too small for kernel_size={self.kernel_size} "
+                f"with padding='{self.padding}'"
+            )
+        return (n, *sizes, self.filters)
+
+    def build(self, input_shape: Shape) -> None:
+        channels = input_shape[-1]
+        kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
+        self.add_weight("kernel", kernel_shape, self.kernel_initializer, torch_order=(3, 2, 0, 1))
+        if self.use_bias:
+            self.add_weight("bias", (self.filters,), self.bias_initializer)
+        else:
+            self.bias = None
+
+    def _padding_plan(self, height: int, width: int) -> tuple[tuple[int, int], tuple | None]:
+        plan = self._padding_plans.get((height, width))
+        if plan is None:
+            if self.padding == "valid":
+                plan = ((0, 0), None)
+            else:
+                (top, bottom), (left, right) = (
+                    same_pads(size, k, s, d)
+                    for size, k, s, d in zip((height, width), self.kernel_size, self.strides, self.dilation_rate)
+                )
+                if top == bottom and left == right:
+                    plan = ((top, left), None)
+                else:
+                    plan = ((0, 0), (left, right, top, bottom))
+            self._padding_plans[(height, width)] = plan
+        return plan
+
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
+        padding, explicit = self._padding_plan(x.shape[-2], x.shape[-1])
+        if explicit is not None:
+            x = F.pad(x, explicit)
+        return F.conv2d(x, self.kernel, self.bias, self.strides, padding, self.dilation_rate, self.groups)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(self.pre_activation(x))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": self.activation_name,
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.name_of(self.kernel_initializer),
+            "bias_initializer": initializers.name_of(self.bias_initializer),
+        }

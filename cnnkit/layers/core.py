@@ -1,0 +1,136 @@
+"""Core layers: Dense, Activation, Dropout, Rescaling."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from cnnkit import activations, initializers
+from cnnkit.layers.base import Layer
+from cnnkit.layers.layout import Shape
+
+FUSABLE_ACTIVATIONS = ("softmax", "sigmoid")
+
+
+class Dense(Layer):
+    """A fully connected layer: `activation(x @ kernel + bias)` over the last (channels) axis.
+
+    Input shape: (..., input_dim). Output shape: (..., units).
+    Keras defaults: glorot_uniform kernel, zero bias. The kernel is stored as torch's (units,
+    input_dim); `get_weights()` returns Keras's (input_dim, units).
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: str | Callable | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | Callable = "glorot_uniform",
+        bias_initializer: str | Callable = "zeros",
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            raise self.error(f"units must be a positive int; received units={units!r}")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(self.activation)
+        if self.activation_name in FUSABLE_ACTIVATIONS:
+            self.output_activation = self.activation_name
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) < 2:
+            raise self.error(f"expected input of rank >= 2 (batch, features); received {input_shape}")
+        return (*input_shape[:-1], self.units)
+
+    def build(self, input_shape: Shape) -> None:
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise self.error("the last axis of the input must be known to build the kernel")
+        self.add_weight("kernel", (input_dim, self.units), self.kernel_initializer, torch_order=(1, 0))
+        if self.use_bias:
+            self.add_weight("bias", (self.units,), self.bias_initializer)
+        else:
+            self.bias = None
+
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() == 4:  # channels sit in dimension 1 of NCHW: apply over them in place
+            return F.linear(x.movedim(1, -1), self.kernel, self.bias).movedim(-1, 1)
+        return F.linear(x, self.kernel, self.bias)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(self.pre_activation(x))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation_name,
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.name_of(self.kernel_initializer),
+            "bias_initializer": initializers.name_of(self.bias_initializer),
+        }
+
+
+class Activation(Layer):
+    """Applies an activation function by name (`'relu'`) or callable. Shape unchanged."""
+
+    def __init__(self, activation: str | Callable, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(self.activation)
+        if self.activation_name in FUSABLE_ACTIVATIONS:
+            self.output_activation = self.activation_name
+
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(x)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "activation": self.activation_name}
+
+
+class Dropout(Layer):
+    """Zeroes a fraction `rate` of inputs during training and scales the rest by 1/(1 - rate).
+
+    In evaluation and prediction it passes inputs through. Shape unchanged.
+    """
+
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
+        if noise_shape is not None or seed is not None:
+            raise self.error(
+                "noise_shape and seed are not supported; seed everything with "
+                "cnnkit.utils.set_random_seed instead"
+            )
+        self.rate = float(rate)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return F.dropout(x, self.rate, self.training)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate}
+
+
+class Rescaling(Layer):
+    """`x * scale + offset`, e.g. `Rescaling(1/255)` to bring pixels into [0, 1]. Shape unchanged."""
+
+    def __init__(self, scale: float, offset: float = 0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scale = float(scale)
+        self.offset = float(offset)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.offset
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "scale": self.scale, "offset": self.offset}

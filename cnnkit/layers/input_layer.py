@@ -1,0 +1,54 @@
+"""InputLayer and Input: how a model learns its input shape before it sees data."""
+
+from __future__ import annotations
+
+from cnnkit.layers.base import Layer
+from cnnkit.layers.layout import Shape, format_shape
+
+
+class KerasTensor:
+    """A symbolic input: a shape (batch axis first, as None) and the InputLayer it came from."""
+
+    def __init__(self, shape: Shape, source: "InputLayer") -> None:
+        self.shape = tuple(shape)
+        self.dtype = "float32"
+        self.source = source
+        self.name = source.name
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+
+
+class InputLayer(Layer):
+    """Declares a model's input shape (channels-last, without the batch axis). Passes data through."""
+
+    def __init__(
+        self,
+        input_shape: tuple | None = None,
+        batch_size: int | None = None,
+        name: str | None = None,
+        shape: tuple | None = None,
+        **kwargs,
+    ) -> None:
+        chosen = shape if shape is not None else input_shape
+        if chosen is None:
+            raise ValueError("InputLayer: pass shape=(...), the input shape without the batch axis.")
+        super().__init__(name=name, input_shape=chosen, **kwargs)
+        self.batch_size = batch_size
+        self.built = True
+
+    def call(self, x):
+        return x
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config["shape"] = config.pop("input_shape")
+        return config
+
+
+def Input(shape: tuple | None = None, batch_size: int | None = None, name: str | None = None, **kwargs) -> KerasTensor:
+    """A symbolic input of `shape` (channels-last, no batch axis), e.g. `Input(shape=(28, 28, 1))`."""
+    if shape is None:
+        raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
+    layer = InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
+    return KerasTensor(layer.declared_input_shape, layer)

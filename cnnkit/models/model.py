@@ -1,0 +1,151 @@
+"""The Model base: compile / fit / evaluate / predict / summary around a Layer.
+
+Subclasses (Sequential; the functional Model later) provide the graph: `input_shape`,
+`output_shape`, `ensure_built`, `forward`, `forward_logits`, `output_activation`, `summary_rows`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from cnnkit import backend
+from cnnkit.layers.base import Layer
+from cnnkit.models.summary import print_summary
+from cnnkit.training import loop
+from cnnkit.training.setup import TrainingSetup
+
+
+class Model(Layer):
+    def __init__(self, name: str | None = None, **kwargs) -> None:
+        super().__init__(name=name, **kwargs)
+        self.training_setup: TrainingSetup | None = None
+        self.stop_training = False
+        self.history = None
+        self._target_device: torch.device | None = None
+
+    # ---- where the model runs -----------------------------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        """Where the weights are; before they exist, where they will be created."""
+        for tensor in self.parameters():
+            return tensor.device
+        for tensor in self.buffers():
+            return tensor.device
+        return self._target_device or backend.get_device()
+
+    # ---- compile ------------------------------------------------------------------------------
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly: bool | None = None,
+        steps_per_execution: int = 1,
+        jit_compile="auto",
+        device: str | torch.device | None = None,
+    ) -> None:
+        """Keras's compile. cnnkit always runs eagerly. The model trains where its weights are:
+        by default `cnnkit.backend.get_device()` (CUDA when available); `device=` moves it."""
+        if loss_weights is not None or weighted_metrics is not None:
+            raise ValueError("compile: loss_weights and weighted_metrics apply to multi-output models, which need the functional API")
+        if jit_compile not in ("auto", False, None):
+            raise ValueError("compile: jit_compile=True is not supported yet; cnnkit runs eagerly")
+        if steps_per_execution != 1:
+            raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
+        self.training_setup = TrainingSetup(optimizer, loss, metrics)
+        if device is not None:
+            self._target_device = torch.device(device)
+            self.to(self._target_device)
+
+    def require_compiled(self, where: str) -> None:
+        if self.training_setup is None:
+            raise ValueError(f"{where}: the model must be compiled first: call model.compile(optimizer=..., loss=...)")
+        self.training_setup.require_loss(where)
+
+    def build_optimizer(self) -> None:
+        optimizer = self.training_setup.optimizer
+        if not optimizer.built:
+            optimizer.build(self.parameters())
+
+    # ---- Keras's training API -----------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs):
+        """Train on arrays (N, H, W, C), tensors, generators of (x, y) batches, or a DataLoader.
+
+        Takes Keras's arguments: validation_split, validation_data, shuffle, class_weight,
+        sample_weight, initial_epoch, steps_per_epoch, validation_steps, validation_batch_size,
+        validation_freq. Returns a History whose `history` dict holds one value per epoch.
+        """
+        return loop.fit(self, x, y, batch_size, epochs, verbose, callbacks, **kwargs)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", **kwargs):
+        """The loss, or [loss, *metrics] (a dict with return_dict=True), over the data."""
+        return loop.evaluate(self, x, y, batch_size, verbose, **kwargs)
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+        """Outputs as a NumPy array (images channels-last), computed in inference mode."""
+        return loop.predict(self, x, batch_size, verbose, steps, callbacks)
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
+        """One update on exactly this batch; returns the loss (and metrics) of that batch."""
+        self.require_compiled("train_on_batch")
+        entry = loop.DataEntry(self, "train_on_batch", need_targets=True)
+        batches = entry.batches(x, y, sample_weight, class_weight, batch_size=max(len(x), 1))
+        self.build_optimizer()
+        self.training_setup.reset()
+        with loop._mode(self, training=True):
+            for bx, by, bw in batches.epoch():
+                loop.train_step(self, bx, by, bw)
+        return self._batch_logs(return_dict)
+
+    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
+        self.require_compiled("test_on_batch")
+        batches = loop.DataEntry(self, "test_on_batch", need_targets=True).batches(
+            x, y, sample_weight, batch_size=max(len(x), 1)
+        )
+        loop.run_evaluation(self, batches, 0, None)
+        return self._batch_logs(return_dict)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+
+    def _batch_logs(self, return_dict: bool):
+        logs = self.training_setup.results()
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    @property
+    def metrics_names(self) -> list[str]:
+        setup = self.training_setup
+        if setup is None:
+            return []
+        return ["loss"] + [m.name for m in setup.metrics or []]
+
+    @property
+    def optimizer(self):
+        return None if self.training_setup is None else self.training_setup.optimizer
+
+    @property
+    def loss(self):
+        return None if self.training_setup is None else self.training_setup.loss
+
+    # ---- inspection ---------------------------------------------------------------------------
+    def summary(self, line_length: int | None = None, positions=None, print_fn=None, **kwargs) -> None:
+        """Print Keras's table: each layer's name (type), output shape and parameter count."""
+        print_summary(self, line_length, print_fn)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        layers = list(self.layers)
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f"get_layer: index {index} is out of range; the model has {len(layers)} layers")
+            return layers[index]
+        for layer in layers:
+            if getattr(layer, "name", None) == name:
+                return layer
+        names = ", ".join(getattr(layer, "name", "?") for layer in layers)
+        raise ValueError(f"get_layer: no layer named {name!r}; layers are: {names}")

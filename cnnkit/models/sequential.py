@@ -1,0 +1,183 @@
+"""Sequential: a model that is a list of layers, each feeding the next."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from cnnkit import backend
+from cnnkit.layers.base import Layer
+from cnnkit.layers.input_layer import InputLayer, KerasTensor
+from cnnkit.layers.layout import Shape, api_shape
+from cnnkit.models.model import Model
+from cnnkit.training.data import convert_inputs
+
+
+class Sequential(Model):
+    """A stack of layers. Shapes are inferred as layers are added once the input shape is known
+    (from `input_shape=` on the first layer, an `Input`, or `InputLayer`), else on the first batch.
+
+    `model(x)` takes an NCHW tensor like any torch module (or a channels-last NumPy array) and
+    follows torch's train()/eval() mode; fit/evaluate/predict manage the mode themselves.
+    """
+
+    def __init__(self, layers: list | None = None, name: str | None = None, trainable: bool = True) -> None:
+        super().__init__(name=name or backend.unique_name("sequential"), trainable=trainable)
+        self.layers = nn.ModuleList()
+        self._input_shape: Shape | None = None
+        self._output_shapes: list[Shape] = []
+        for layer in layers or []:
+            self.add(layer)
+
+    # ---- building -----------------------------------------------------------------------------
+    def add(self, layer) -> None:
+        if isinstance(layer, KerasTensor):
+            layer = layer.source
+        if isinstance(layer, InputLayer):
+            if self.layers or self._input_shape is not None:
+                raise ValueError(f"Sequential '{self.name}': an Input must come first, before any layer")
+            self._input_shape = layer.declared_input_shape
+            return
+        if not isinstance(layer, nn.Module):
+            raise TypeError(f"Sequential '{self.name}': add() expects a layer; received {layer!r}")
+        name = getattr(layer, "name", None)
+        if name is not None and any(getattr(other, "name", None) == name for other in self.layers):
+            raise ValueError(f"Sequential '{self.name}': a layer named {name!r} is already in the model; names must be unique")
+        declared = getattr(layer, "declared_input_shape", None)
+        if not self.layers and self._input_shape is None and declared is not None:
+            self._input_shape = declared
+        self.layers.append(layer)
+        if self._input_shape is not None:
+            try:
+                self._build_layer(layer)
+            except Exception:
+                del self.layers[-1]  # leave the model as it was before the failed add
+                raise
+
+    def _build_layer(self, layer: nn.Module) -> None:
+        input_shape = self._output_shapes[-1] if self._output_shapes else self._input_shape
+        if isinstance(layer, Layer):
+            output_shape = layer.build_for(input_shape, self.device)
+        else:
+            output_shape = self._probe_plain_module(layer, input_shape)
+        self._output_shapes.append(tuple(output_shape))
+
+    @torch.no_grad()
+    def _probe_plain_module(self, module: nn.Module, input_shape: Shape) -> Shape:
+        """A plain torch module has no shape arithmetic: run it once on zeros to learn its output."""
+        if None in input_shape[1:]:
+            raise ValueError(f"Sequential '{self.name}': {type(module).__name__} needs a fully known input shape")
+        dims = input_shape[1:]
+        sample = torch.zeros((2, dims[2], dims[0], dims[1]) if len(dims) == 3 else (2, *dims))
+        was_training = module.training
+        module.eval()
+        try:
+            return api_shape(module(sample.to(self.device)))
+        finally:
+            module.train(was_training)
+
+    def build(self, input_shape: Shape) -> None:
+        """Build every layer for `input_shape` (channels-last, batch axis first, e.g. (None, 28, 28, 1))."""
+        self.ensure_built(tuple(input_shape), f"Sequential '{self.name}'")
+
+    def ensure_built(self, input_shape: Shape, where: str) -> None:
+        if self._input_shape is not None:
+            return
+        if not self.layers:
+            raise ValueError(f"{where}: the model has no layers; add some with model.add(...)")
+        self._input_shape = tuple(input_shape)
+        self._output_shapes = []
+        try:
+            for layer in self.layers:
+                self._build_layer(layer)
+        except Exception:
+            self._input_shape, self._output_shapes = None, []
+            raise
+
+    @property
+    def built(self) -> bool:
+        return self._input_shape is not None and len(self._output_shapes) == len(self.layers)
+
+    @built.setter
+    def built(self, value: bool) -> None:  # Layer.__init__ assigns it; the graph decides
+        pass
+
+    def pop(self) -> nn.Module:
+        if not self.layers:
+            raise ValueError(f"Sequential '{self.name}': there are no layers to pop")
+        layer = self.layers[-1]
+        del self.layers[-1]
+        self._output_shapes = self._output_shapes[: len(self.layers)]
+        return layer
+
+    # ---- shapes -------------------------------------------------------------------------------
+    @property
+    def input_shape(self) -> Shape | None:
+        return self._input_shape
+
+    @property
+    def output_shape(self) -> Shape:
+        if not self.built:
+            raise ValueError(
+                f"Sequential '{self.name}' has not been built: give the first layer input_shape=..., "
+                "call model.build(input_shape), or run it on data"
+            )
+        return self._output_shapes[-1] if self._output_shapes else self._input_shape
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def summary_rows(self) -> list[tuple[str, str, Shape | None, int]]:
+        if not self.built:
+            raise ValueError(
+                f"Sequential '{self.name}' has not been built yet, so its summary is unknown: give the "
+                "first layer input_shape=..., call model.build(input_shape), or fit it on data"
+            )
+        rows = []
+        for layer, shape in zip(self.layers, self._output_shapes):
+            count = layer.count_params() if isinstance(layer, Layer) else sum(p.numel() for p in layer.parameters())
+            rows.append((getattr(layer, "name", type(layer).__name__.lower()), type(layer).__name__, shape, count))
+        return rows
+
+    # ---- running ------------------------------------------------------------------------------
+    def _prepare(self, x) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):  # NumPy at the API is channels-last
+            self.ensure_built((None, *x.shape[1:]), f"Sequential '{self.name}'")
+            return convert_inputs(x, self._input_shape, self.device, f"Sequential '{self.name}'")
+        if not self.built:
+            self.ensure_built(api_shape(x), f"Sequential '{self.name}'")
+        return x
+
+    def forward(self, x) -> torch.Tensor:
+        x = self._prepare(x)
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    @property
+    def output_activation(self) -> str | None:
+        """The last layer's softmax/sigmoid, which a cross-entropy loss can take over from logits."""
+        last = self.layers[-1] if self.layers else None
+        return getattr(last, "output_activation", None) if hasattr(last, "pre_activation") else None
+
+    def forward_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """The output before the last layer's activation."""
+        x = self._prepare(x)
+        for layer in self.layers[:-1]:
+            x = layer(x)
+        return self.layers[-1].pre_activation(x)
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "input_shape": None if self._input_shape is None else self._input_shape[1:],
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()}
+                for layer in self.layers
+                if isinstance(layer, Layer)
+            ],
+        }

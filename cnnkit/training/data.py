@@ -1,0 +1,142 @@
+"""Where data enters: arrays, tensors, generators and DataLoaders become device batches.
+
+Arrays and tensors are converted once per call (channels-last -> NCHW, float32, onto the
+model's device); each epoch then only indexes them. Generators and DataLoaders are converted
+batch by batch, since their batches do not exist beforehand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import Callable
+
+import numpy as np
+import torch
+
+from cnnkit.layers.layout import Shape, format_shape
+from cnnkit.training.targets import as_tensor
+
+Batch = tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]
+
+
+def is_array(data) -> bool:
+    return isinstance(data, (np.ndarray, torch.Tensor)) or (
+        isinstance(data, (list, tuple)) and len(data) > 0 and isinstance(data[0], (int, float))
+    )
+
+
+def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) -> torch.Tensor:
+    """Model inputs as float32 on `device`, images NCHW.
+
+    Images are channels-last (N, H, W, C) at the API. A torch tensor already NCHW (N, C, H, W),
+    as torchvision's loaders give, is accepted as is when that is unambiguous.
+    """
+    x = as_tensor(x)
+    if x.dim() < 2:
+        raise ValueError(f"{where}: x must have a batch axis and at least one feature axis; received shape {tuple(x.shape)}")
+    sample = tuple(x.shape[1:])
+    channels_first = False
+    if expected is not None:
+        expected_sample = expected[1:]
+        fits = len(sample) == len(expected_sample) and all(e is None or s == e for s, e in zip(sample, expected_sample))
+        if not fits and x.dim() == 4 and isinstance(x, torch.Tensor) and len(expected_sample) == 3:
+            h, w, c = expected_sample
+            channels_first = all(e is None or s == e for s, e in zip(sample, (c, h, w)))
+        if not fits and not channels_first:
+            raise ValueError(
+                f"{where}: the model expects inputs of shape {format_shape(expected_sample)} "
+                f"(channels-last, without the batch axis); received x of shape {tuple(x.shape)}"
+            )
+    if x.dim() == 4 and not channels_first:
+        x = x.permute(0, 3, 1, 2)
+    elif x.dtype == torch.float32 and x.device == device:
+        return x  # already what the model takes: no copy
+    out = torch.empty(x.shape, dtype=torch.float32, device=device)
+    out.copy_(x)  # one pass: dtype, layout and device together
+    return out
+
+
+def sample_count(data, name: str, where: str) -> int:
+    try:
+        return len(data)
+    except TypeError:
+        raise ValueError(f"{where}: {name} must be an array, a tensor, a generator or a DataLoader; received {type(data).__name__}") from None
+
+
+class ArrayBatches:
+    """Batches from tensors already on the device: shuffled indices each epoch, nothing else copied."""
+
+    def __init__(self, x, y, weights, batch_size: int, shuffle: bool, steps: int | None) -> None:
+        self.x, self.y, self.weights = x, y, weights
+        self.size = x.shape[0]
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.steps = steps or math.ceil(self.size / batch_size)
+        self._stream: Iterator[Batch] | None = None
+
+    def _one_pass(self) -> Iterator[Batch]:
+        order = torch.randperm(self.size, device=self.x.device) if self.shuffle else None
+        for start in range(0, self.size, self.batch_size):
+            pick = slice(start, start + self.batch_size) if order is None else order[start : start + self.batch_size]
+            yield (
+                self.x[pick],
+                None if self.y is None else self.y[pick],
+                None if self.weights is None else self.weights[pick],
+            )
+
+    def _passes(self) -> Iterator[Batch]:
+        while True:
+            yield from self._one_pass()
+
+    def epoch(self) -> Iterator[Batch]:
+        if self.steps == math.ceil(self.size / self.batch_size):
+            yield from self._one_pass()
+            return
+        # steps_per_epoch differs from one pass: keep drawing from a stream of reshuffled passes.
+        if self._stream is None:
+            self._stream = self._passes()
+        for _ in range(self.steps):
+            yield next(self._stream)
+
+
+class StreamBatches:
+    """Batches from a generator, an iterable of batches, or a torch DataLoader.
+
+    A generator is one stream across epochs (Keras's behaviour, so give steps_per_epoch);
+    a re-iterable source (DataLoader, list) starts again each epoch.
+    """
+
+    def __init__(self, source: Iterable, steps: int | None, convert: Callable[[object, bool], Batch], where: str) -> None:
+        self.source, self.steps, self.convert, self.where = source, steps, convert, where
+        self.one_stream = iter(source) is source
+        self._iterator = iter(source) if self.one_stream else None
+        self._checked = False
+        self.exhausted = False
+
+    def epoch(self) -> Iterator[Batch]:
+        iterator = self._iterator if self.one_stream else iter(self.source)
+        produced = 0
+        while self.steps is None or produced < self.steps:
+            try:
+                raw = next(iterator)
+            except StopIteration:
+                if self.one_stream:
+                    self.exhausted = True
+                break
+            yield self.convert(raw, not self._checked)
+            self._checked = True
+            produced += 1
+        if produced == 0:
+            raise ValueError(
+                f"{self.where}: the data source produced no batches"
+                + (" (a generator is used up after one pass: give steps_per_epoch)" if self.one_stream else "")
+            )
+
+
+def split_batch(raw, where: str) -> tuple:
+    """(x, y, sample_weight) from a batch given as x, (x,), (x, y) or (x, y, sample_weight)."""
+    if isinstance(raw, (tuple, list)) and 1 <= len(raw) <= 3 and not is_array(raw):
+        return tuple(raw) + (None,) * (3 - len(raw))
+    if isinstance(raw, (np.ndarray, torch.Tensor)):
+        return raw, None, None
+    raise ValueError(f"{where}: each batch must be x, (x, y) or (x, y, sample_weight); received {type(raw).__name__}")

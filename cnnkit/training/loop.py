@@ -1,0 +1,336 @@
+"""fit, evaluate and predict: one data path, one step function each.
+
+The hot path does what a hand-written loop does (forward, loss, backward, step) plus metric
+updates that stay on the device. Python numbers are read from the device once per epoch, when
+a progress bar redraws, or for callbacks that ask for per-batch logs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from cnnkit.layers.layout import to_channels_last
+from cnnkit.training.callbacks import CallbackList, History
+from cnnkit.training.data import (
+    ArrayBatches,
+    Batch,
+    StreamBatches,
+    convert_inputs,
+    is_array,
+    sample_count,
+    split_batch,
+)
+from cnnkit.training.progress import Progbar
+from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
+
+
+def _check_positive_int(value, name: str, where: str, allow_none: bool = True) -> None:
+    if value is None and allow_none:
+        return
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{where}: {name} must be a positive int; received {name}={value!r}")
+
+
+def _verbosity(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, False, True):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto'; received verbose={verbose!r}")
+    return int(verbose)
+
+
+@contextlib.contextmanager
+def _mode(model, training: bool) -> Iterator[None]:
+    """Run in train() or eval() mode, then restore whatever mode the model was in."""
+    was_training = model.training
+    model.train(training)
+    try:
+        yield
+    finally:
+        model.train(was_training)
+
+
+class DataEntry:
+    """Turns what a user passes to fit/evaluate/predict into device batches for `model`."""
+
+    def __init__(self, model, where: str, need_targets: bool) -> None:
+        self.model, self.where, self.need_targets = model, where, need_targets
+        self.setup = model.training_setup
+
+    def _inputs(self, x) -> torch.Tensor:
+        self.model.ensure_built((None, *tuple(as_tensor(x).shape[1:])), self.where)
+        return convert_inputs(x, self.model.input_shape, self.model.device, self.where)
+
+    def _targets(self, y, first: bool) -> torch.Tensor:
+        loss = self.setup.require_loss(self.where)
+        if first:
+            self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
+            return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device)
+        return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device, non_blocking=True)
+
+    def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
+        weights = None
+        if sample_weight is not None:
+            weights = as_tensor(sample_weight).float().reshape(-1)
+            if weights.shape[0] != count:
+                raise ValueError(f"{self.where}: sample_weight has {weights.shape[0]} entries for {count} samples")
+            weights = weights.to(self.model.device)
+        if class_weight is not None:
+            if not isinstance(class_weight, dict):
+                raise ValueError(f"{self.where}: class_weight must be a dict {{class: weight}}; received {class_weight!r}")
+            by_class = class_weights_to_sample_weights(y, class_weight, self.where)
+            weights = by_class if weights is None else weights * by_class
+        return weights
+
+    def batches(
+        self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None
+    ) -> ArrayBatches | StreamBatches:
+        if is_array(x):
+            return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps)
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                f"{self.where}: when x is a generator or DataLoader it must yield the labels itself; pass y=None"
+            )
+        if batch_size is not None:
+            raise ValueError(f"{self.where}: batch_size is set by the generator or DataLoader; pass batch_size=None")
+
+        def convert(raw, first: bool) -> Batch:
+            bx, by, bw = split_batch(raw, self.where)
+            inputs = self._inputs(bx) if first else convert_inputs(bx, None, self.model.device, self.where)
+            if not self.need_targets:
+                return inputs, None, None
+            if by is None:
+                raise ValueError(f"{self.where}: the data source yields no labels; it must yield (x, y) batches")
+            if len(by) != len(bx):
+                raise ValueError(f"{self.where}: a batch has {len(bx)} inputs but {len(by)} labels")
+            targets = self._targets(by, first)
+            return inputs, targets, self._weights(targets, bw, class_weight, len(bx))
+
+        return StreamBatches(x, steps, convert, self.where)
+
+    def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps) -> ArrayBatches:
+        count = sample_count(x, "x", self.where)
+        if count == 0:
+            raise ValueError(f"{self.where}: x is empty (0 samples)")
+        _check_positive_int(batch_size, "batch_size", self.where)
+        inputs = self._inputs(x)
+        targets = weights = None
+        if self.need_targets:
+            if y is None:
+                raise ValueError(f"{self.where}: y (the labels) is missing")
+            labels = sample_count(y, "y", self.where)
+            if labels != count:
+                raise ValueError(f"{self.where}: x has {count} samples but y has {labels}")
+            targets = self._targets(y, first=True)
+            weights = self._weights(targets, sample_weight, class_weight, count)
+        return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps)
+
+
+def _step_outputs(model, setup, x: torch.Tensor, y, weights):
+    """Forward and loss; logits feed the loss when it can absorb the output activation."""
+    loss = setup.loss
+    activation = model.output_activation
+    if activation is not None and loss.fuses == activation:
+        logits = model.forward_logits(x)
+        if weights is None and hasattr(loss, "fast_mean_on_logits") and loss.reduction != "none":
+            value = loss.fast_mean_on_logits(y, logits)
+        else:
+            value = loss.reduce(loss.call_on_logits(y, logits), weights)
+        logits = logits.detach()
+        if setup.metrics_use_probabilities:
+            logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
+        return value, logits
+    y_pred = model(x)
+    return loss(y, y_pred, weights), y_pred.detach()
+
+
+def train_step(model, x, y, weights) -> None:
+    setup = model.training_setup
+    value, y_pred = _step_outputs(model, setup, x, y, weights)
+    optimizer = setup.optimizer
+    optimizer.zero_grad()
+    value.backward()
+    optimizer.step()
+    setup.update(value.detach(), x.shape[0], y, y_pred, weights)
+
+
+@torch.no_grad()
+def test_step(model, x, y, weights) -> None:
+    setup = model.training_setup
+    value, y_pred = _step_outputs(model, setup, x, y, weights)
+    setup.update(value, x.shape[0], y, y_pred, weights)
+
+
+def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None) -> dict[str, float]:
+    setup = model.training_setup
+    setup.reset()
+    wants_batches = callbacks is not None and callbacks.wants("on_test_batch_end")
+    bar = Progbar(getattr(batches, "steps", None), verbose)
+    steps = 0
+    with _mode(model, training=False):
+        for step, (x, y, weights) in enumerate(batches.epoch()):
+            test_step(model, x, y, weights)
+            steps = step + 1
+            bar.update(steps, setup.results)
+            if wants_batches:
+                callbacks.batch("on_test_batch_end", step, setup.results())
+    logs = setup.results()
+    bar.finish(steps, logs)
+    return logs
+
+
+def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatches | StreamBatches:
+    entry = DataEntry(model, "fit (validation_data)", need_targets=True)
+    if isinstance(validation_data, (tuple, list)):
+        if len(validation_data) not in (2, 3):
+            raise ValueError(
+                "fit: validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight); "
+                f"received a sequence of {len(validation_data)} items"
+            )
+        vx, vy, vw = (*validation_data, None)[:3]
+        return entry.batches(vx, vy, vw, batch_size=batch_size, steps=steps)
+    return entry.batches(validation_data, steps=steps)
+
+
+def fit(
+    model,
+    x=None,
+    y=None,
+    batch_size=None,
+    epochs=1,
+    verbose="auto",
+    callbacks=None,
+    validation_split=0.0,
+    validation_data=None,
+    shuffle=True,
+    class_weight=None,
+    sample_weight=None,
+    initial_epoch=0,
+    steps_per_epoch=None,
+    validation_steps=None,
+    validation_batch_size=None,
+    validation_freq=1,
+) -> History:
+    where = "fit"
+    model.require_compiled(where)
+    verbose = _verbosity(verbose)
+    _check_positive_int(epochs, "epochs", where, allow_none=False)
+    _check_positive_int(steps_per_epoch, "steps_per_epoch", where)
+    _check_positive_int(validation_freq, "validation_freq", where, allow_none=False)
+    if not isinstance(initial_epoch, int) or not 0 <= initial_epoch:
+        raise ValueError(f"{where}: initial_epoch must be an int >= 0; received {initial_epoch!r}")
+    if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
+        raise ValueError(f"{where}: validation_split must be in [0, 1); received {validation_split!r}")
+    if x is None:
+        raise ValueError(f"{where}: x (the training inputs) is missing")
+
+    if validation_split and validation_data is None:
+        if not is_array(x):
+            raise ValueError(f"{where}: validation_split needs arrays; for a generator pass validation_data")
+        count = sample_count(x, "x", where)
+        split_at = int(count * (1.0 - validation_split))  # Keras keeps the last samples for validation
+        if split_at == 0 or split_at == count:
+            raise ValueError(f"{where}: validation_split={validation_split} leaves no training or validation samples")
+        cut = (lambda a: None if a is None else a[split_at:]), (lambda a: None if a is None else a[:split_at])
+        validation_data = (cut[0](x), cut[0](y), cut[0](sample_weight))
+        x, y, sample_weight = cut[1](x), cut[1](y), cut[1](sample_weight)
+
+    train = DataEntry(model, where, need_targets=True).batches(
+        x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch
+    )
+    validation = None
+    if validation_data is not None:
+        validation = _validation_batches(model, validation_data, validation_batch_size or batch_size, validation_steps)
+    model.build_optimizer()
+
+    history = History()
+    steps = getattr(train, "steps", None)
+    callback_list = CallbackList(
+        [*(callbacks or []), history], model, {"verbose": verbose, "epochs": epochs, "steps": steps}
+    )
+    model.stop_training = False
+    setup = model.training_setup
+    wants_begin = callback_list.wants("on_train_batch_begin")
+    wants_end = callback_list.wants("on_train_batch_end")
+    logs: dict[str, float] = {}
+    callback_list.on_train_begin()
+    with _mode(model, training=True):
+        for epoch in range(initial_epoch, epochs):
+            setup.reset()
+            callback_list.on_epoch_begin(epoch)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+            bar = Progbar(steps, verbose)
+            done = 0
+            model.train()
+            for step, (bx, by, bw) in enumerate(train.epoch()):
+                if wants_begin:
+                    callback_list.batch("on_train_batch_begin", step)
+                train_step(model, bx, by, bw)
+                done = step + 1
+                bar.update(done, setup.results)
+                if wants_end:
+                    callback_list.batch("on_train_batch_end", step, setup.results())
+                if model.stop_training:
+                    break
+            logs = setup.results()
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = run_evaluation(model, validation, 0, callback_list)
+                logs.update({f"val_{name}": value for name, value in val_logs.items()})
+            bar.finish(done, logs)
+            callback_list.on_epoch_end(epoch, logs)
+            if model.stop_training or getattr(train, "exhausted", False):
+                break
+    callback_list.on_train_end(logs)
+    model.history = history
+    return history
+
+
+def evaluate(
+    model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None, return_dict=False
+):
+    where = "evaluate"
+    model.require_compiled(where)
+    verbose = _verbosity(verbose)
+    _check_positive_int(steps, "steps", where)
+    if x is None:
+        raise ValueError(f"{where}: x (the inputs) is missing")
+    batches = DataEntry(model, where, need_targets=True).batches(x, y, sample_weight, None, batch_size, False, steps)
+    params = {"verbose": verbose, "steps": getattr(batches, "steps", None)}
+    callback_list = CallbackList(list(callbacks or []), model, params)
+    callback_list.on_test_begin()
+    logs = run_evaluation(model, batches, verbose, callback_list)
+    callback_list.on_test_end(logs)
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+@torch.no_grad()
+def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+    where = "predict"
+    verbose = _verbosity(verbose)
+    _check_positive_int(steps, "steps", where)
+    batches = DataEntry(model, where, need_targets=False).batches(x, batch_size=batch_size, steps=steps)
+    callback_list = CallbackList(list(callbacks or []), model, {"verbose": verbose})
+    callback_list.on_predict_begin()
+    bar = Progbar(getattr(batches, "steps", None), verbose)
+    outputs = []
+    done = 0
+    with _mode(model, training=False):
+        for step, (bx, _, _) in enumerate(batches.epoch()):
+            outputs.append(model(bx))
+            done = step + 1
+            bar.update(done, dict)
+            if callback_list.wants("on_predict_batch_end"):
+                callback_list.batch("on_predict_batch_end", step, {"outputs": outputs[-1]})
+    bar.finish(done, {})
+    callback_list.on_predict_end()
+    # One transfer to the host at the end, not one per batch.
+    return to_channels_last(torch.cat(outputs)).cpu().numpy()
+

@@ -1,0 +1,213 @@
+"""Keras-named optimizers with Keras defaults, running torch.optim underneath.
+
+An optimizer is created before the model's weights exist (as in Keras) and binds to them on
+the first training step. Differences from Keras, all below float32 noise in practice:
+- momentum is torch's `v = m * v + g; w -= lr * v` (Keras: `v = m * v - lr * g; w += v`); the
+  two agree while the learning rate is constant;
+- Adam's epsilon is added to torch's bias-corrected denominator.
+Keras 3's `weight_decay` is decoupled (`w -= lr * wd * w` each step) for every optimizer; so is ours.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import torch
+
+
+class Optimizer:
+    torch_class: type[torch.optim.Optimizer]
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        weight_decay: float | None = None,
+        name: str | None = None,
+        lr: float | None = None,
+        **unknown: Any,
+    ) -> None:
+        kind = type(self).__name__
+        if unknown:
+            raise TypeError(f"{kind}: unknown argument(s) {', '.join(sorted(unknown))}.")
+        if lr is not None:  # Keras 2's name for the learning rate
+            learning_rate = lr
+        if not isinstance(learning_rate, (int, float)) or learning_rate <= 0:
+            raise ValueError(f"{kind}: learning_rate must be a positive number; received {learning_rate!r}.")
+        if weight_decay is not None and weight_decay < 0:
+            raise ValueError(f"{kind}: weight_decay must be >= 0; received weight_decay={weight_decay!r}.")
+        self.name = name or kind.lower()
+        self._learning_rate = float(learning_rate)
+        self.weight_decay = weight_decay or 0.0
+        self.torch_optimizer: torch.optim.Optimizer | None = None
+        self._decayed_params: list[torch.Tensor] = []
+        self.iterations = 0  # update steps taken, counted on the host
+
+    def _torch_arguments(self) -> dict:
+        raise NotImplementedError
+
+    def build(self, params: Iterable[torch.Tensor]) -> None:
+        """Bind to the weights to train (called once, on the first training step)."""
+        params = [p for p in params if p.requires_grad]
+        if not params:
+            raise ValueError(f"{type(self).__name__}: the model has no trainable weights.")
+        self.torch_optimizer = self.torch_class(params, lr=self._learning_rate, **self._torch_arguments())
+        self._decayed_params = params if self.weight_decay and not self._decays_itself() else []
+
+    def _decays_itself(self) -> bool:
+        return False
+
+    @property
+    def built(self) -> bool:
+        return self.torch_optimizer is not None
+
+    def zero_grad(self) -> None:
+        self.torch_optimizer.zero_grad(set_to_none=True)
+
+    def step(self) -> None:
+        if self._decayed_params:  # decoupled weight decay, applied before the update as in Keras
+            torch._foreach_mul_(self._decayed_params, 1.0 - self._learning_rate * self.weight_decay)
+        self.torch_optimizer.step()
+        self.iterations += 1
+
+    @property
+    def learning_rate(self) -> float:
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        if value <= 0:
+            raise ValueError(f"{type(self).__name__}: learning_rate must be positive; received {value!r}.")
+        self._learning_rate = float(value)
+        if self.torch_optimizer is not None:
+            for group in self.torch_optimizer.param_groups:
+                group["lr"] = self._learning_rate
+
+    lr = learning_rate
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "learning_rate": self._learning_rate, "weight_decay": self.weight_decay}
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum. Keras default lr 0.01."""
+
+    torch_class = torch.optim.SGD
+
+    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs) -> None:
+        super().__init__(learning_rate, **kwargs)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"SGD: momentum must be in [0, 1); received momentum={momentum!r}.")
+        if nesterov and momentum == 0:
+            raise ValueError("SGD: nesterov=True needs momentum > 0.")
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+
+    def _torch_arguments(self) -> dict:
+        return {"momentum": self.momentum, "nesterov": self.nesterov}
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam with Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7."""
+
+    torch_class = torch.optim.Adam
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate, **kwargs)
+        for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= value < 1:
+                raise ValueError(f"{type(self).__name__}: {argument} must be in [0, 1); received {value!r}.")
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, bool(amsgrad)
+
+    def _torch_arguments(self) -> dict:
+        return {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon, "amsgrad": self.amsgrad}
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay; Keras default weight_decay 0.004."""
+
+    torch_class = torch.optim.AdamW
+
+    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, **kwargs) -> None:
+        super().__init__(learning_rate, weight_decay=weight_decay, **kwargs)
+
+    def _torch_arguments(self) -> dict:
+        return {**super()._torch_arguments(), "weight_decay": self.weight_decay}
+
+    def _decays_itself(self) -> bool:
+        return True
+
+
+class RMSprop(Optimizer):
+    """RMSprop with Keras defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7."""
+
+    torch_class = torch.optim.RMSprop
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate, **kwargs)
+        if not 0 <= rho < 1:
+            raise ValueError(f"RMSprop: rho must be in [0, 1); received rho={rho!r}.")
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, bool(centered)
+
+    def _torch_arguments(self) -> dict:
+        return {"alpha": self.rho, "momentum": self.momentum, "eps": self.epsilon, "centered": self.centered}
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon}
+
+
+class Adagrad(Optimizer):
+    """Adagrad with Keras defaults: lr 0.001, initial_accumulator_value 0.1, epsilon 1e-7."""
+
+    torch_class = torch.optim.Adagrad
+
+    def __init__(
+        self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7, **kwargs
+    ) -> None:
+        super().__init__(learning_rate, **kwargs)
+        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
+
+    def _torch_arguments(self) -> dict:
+        return {"initial_accumulator_value": self.initial_accumulator_value, "eps": self.epsilon}
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+def get(identifier: str | Optimizer) -> Optimizer:
+    """An optimizer from its Keras name (with Keras defaults) or an Optimizer object."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier.lower()]()
+        except KeyError:
+            known = ", ".join(sorted(_BY_NAME))
+            raise ValueError(f"Unknown optimizer {identifier!r}. Expected one of: {known}.") from None
+    raise TypeError(f"optimizer must be a name or an Optimizer; received {identifier!r}.")

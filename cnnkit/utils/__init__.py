@@ -1,0 +1,42 @@
+"""Keras's utilities: to_categorical, set_random_seed."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+
+def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
+    """One-hot rows from integer class labels (a trailing axis of size 1 is dropped, as in Keras)."""
+    labels = np.asarray(y.detach().cpu() if isinstance(y, torch.Tensor) else y)
+    if labels.ndim > 1 and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    if labels.size and (not np.all(np.equal(np.mod(labels, 1), 0))):
+        raise ValueError("to_categorical: labels must be integers; received fractional values")
+    labels = labels.astype(np.int64)
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"to_categorical: labels must be >= 0; received {labels.min()}")
+    largest = int(labels.max()) if labels.size else -1
+    if num_classes is None:
+        num_classes = largest + 1
+    elif largest >= num_classes:
+        raise ValueError(
+            f"to_categorical: label {largest} does not fit num_classes={num_classes} (labels must be < num_classes)"
+        )
+    one_hot = np.zeros((labels.size, num_classes), dtype=dtype)
+    one_hot[np.arange(labels.size), labels.reshape(-1)] = 1
+    return one_hot.reshape(*labels.shape, num_classes)
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed Python, NumPy and torch (every device) at once, as `keras.utils.set_random_seed`."""
+    if not isinstance(seed, int):
+        raise ValueError(f"set_random_seed: seed must be an int; received {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+__all__ = ["set_random_seed", "to_categorical"]

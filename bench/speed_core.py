@@ -169,7 +169,10 @@ def main() -> None:
         worker(impl, model, int(batch), int(samples), int(epochs))
         return
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.samples} images per epoch")
-    print("| model | batch | hand-written torch (img/s) | cnnkit fit (img/s) | speed ratio | peak MB torch | peak MB cnnkit | memory ratio |")
+    print(
+        "| model | batch | hand-written torch (img/s) | cnnkit fit (img/s) | speed ratio "
+        "| peak MB torch | peak MB cnnkit | memory ratio |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for model in MODELS:
         for batch in BATCHES:

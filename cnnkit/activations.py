@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -91,9 +91,7 @@ def get(identifier: str | Callable | None) -> Callable:
             return _BY_NAME[identifier.lower()]
         except KeyError:
             known = ", ".join(sorted(_BY_NAME))
-            raise ValueError(
-                f"Unknown activation {identifier!r}. Expected one of: {known}, or a callable."
-            ) from None
+            raise ValueError(f"Unknown activation {identifier!r}. Expected one of: {known}, or a callable.") from None
     if callable(identifier):
         return identifier
     raise TypeError(f"activation must be a name or a callable; received {identifier!r}.")

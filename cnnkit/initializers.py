@@ -7,7 +7,7 @@ custom `def init(shape, dtype=None)` works as in Keras) and then store them in t
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -93,9 +93,7 @@ class RandomUniform(Initializer):
 
 
 class VarianceScaling(Initializer):
-    def __init__(
-        self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal"
-    ) -> None:
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal") -> None:
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive; received scale={scale}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):

@@ -105,7 +105,9 @@ def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: fl
     return cache
 
 
-def load_mnist_style(spec: DatasetSpec, path=None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def load_mnist_style(
+    spec: DatasetSpec, path=None
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Keras's ((x_train, y_train), (x_test, y_test)): uint8 images (N, 28, 28) and labels (N,)."""
     if path is not None and str(path).endswith(".npz"):
         return _load_npz(Path(path).expanduser(), spec)
@@ -120,7 +122,9 @@ def load_mnist_style(spec: DatasetSpec, path=None) -> tuple[tuple[np.ndarray, np
                 f"received {images.shape} and {labels.shape}"
             )
         if len(images) != len(labels):
-            raise DatasetError(f"{folder}: {images_name} holds {len(images)} images but {labels_name} {len(labels)} labels")
+            raise DatasetError(
+                f"{folder}: {images_name} holds {len(images)} images but {labels_name} {len(labels)} labels"
+            )
         if labels.size and labels.max() >= spec.classes:
             raise DatasetError(f"{folder / labels_name}: label {labels.max()} is outside 0..{spec.classes - 1}")
         splits.append((images, labels))

@@ -9,7 +9,8 @@ Shapes given to `build` and `compute_output_shape` are channels-last with the ba
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -79,9 +80,7 @@ class Layer(nn.Module):
 
     def expect_rank(self, input_shape: Shape, rank: int, meaning: str) -> None:
         if len(input_shape) != rank:
-            raise self.error(
-                f"expected input of rank {rank} {meaning}; received shape {format_shape(input_shape)}"
-            )
+            raise self.error(f"expected input of rank {rank} {meaning}; received shape {format_shape(input_shape)}")
 
     # ---- the Keras life-cycle -----------------------------------------------------------------
     def build(self, input_shape: Shape) -> None:
@@ -152,7 +151,7 @@ class Layer(nn.Module):
             else:
                 yield child
 
-    def _all_weights(self) -> list[tuple[torch.Tensor, bool, "Layer", str]]:
+    def _all_weights(self) -> list[tuple[torch.Tensor, bool, Layer, str]]:
         found = [(tensor, trainable, self, name) for name, tensor, trainable in self._own_weights()]
         for child in self._sublayers():
             if isinstance(child, Layer):
@@ -200,8 +199,7 @@ class Layer(nn.Module):
             expected = tensor.shape if order is None else tensor.permute(order).shape
             if tuple(value.shape) != tuple(expected):
                 raise owner.error(
-                    f"set_weights: weight {name or '?'} needs shape {tuple(expected)}; "
-                    f"received {tuple(value.shape)}"
+                    f"set_weights: weight {name or '?'} needs shape {tuple(expected)}; received {tuple(value.shape)}"
                 )
             if order is not None:
                 value = value.permute(tuple(np.argsort(order)))
@@ -215,16 +213,11 @@ class Layer(nn.Module):
     @trainable.setter
     def trainable(self, value: bool) -> None:
         """Freeze or unfreeze this layer and everything inside it, as in Keras."""
-        self._trainable = bool(value)
-        for name, tensor, _ in self._own_weights():
-            if isinstance(tensor, nn.Parameter):
-                tensor.requires_grad_(self._trainable)
         for module in self.modules():
-            if module is not self and isinstance(module, Layer):
-                module._trainable = self._trainable
-                for _, tensor, _ in module._own_weights():
-                    if isinstance(tensor, nn.Parameter):
-                        tensor.requires_grad_(self._trainable)
+            if isinstance(module, Layer):
+                module._trainable = bool(value)
+            for tensor in module.parameters(recurse=False):
+                tensor.requires_grad_(bool(value))
 
     # ---- config ------------------------------------------------------------------------------
     def get_config(self) -> dict:
@@ -234,7 +227,7 @@ class Layer(nn.Module):
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "Layer":
+    def from_config(cls, config: dict) -> Layer:
         return cls(**config)
 
     def extra_repr(self) -> str:

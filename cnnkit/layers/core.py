@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -109,8 +109,7 @@ class Dropout(Layer):
             raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
         if noise_shape is not None or seed is not None:
             raise self.error(
-                "noise_shape and seed are not supported; seed everything with "
-                "cnnkit.utils.set_random_seed instead"
+                "noise_shape and seed are not supported; seed everything with cnnkit.utils.set_random_seed instead"
             )
         self.rate = float(rate)
 

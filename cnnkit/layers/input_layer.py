@@ -9,7 +9,7 @@ from cnnkit.layers.layout import Shape, format_shape
 class KerasTensor:
     """A symbolic input: a shape (batch axis first, as None) and the InputLayer it came from."""
 
-    def __init__(self, shape: Shape, source: "InputLayer") -> None:
+    def __init__(self, shape: Shape, source: InputLayer) -> None:
         self.shape = tuple(shape)
         self.dtype = "float32"
         self.source = source

@@ -38,10 +38,7 @@ class _Pooling2D(Layer):
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
         n, h, w, c = input_shape
-        sizes = [
-            output_length(size, k, s, self.padding)
-            for size, k, s in zip((h, w), self.pool_size, self.strides)
-        ]
+        sizes = [output_length(size, k, s, self.padding) for size, k, s in zip((h, w), self.pool_size, self.strides)]
         if any(size is not None and size <= 0 for size in sizes):
             raise self.error(
                 f"input {format_shape(input_shape)} is too small for pool_size={self.pool_size} "
@@ -105,9 +102,7 @@ class AveragePooling2D(_Pooling2D):
             real_fraction = F.avg_pool2d(F.pad(ones, detail), self.pool_size, self.strides)
             return summed / real_fraction
         padding, ceil_mode = detail
-        return F.avg_pool2d(
-            x, self.pool_size, self.strides, padding, ceil_mode=ceil_mode, count_include_pad=False
-        )
+        return F.avg_pool2d(x, self.pool_size, self.strides, padding, ceil_mode=ceil_mode, count_include_pad=False)
 
 
 class _GlobalPooling2D(Layer):

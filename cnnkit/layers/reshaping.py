@@ -37,9 +37,7 @@ class Reshape(Layer):
         super().__init__(**kwargs)
         target = tuple(target_shape)
         if not all(isinstance(d, int) and (d > 0 or d == -1) for d in target) or target.count(-1) > 1:
-            raise self.error(
-                f"target_shape must hold positive ints and at most one -1; received {target_shape!r}"
-            )
+            raise self.error(f"target_shape must hold positive ints and at most one -1; received {target_shape!r}")
         self.target_shape = target
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

@@ -16,9 +16,7 @@ def same_pads(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[i
     return total // 2, total - total // 2
 
 
-def output_length(
-    size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
-) -> int | None:
+def output_length(size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1) -> int | None:
     """Keras's output length of a window op along one axis (None stays None)."""
     if size is None:
         return None

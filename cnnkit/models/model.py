@@ -50,7 +50,9 @@ class Model(Layer):
         """Keras's compile. cnnkit always runs eagerly. The model trains where its weights are:
         by default `cnnkit.backend.get_device()` (CUDA when available); `device=` moves it."""
         if loss_weights is not None or weighted_metrics is not None:
-            raise ValueError("compile: loss_weights and weighted_metrics apply to multi-output models, which need the functional API")
+            raise ValueError(
+                "compile: loss_weights and weighted_metrics apply to multi-output models, which need the functional API"
+            )
         if jit_compile not in ("auto", False, None):
             raise ValueError("compile: jit_compile=True is not supported yet; cnnkit runs eagerly")
         if steps_per_execution != 1:

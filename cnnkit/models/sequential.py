@@ -42,7 +42,9 @@ class Sequential(Model):
             raise TypeError(f"Sequential '{self.name}': add() expects a layer; received {layer!r}")
         name = getattr(layer, "name", None)
         if name is not None and any(getattr(other, "name", None) == name for other in self.layers):
-            raise ValueError(f"Sequential '{self.name}': a layer named {name!r} is already in the model; names must be unique")
+            raise ValueError(
+                f"Sequential '{self.name}': a layer named {name!r} is already in the model; names must be unique"
+            )
         declared = getattr(layer, "declared_input_shape", None)
         if not self.layers and self._input_shape is None and declared is not None:
             self._input_shape = declared

@@ -8,8 +8,7 @@ batch by batch, since their batches do not exist beforehand.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
-from typing import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import torch
@@ -34,7 +33,9 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
     """
     x = as_tensor(x)
     if x.dim() < 2:
-        raise ValueError(f"{where}: x must have a batch axis and at least one feature axis; received shape {tuple(x.shape)}")
+        raise ValueError(
+            f"{where}: x must have a batch axis and at least one feature axis; received shape {tuple(x.shape)}"
+        )
     sample = tuple(x.shape[1:])
     channels_first = False
     if expected is not None:
@@ -66,7 +67,9 @@ def sample_count(data, name: str, where: str) -> int:
     try:
         return len(data)
     except TypeError:
-        raise ValueError(f"{where}: {name} must be an array, a tensor, a generator or a DataLoader; received {type(data).__name__}") from None
+        raise ValueError(
+            f"{where}: {name} must be an array, a tensor, a generator or a DataLoader; received {type(data).__name__}"
+        ) from None
 
 
 class ArrayBatches:
@@ -111,7 +114,9 @@ class StreamBatches:
     a re-iterable source (DataLoader, list) starts again each epoch.
     """
 
-    def __init__(self, source: Iterable, steps: int | None, convert: Callable[[object, bool], Batch], where: str) -> None:
+    def __init__(
+        self, source: Iterable, steps: int | None, convert: Callable[[object, bool], Batch], where: str
+    ) -> None:
         self.source, self.steps, self.convert, self.where = source, steps, convert, where
         self.one_stream = iter(source) is source
         self._iterator = iter(source) if self.one_stream else None

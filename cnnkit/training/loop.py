@@ -8,7 +8,7 @@ a progress bar redraws, or for callbacks that ask for per-batch logs.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -62,7 +62,8 @@ class DataEntry:
         self.setup = model.training_setup
 
     def _inputs(self, x) -> torch.Tensor:
-        self.model.ensure_built((None, *tuple(as_tensor(x).shape[1:])), self.where)
+        if self.model.input_shape is None:
+            self.model.ensure_built((None, *tuple(as_tensor(x).shape[1:])), self.where)
         return convert_inputs(x, self.model.input_shape, self.model.device, self.where)
 
     def _targets(self, y, first: bool) -> torch.Tensor:
@@ -81,7 +82,9 @@ class DataEntry:
             weights = weights.to(self.model.device)
         if class_weight is not None:
             if not isinstance(class_weight, dict):
-                raise ValueError(f"{self.where}: class_weight must be a dict {{class: weight}}; received {class_weight!r}")
+                raise ValueError(
+                    f"{self.where}: class_weight must be a dict {{class: weight}}; received {class_weight!r}"
+                )
             by_class = class_weights_to_sample_weights(y, class_weight, self.where)
             weights = by_class if weights is None else weights * by_class
         return weights
@@ -100,7 +103,7 @@ class DataEntry:
 
         def convert(raw, first: bool) -> Batch:
             bx, by, bw = split_batch(raw, self.where)
-            inputs = self._inputs(bx) if first else convert_inputs(bx, None, self.model.device, self.where)
+            inputs = self._inputs(bx)
             if not self.need_targets:
                 return inputs, None, None
             if by is None:
@@ -291,7 +294,15 @@ def fit(
 
 
 def evaluate(
-    model, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None, callbacks=None, return_dict=False
+    model,
+    x=None,
+    y=None,
+    batch_size=None,
+    verbose="auto",
+    sample_weight=None,
+    steps=None,
+    callbacks=None,
+    return_dict=False,
 ):
     where = "evaluate"
     model.require_compiled(where)
@@ -333,4 +344,3 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     callback_list.on_predict_end()
     # One transfer to the host at the end, not one per batch.
     return to_channels_last(torch.cat(outputs)).cpu().numpy()
-

@@ -7,7 +7,7 @@ A cross-entropy after a softmax/sigmoid output layer is computed from that layer
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -245,4 +245,3 @@ def get(identifier: str | Loss | Callable) -> Loss:
     if callable(identifier):
         return LossFunctionWrapper(identifier)
     raise TypeError(f"loss must be a name, a Loss or a callable; received {identifier!r}.")
-

@@ -6,7 +6,7 @@ results into Python numbers once per epoch (or when a progress bar redraws).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 

@@ -10,7 +10,8 @@ Keras 3's `weight_decay` is decoupled (`w -= lr * wd * w` each step) for every o
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import torch
 
@@ -65,7 +66,8 @@ class Optimizer:
 
     def step(self) -> None:
         if self._decayed_params:  # decoupled weight decay, applied before the update as in Keras
-            torch._foreach_mul_(self._decayed_params, 1.0 - self._learning_rate * self.weight_decay)
+            with torch.no_grad():
+                torch._foreach_mul_(self._decayed_params, 1.0 - self._learning_rate * self.weight_decay)
         self.torch_optimizer.step()
         self.iterations += 1
 

@@ -70,8 +70,7 @@ class DataEntry:
         loss = self.setup.require_loss(self.where)
         if first:
             self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
-            return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device)
-        return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device, non_blocking=True)
+        return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device)
 
     def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
         weights = None

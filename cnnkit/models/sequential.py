@@ -11,6 +11,7 @@ from cnnkit.layers.input_layer import InputLayer, KerasTensor
 from cnnkit.layers.layout import Shape, api_shape
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs
+from cnnkit.training.targets import as_tensor
 
 
 class Sequential(Model):
@@ -146,7 +147,8 @@ class Sequential(Model):
 
     # ---- running ------------------------------------------------------------------------------
     def _prepare(self, x) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor):  # NumPy at the API is channels-last
+        if not isinstance(x, torch.Tensor):  # NumPy (or nested lists) at the API is channels-last
+            x = as_tensor(x)
             self.ensure_built((None, *x.shape[1:]), f"Sequential '{self.name}'")
             return convert_inputs(x, self._input_shape, self.device, f"Sequential '{self.name}'")
         if not self.built:

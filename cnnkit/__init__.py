@@ -18,12 +18,13 @@ from cnnkit import (
     utils,
 )
 from cnnkit.layers import Input
-from cnnkit.models import Sequential
+from cnnkit.models import Model, Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Input",
+    "Model",
     "Sequential",
     "activations",
     "backend",

@@ -280,7 +280,8 @@ def test_keras_names_and_freezing():
     [
         (lambda: layers.Conv2D(0, 3), "filters must be a positive int; received filters=0"),
         (lambda: layers.Conv2D(8, 0), "kernel_size must be positive"),
-        (lambda: layers.Conv2D(8, 3, padding="full"), "padding must be 'valid' or 'same'"),
+        (lambda: layers.Conv2D(8, 3, padding="full"), "padding must be 'valid', 'same' or a number"),
+        (lambda: layers.MaxPooling2D(3, padding=2), "padding may be at most half"),
         (lambda: layers.Conv2D(8, 3, strides=2, dilation_rate=2), "cannot be combined"),
         (lambda: layers.Conv2D(8, 3, data_format="channels_first"), "channels-last"),
         (lambda: layers.Dense(-1), "units must be a positive int; received units=-1"),

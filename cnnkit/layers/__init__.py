@@ -5,6 +5,22 @@ from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import Conv2D
 from cnnkit.layers.core import Activation, Dense, Dropout, Rescaling
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from cnnkit.layers.normalization import BatchNormalization
 from cnnkit.layers.pooling import (
     AveragePooling2D,
@@ -23,6 +39,20 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
+    "Concatenate",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
     "AveragePooling2D",
     "AvgPool2D",
     "BatchNormalization",

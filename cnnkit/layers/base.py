@@ -18,6 +18,7 @@ from torch import nn
 
 from cnnkit import backend
 from cnnkit.layers.layout import Shape, api_shape, format_shape
+from cnnkit.layers.node import call_symbolically, is_symbolic
 
 
 def as_pair(value: int | tuple | list, argument: str, owner: str) -> tuple[int, int]:
@@ -59,6 +60,7 @@ class Layer(nn.Module):
         self._trainable = bool(trainable)
         self._weight_names: list[str] = []
         self._to_keras_order: dict[str, tuple[int, ...] | None] = {}
+        self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim) -> Shape | None:
@@ -92,14 +94,25 @@ class Layer(nn.Module):
     def call(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement call().")
 
+    def __call__(self, *args, **kwargs):
+        """On tensors, torch's call (hooks, then `forward`); on KerasTensors, record a graph node."""
+        if args and is_symbolic(args[0]):
+            if len(args) > 1 or kwargs:
+                raise self.error("on symbolic tensors a layer takes one argument: a tensor or a list of tensors")
+            return call_symbolically(self, args[0])
+        return super().__call__(*args, **kwargs)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.built:
-            self.build_for(api_shape(x), x.device)
+            shape = [api_shape(t) for t in x] if isinstance(x, (list, tuple)) else api_shape(x)
+            device = x[0].device if isinstance(x, (list, tuple)) else x.device
+            self.build_for(shape, device)
         return self.call(x)
 
-    def build_for(self, input_shape: Shape, device: torch.device | None = None) -> Shape:
-        """Build (once) for `input_shape` and return the output shape; weights go to `device`."""
-        input_shape = tuple(input_shape)
+    def build_for(self, input_shape: Shape | list[Shape], device: torch.device | None = None) -> Shape:
+        """Build (once) for `input_shape` and return the output shape; weights go to `device`.
+        Layers that take several inputs (merge layers) get a list of shapes."""
+        input_shape = [tuple(s) for s in input_shape] if isinstance(input_shape, list) else tuple(input_shape)
         output_shape = self.compute_output_shape(input_shape)
         if not self.built:
             self.build(input_shape)
@@ -107,6 +120,23 @@ class Layer(nn.Module):
             if device is not None:
                 self.to(device)
         return output_shape
+
+    def _first_call(self, what: str):
+        if not self.inbound_nodes:
+            raise self.error(f"has no {what} yet: it has not been called on a symbolic tensor (Input(...))")
+        return self.inbound_nodes[0]
+
+    @property
+    def input(self):
+        """The symbolic input(s) of this layer's first call in a functional graph."""
+        node = self._first_call("input")
+        return node.inputs if node.takes_list else node.inputs[0]
+
+    @property
+    def output(self):
+        """The symbolic output(s) of this layer's first call; `Model(inputs, layer.output)` cuts a graph."""
+        outputs = self._first_call("output").outputs
+        return outputs[0] if len(outputs) == 1 else outputs
 
     # ---- weights ------------------------------------------------------------------------------
     def add_weight(

@@ -11,7 +11,7 @@ from cnnkit import activations, initializers
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.core import FUSABLE_ACTIVATIONS
 from cnnkit.layers.layout import Shape, format_shape
-from cnnkit.layers.same_padding import check_padding, output_length, same_pads
+from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
 
 
 def check_data_format(data_format: str | None, owner: str) -> None:
@@ -34,8 +34,9 @@ class Conv2D(Layer):
 
     Input shape: (batch, height, width, channels). Output shape: (batch, new_height, new_width, filters).
     'same' padding is TensorFlow's: ceil(size / stride) outputs, with the odd pixel of padding
-    at the bottom/right. Keras defaults: glorot_uniform kernel, zero bias. The kernel is stored as
-    torch's (filters, channels / groups, kh, kw); `get_weights()` gives Keras's (kh, kw, in, filters).
+    at the bottom/right. An int (or pair) pads that many pixels on both sides, as torch does.
+    Keras defaults: glorot_uniform kernel, zero bias. The kernel is stored as torch's
+    (filters, channels / groups, kh, kw); `get_weights()` gives Keras's (kh, kw, in, filters).
     """
 
     def __init__(
@@ -89,13 +90,15 @@ class Conv2D(Layer):
         if c % self.groups:
             raise self.error(f"input channels {c} are not divisible by groups={self.groups}")
         sizes = [
-            output_length(size, k, s, self.padding, d)
-            for size, k, s, d in zip((h, w), self.kernel_size, self.strides, self.dilation_rate)
+            output_length(size, k, s, p, d)
+            for size, k, s, p, d in zip(
+                (h, w), self.kernel_size, self.strides, axis_paddings(self.padding), self.dilation_rate
+            )
         ]
         if any(size is not None and size <= 0 for size in sizes):
             raise self.error(
                 f"input {format_shape(input_shape)} is too small for kernel_size={self.kernel_size} "
-                f"with padding='{self.padding}'"
+                f"with padding={self.padding!r}"
             )
         return (n, *sizes, self.filters)
 
@@ -113,6 +116,8 @@ class Conv2D(Layer):
         if plan is None:
             if self.padding == "valid":
                 plan = ((0, 0), None)
+            elif isinstance(self.padding, tuple):
+                plan = (self.padding, None)
             else:
                 (top, bottom), (left, right) = (
                     same_pads(size, k, s, d)

@@ -1,22 +1,12 @@
-"""InputLayer and Input: how a model learns its input shape before it sees data."""
+"""InputLayer and Input: how a model learns its input shape before it sees data.
+
+`Input(shape)` is where a functional graph starts: a KerasTensor made by an InputLayer.
+"""
 
 from __future__ import annotations
 
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, format_shape
-
-
-class KerasTensor:
-    """A symbolic input: a shape (batch axis first, as None) and the InputLayer it came from."""
-
-    def __init__(self, shape: Shape, source: InputLayer) -> None:
-        self.shape = tuple(shape)
-        self.dtype = "float32"
-        self.source = source
-        self.name = source.name
-
-    def __repr__(self) -> str:
-        return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+from cnnkit.layers.node import KerasTensor, Node
 
 
 class InputLayer(Layer):
@@ -51,4 +41,6 @@ def Input(shape: tuple | None = None, batch_size: int | None = None, name: str |
     if shape is None:
         raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
-    return KerasTensor(layer.declared_input_shape, layer)
+    node = Node(layer, [], takes_list=False)
+    node.outputs = [KerasTensor(layer.declared_input_shape, node)]
+    return node.outputs[0]

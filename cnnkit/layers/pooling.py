@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_data_format, check_positive_pair
 from cnnkit.layers.layout import Shape, format_shape
-from cnnkit.layers.same_padding import check_padding, output_length, same_pads
+from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
 
 
 def _ceil_mode_length(size: int, kernel: int, stride: int) -> int:
@@ -23,7 +23,8 @@ class _Pooling2D(Layer):
     Input shape: (batch, height, width, channels). Output shape: (batch, pooled height, pooled width,
     channels). `strides` defaults to `pool_size`. With 'same' padding, windows that overhang the
     edge use only real pixels (max ignores the padding, average divides by the real count), as
-    in TensorFlow: 28 -> 14 -> 7 -> 4 with 2x2 windows.
+    in TensorFlow: 28 -> 14 -> 7 -> 4 with 2x2 windows. An int (or pair) pads that many pixels
+    on both sides, as torch does (at most half the window).
     """
 
     def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", data_format=None, **kwargs):
@@ -32,17 +33,22 @@ class _Pooling2D(Layer):
         self.pool_size = check_positive_pair(pool_size, "pool_size", owner)
         self.strides = self.pool_size if strides is None else check_positive_pair(strides, "strides", owner)
         self.padding = check_padding(padding, owner)
+        if isinstance(self.padding, tuple) and any(p > k // 2 for p, k in zip(self.padding, self.pool_size)):
+            raise self.error(f"padding may be at most half of pool_size={self.pool_size}; received padding={padding!r}")
         check_data_format(data_format, owner)
         self._plans: dict[tuple, tuple] = {}
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
         n, h, w, c = input_shape
-        sizes = [output_length(size, k, s, self.padding) for size, k, s in zip((h, w), self.pool_size, self.strides)]
+        sizes = [
+            output_length(size, k, s, p)
+            for size, k, s, p in zip((h, w), self.pool_size, self.strides, axis_paddings(self.padding))
+        ]
         if any(size is not None and size <= 0 for size in sizes):
             raise self.error(
                 f"input {format_shape(input_shape)} is too small for pool_size={self.pool_size} "
-                f"with padding='{self.padding}'"
+                f"with padding={self.padding!r}"
             )
         return (n, *sizes, c)
 
@@ -53,6 +59,8 @@ class _Pooling2D(Layer):
             return plan
         if self.padding == "valid":
             plan = ("torch", ((0, 0), False))
+        elif isinstance(self.padding, tuple):  # explicit: max ignores it, average divides by real pixels
+            plan = ("torch", (self.padding, False))
         else:
             sizes, kernels, strides = (height, width), self.pool_size, self.strides
             pads = [same_pads(size, k, s) for size, k, s in zip(sizes, kernels, strides)]

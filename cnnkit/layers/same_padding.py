@@ -16,18 +16,35 @@ def same_pads(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[i
     return total // 2, total - total // 2
 
 
-def output_length(size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1) -> int | None:
-    """Keras's output length of a window op along one axis (None stays None)."""
+def output_length(size: int | None, kernel: int, stride: int, padding: str | int, dilation: int = 1) -> int | None:
+    """The output length of a window op along one axis (None stays None); `padding` is 'valid',
+    'same', or an int: that many pixels on both sides, as torch's `padding=` argument."""
     if size is None:
         return None
     if padding == "same":
         return -(-size // stride)
     span = (kernel - 1) * dilation + 1
-    return (size - span) // stride + 1
+    extra = 2 * padding if isinstance(padding, int) else 0
+    return (size + extra - span) // stride + 1
 
 
-def check_padding(padding: str, owner: str) -> str:
-    mode = str(padding).lower()
-    if mode not in ("valid", "same"):
-        raise ValueError(f"{owner}: padding must be 'valid' or 'same'; received padding={padding!r}.")
-    return mode
+def axis_paddings(padding: str | tuple[int, int]) -> tuple:
+    """The padding of each of the two axes: ('same', 'same') or the explicit pair itself."""
+    return padding if isinstance(padding, tuple) else (padding, padding)
+
+
+def check_padding(padding, owner: str) -> str | tuple[int, int]:
+    """Keras's 'valid' or 'same'; also, as a cnnkit extension, torch's explicit symmetric padding
+    (an int or a pair), which the classic architectures need to match their published weights."""
+    if isinstance(padding, int) and not isinstance(padding, bool):
+        padding = (padding, padding)
+    if isinstance(padding, (tuple, list)):
+        if len(padding) == 2 and all(isinstance(p, int) and not isinstance(p, bool) and p >= 0 for p in padding):
+            return tuple(padding)
+    else:
+        mode = str(padding).lower()
+        if mode in ("valid", "same"):
+            return mode
+    raise ValueError(
+        f"{owner}: padding must be 'valid', 'same' or a number of pixels (int or pair); received padding={padding!r}."
+    )

@@ -1,6 +1,7 @@
-"""Models: Sequential (and the Model base that gives it compile/fit/evaluate/predict)."""
+"""Models: Sequential, the functional Model(inputs, outputs), and their compile/fit/evaluate/predict."""
 
+from cnnkit.models.functional import Functional
 from cnnkit.models.model import Model
 from cnnkit.models.sequential import Sequential
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Functional", "Model", "Sequential"]

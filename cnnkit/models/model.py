@@ -1,6 +1,6 @@
 """The Model base: compile / fit / evaluate / predict / summary around a Layer.
 
-Subclasses (Sequential; the functional Model later) provide the graph: `input_shape`,
+Subclasses (Sequential, Functional) provide the graph: `input_shape`,
 `output_shape`, `ensure_built`, `forward`, `forward_logits`, `output_activation`, `summary_rows`.
 """
 
@@ -17,6 +17,15 @@ from cnnkit.training.setup import TrainingSetup
 
 
 class Model(Layer):
+    """The base of every model. `Model(inputs, outputs)` makes a functional model, as in Keras."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from cnnkit.models.functional import Functional  # the subclass lives in its own file
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, name: str | None = None, **kwargs) -> None:
         super().__init__(name=name, **kwargs)
         self.training_setup: TrainingSetup | None = None

@@ -1,0 +1,74 @@
+"""Symbolic tensors and nodes: how calling layers on `Input(...)` records a graph.
+
+Calling a layer on a KerasTensor runs no computation. It builds the layer for the input
+shape(s), works out the output shape(s), and records a Node: this layer, called on these
+tensors, gave these tensors. `Model(inputs, outputs)` later walks the nodes back from its
+outputs to its inputs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cnnkit import backend
+from cnnkit.layers.layout import Shape, format_shape
+
+if TYPE_CHECKING:
+    from cnnkit.layers.base import Layer
+
+
+class KerasTensor:
+    """A symbolic tensor: a channels-last shape (batch axis first, as None) and the node that made it."""
+
+    def __init__(self, shape: Shape, node: Node | None = None, index: int = 0) -> None:
+        self.shape = tuple(shape)
+        self.dtype = "float32"
+        self.node = node
+        self.index = index
+
+    @property
+    def source(self) -> Layer:
+        """The layer whose call produced this tensor (the InputLayer for an Input)."""
+        return self.node.layer
+
+    @property
+    def name(self) -> str:
+        return self.node.layer.name if self.node.index == 0 and self.index == 0 else self.label
+
+    @property
+    def label(self) -> str:
+        """Keras's `layer[node][tensor]` reference, as the summary's "Connected to" shows it."""
+        return f"{self.node.layer.name}[{self.node.index}][{self.index}]"
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+
+
+class Node:
+    """One call of `layer` on symbolic `inputs` (one tensor, or a list for merge layers)."""
+
+    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool) -> None:
+        self.layer = layer
+        self.inputs = inputs
+        self.takes_list = takes_list
+        self.outputs: list[KerasTensor] = []
+        self.index = len(layer.inbound_nodes)
+        layer.inbound_nodes.append(self)
+
+
+def is_symbolic(value) -> bool:
+    if isinstance(value, KerasTensor):
+        return True
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(isinstance(v, KerasTensor) for v in value)
+
+
+def call_symbolically(layer: Layer, inputs) -> KerasTensor | list[KerasTensor]:
+    """Build `layer` for the shapes of `inputs` and record the call; returns the output tensor(s)."""
+    takes_list = not isinstance(inputs, KerasTensor)
+    tensors = list(inputs) if takes_list else [inputs]
+    shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
+    output_shape = layer.build_for(shapes, backend.get_device())
+    node = Node(layer, tensors, takes_list)
+    several = isinstance(output_shape, list)
+    node.outputs = [KerasTensor(shape, node, i) for i, shape in enumerate(output_shape if several else [output_shape])]
+    return node.outputs if several else node.outputs[0]

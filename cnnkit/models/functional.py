@@ -1,0 +1,227 @@
+"""The functional Model: `Model(inputs, outputs)` over a graph of layers called on KerasTensors.
+
+At construction the graph is walked back from the outputs to the inputs and flattened into a
+plan: one step per layer call, reading and writing numbered value slots. Running the model is
+one pass over that plan, so a shared layer, a skip connection or a branch costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from cnnkit import backend
+from cnnkit.layers.base import Layer
+from cnnkit.layers.input_layer import InputLayer
+from cnnkit.layers.layout import Shape, format_shape
+from cnnkit.layers.node import KerasTensor, Node
+from cnnkit.models.model import Model
+from cnnkit.training.data import convert_inputs
+from cnnkit.training.targets import as_tensor
+
+
+def _as_tensor_list(value, argument: str) -> tuple[list[KerasTensor], bool]:
+    """([tensors], given as a single tensor?) for a Model's inputs or outputs argument."""
+    if isinstance(value, KerasTensor):
+        return [value], True
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, KerasTensor) for v in value):
+        return list(value), False
+    raise TypeError(
+        f"Model: {argument} must be a KerasTensor (from Input(...) or a layer called on one) or a list of "
+        f"them; received {value!r}"
+    )
+
+
+def nodes_between(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[Node]:
+    """The nodes that turn `inputs` into `outputs`, each after the nodes it reads from."""
+    input_ids = {id(t) for t in inputs}
+    order: list[Node] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(t.node, False) for t in reversed(outputs) if id(t) not in input_ids]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node.layer, InputLayer):
+            raise ValueError(
+                f"Model: the graph is disconnected: it needs the input '{node.layer.name}', which is not "
+                f"among the model's inputs ({', '.join(t.name for t in inputs)})"
+            )
+        stack.append((node, True))
+        for tensor in reversed(node.inputs):
+            if id(tensor) not in input_ids and id(tensor.node) not in seen:
+                stack.append((tensor.node, False))
+    return order
+
+
+class Functional(Model):
+    """A model defined by its input and output tensors, as in Keras:
+
+        inputs = Input(shape=(32, 32, 3))
+        x = Conv2D(16, 3, padding="same", activation="relu")(inputs)
+        outputs = Dense(10, activation="softmax")(GlobalAveragePooling2D()(x))
+        model = Model(inputs, outputs)
+
+    `model.layers` lists the InputLayer(s) first, then every layer in the order it runs. Calling
+    the model takes one NCHW tensor (or channels-last NumPy array) per input, as a list when
+    there are several, and returns one tensor per output (a list when there are several).
+    """
+
+    def __init__(self, inputs, outputs, name: str | None = None, trainable: bool = True) -> None:
+        super().__init__(name=name or backend.unique_name("functional"), trainable=trainable)
+        self.inputs, self._single_input = _as_tensor_list(inputs, "inputs")
+        self.outputs, self._single_output = _as_tensor_list(outputs, "outputs")
+        nodes = nodes_between(self.inputs, self.outputs)
+
+        layers: list[nn.Module] = [t.source for t in self.inputs]
+        for node in nodes:
+            if all(node.layer is not known for known in layers):
+                layers.append(node.layer)
+        names = [layer.name for layer in layers]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"Model: layer names must be unique within a model; repeated: {', '.join(repeated)}")
+        self.layers = nn.ModuleList(layers)
+
+        slots = {id(t): i for i, t in enumerate(self.inputs)}
+        self._steps: list[tuple[int, list[int], bool, list[int]]] = []
+        self._connections: dict[int, list[str]] = {}
+        for node in nodes:
+            position = next(i for i, layer in enumerate(layers) if layer is node.layer)
+            for tensor in node.outputs:
+                slots[id(tensor)] = len(slots)
+            self._steps.append(
+                (position, [slots[id(t)] for t in node.inputs], node.takes_list, [slots[id(t)] for t in node.outputs])
+            )
+            self._connections.setdefault(position, []).extend(t.label for t in node.inputs)
+        self._slot_count = len(slots)
+        self._output_slots = [slots[id(t)] for t in self.outputs]
+        self._first_output_shape = {}
+        for node in nodes:
+            self._first_output_shape.setdefault(id(node.layer), node.outputs[0].shape)
+        self._fusable = self._fusable_output(nodes)
+
+    def _fusable_output(self, nodes: list[Node]) -> bool:
+        """Can a loss take the logits? Only for one output made by the plan's last step, used nowhere else."""
+        if not self._single_output or not nodes or nodes[-1].outputs[0] is not self.outputs[0]:
+            return False
+        last = nodes[-1].layer
+        return getattr(last, "output_activation", None) is not None and hasattr(last, "pre_activation")
+
+    # ---- shapes -------------------------------------------------------------------------------
+    @property
+    def built(self) -> bool:
+        return True
+
+    @built.setter
+    def built(self, value: bool) -> None:  # Layer.__init__ assigns it; a graph is built by construction
+        pass
+
+    @property
+    def input_shape(self) -> Shape | list[Shape]:
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if self._single_input else shapes
+
+    @property
+    def output_shape(self) -> Shape | list[Shape]:
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if self._single_output else shapes
+
+    @property
+    def input(self):
+        return self.inputs[0] if self._single_input else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if self._single_output else list(self.outputs)
+
+    def ensure_built(self, input_shape: Shape, where: str) -> None:
+        """A graph is built when it is made; only check that `input_shape` fits it."""
+        self.compute_output_shape(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        given = input_shape if isinstance(input_shape, list) else [input_shape]
+        expected = [t.shape for t in self.inputs]
+        fits = len(given) == len(expected) and all(
+            len(g) == len(e) and all(a is None or b is None or a == b for a, b in zip(g, e))
+            for g, e in zip(given, expected)
+        )
+        if not fits:
+            raise self.error(
+                f"expects input(s) of shape {', '.join(format_shape(e) for e in expected)}; "
+                f"received {', '.join(format_shape(g) for g in given)}"
+            )
+        return self.output_shape
+
+    # ---- running ------------------------------------------------------------------------------
+    def _prepare(self, x) -> list[torch.Tensor]:
+        given = list(x) if isinstance(x, (list, tuple)) and not self._looks_like_one_array(x) else [x]
+        if len(given) != len(self.inputs):
+            raise self.error(f"expects {len(self.inputs)} input(s); received {len(given)}")
+        prepared = []
+        for value, tensor in zip(given, self.inputs):
+            if not isinstance(value, torch.Tensor):  # NumPy (or nested lists) at the API is channels-last
+                value = convert_inputs(as_tensor(value), tensor.shape, self.device, f"Model '{self.name}'")
+            prepared.append(value)
+        return prepared
+
+    def _looks_like_one_array(self, x) -> bool:
+        """Nested lists of numbers are one input; a list of arrays or tensors is one per input."""
+        return self._single_input and not isinstance(x[0], (torch.Tensor,)) and not hasattr(x[0], "shape")
+
+    def _run(self, x, logits: bool = False) -> list[torch.Tensor]:
+        values: list = [None] * self._slot_count
+        values[: len(self.inputs)] = self._prepare(x)
+        last = len(self._steps) - 1
+        for step, (position, reads, takes_list, writes) in enumerate(self._steps):
+            layer = self.layers[position]
+            argument = [values[i] for i in reads] if takes_list else values[reads[0]]
+            if logits and step == last:
+                result = layer.pre_activation(argument)
+            else:
+                result = layer(argument)
+            if len(writes) == 1:
+                values[writes[0]] = result
+            else:
+                for slot, value in zip(writes, result):
+                    values[slot] = value
+        return [values[i] for i in self._output_slots]
+
+    def forward(self, x):
+        outputs = self._run(x)
+        return outputs[0] if self._single_output else outputs
+
+    @property
+    def output_activation(self) -> str | None:
+        return self.layers[self._steps[-1][0]].output_activation if self._fusable else None
+
+    def forward_logits(self, x) -> torch.Tensor:
+        return self._run(x, logits=True)[0]
+
+    # ---- inspection ---------------------------------------------------------------------------
+    def summary_rows(self) -> list[tuple]:
+        rows = []
+        for position, layer in enumerate(self.layers):
+            if isinstance(layer, InputLayer):
+                shape = layer.declared_input_shape
+            else:
+                shape = self._first_output_shape.get(id(layer))
+            count = layer.count_params() if isinstance(layer, Layer) else sum(p.numel() for p in layer.parameters())
+            connected = self._connections.get(position, ["-"])
+            rows.append((layer.name, type(layer).__name__, shape, count, connected))
+        return rows
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self.layers],
+            "input_layers": [t.source.name for t in self.inputs],
+            "output_layers": [t.label for t in self.outputs],
+        }

@@ -6,6 +6,7 @@ API, real torch.nn.Modules running NCHW inside.
 
 from cnnkit import (
     activations,
+    applications,
     backend,
     callbacks,
     datasets,
@@ -27,6 +28,7 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "datasets",

@@ -117,7 +117,8 @@ class Layer(nn.Module):
         if not self.built:
             self.build(input_shape)
             self.built = True
-            if device is not None:
+            # Weights made under `with torch.device("meta")` (shapes only, for counting) stay there.
+            if device is not None and not any(t.is_meta for t in self.parameters()):
                 self.to(device)
         return output_shape
 

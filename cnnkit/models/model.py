@@ -11,6 +11,7 @@ import torch
 
 from cnnkit import backend
 from cnnkit.layers.base import Layer
+from cnnkit.models import weights_file
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
 from cnnkit.training.setup import TrainingSetup
@@ -143,6 +144,15 @@ class Model(Layer):
     @property
     def loss(self):
         return None if self.training_setup is None else self.training_setup.loss
+
+    # ---- weights files ------------------------------------------------------------------------
+    def save_weights(self, filepath) -> None:
+        """Write the weights to `filepath` atomically; `load_weights` reads them back without running code."""
+        weights_file.save_weights(self, filepath)
+
+    def load_weights(self, filepath) -> None:
+        """Load weights written by `save_weights` for a model with the same layers."""
+        weights_file.load_weights(self, filepath)
 
     # ---- inspection ---------------------------------------------------------------------------
     def summary(self, line_length: int | None = None, positions=None, print_fn=None, **kwargs) -> None:

@@ -1,0 +1,60 @@
+"""Accuracy of zoo models on real Fashion-MNIST, in one CPU run.
+
+Targets (issue 3): LeNet5 >= 89% test accuracy after 3 epochs; ResNet20 >= 90% after 2 epochs.
+Both train on the 28x28x1 images as they come (LeNet5 pads its first convolution, as the paper
+padded MNIST to 32x32), with Adam at Keras's defaults.
+
+    .venv/bin/python bench/accuracy_zoo.py [--data ../shared/datasets] [--only lenet5|resnet20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+import cnnkit as keras
+from cnnkit.applications import get_model
+from cnnkit.datasets import fashion_mnist
+
+RUNS = {  # name: (epochs, batch size, target accuracy)
+    "lenet5": (3, 32, 0.89),
+    "resnet20": (2, 64, 0.90),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=None, help="folder holding fashion-mnist/ (default: search)")
+    parser.add_argument("--only", choices=sorted(RUNS), default=None)
+    args = parser.parse_args()
+    (x, y), (xt, yt) = fashion_mnist.load_data(Path(args.data) / "fashion-mnist" if args.data else None)
+    prepare = lambda images: images.reshape(-1, 28, 28, 1).astype("float32") / 255.0
+    x, xt = prepare(x), prepare(xt)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    ok = True
+    for name, (epochs, batch_size, target) in RUNS.items():
+        if args.only and name != args.only:
+            continue
+        keras.utils.set_random_seed(0)
+        model = get_model(name, input_shape=(28, 28, 1), classes=10)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=2)
+        seconds = time.perf_counter() - start
+        _, accuracy = model.evaluate(xt, yt, verbose=0)
+        verdict = "PASS" if accuracy >= target else "FAIL"
+        print(
+            f"{name}: test accuracy {accuracy:.4f} (target {target}) after {epochs} epochs, batch {batch_size}, "
+            f"in {seconds:.0f}s: {verdict}",
+            flush=True,
+        )
+        ok &= accuracy >= target
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -52,6 +52,20 @@ def is_cnnkit_weights(content: object) -> bool:
     return isinstance(content, dict) and content.get("format") == FORMAT
 
 
+def readable_key(model: nn.Module, key: str) -> str:
+    """`layers.13.kernel` as the user knows it: `predictions.kernel (layers.13.kernel)`."""
+    path, _, weight = key.rpartition(".")
+    names = []
+    module = model
+    for part in path.split(".") if path else []:
+        module = getattr(module, part, None)
+        if module is None:
+            return key
+        if not isinstance(module, (nn.ModuleList, nn.ModuleDict)) and hasattr(module, "name"):
+            names.append(module.name)
+    return f"{'/'.join(names + [weight])} ({key})" if names else key
+
+
 def load_state(model: nn.Module, state: dict, source: str) -> None:
     """Copy `state` onto `model`, requiring exactly the model's keys and shapes."""
     own = model.state_dict()
@@ -67,7 +81,10 @@ def load_state(model: nn.Module, state: dict, source: str) -> None:
     for key, value in state.items():
         if not isinstance(value, torch.Tensor) or tuple(value.shape) != tuple(own[key].shape):
             shape = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
-            raise ValueError(f"{source}: {key} has shape {shape}; model '{model.name}' needs {tuple(own[key].shape)}")
+            raise ValueError(
+                f"{source}: {readable_key(model, key)} has shape {shape}; model '{model.name}' needs "
+                f"{tuple(own[key].shape)}"
+            )
     model.load_state_dict(state)
 
 

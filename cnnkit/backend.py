@@ -36,11 +36,12 @@ def set_device(device: str | torch.device | None) -> None:
         _device = None
         return
     try:
-        _device = torch.device(device)
+        chosen = torch.device(device)
     except (RuntimeError, TypeError) as error:
         raise ValueError(f"set_device: unknown device {device!r} ({error}).") from None
-    if _device.type == "cuda" and not torch.cuda.is_available():
+    if chosen.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"set_device: {device!r} requested but CUDA is not available here.")
+    _device = chosen  # only a usable device replaces the current choice
 
 
 def get_device() -> torch.device:

@@ -158,3 +158,15 @@ def test_lenet_variants():
     assert isinstance(modern.get_layer("s2"), layers.MaxPooling2D)
     with pytest.raises(ValueError, match="variant must be 'classic' or 'modern'"):
         applications.LeNet5(variant="new")
+
+
+def test_googlenet_with_auxiliary_heads_trains_with_loss_weights(rng):
+    model = applications.GoogLeNet(aux_logits=True, input_shape=(32, 32, 3), classes=4)
+    assert model.output_names == ["predictions", "aux1", "aux2"]
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", loss_weights=[1.0, 0.3, 0.3])
+    x = rng.standard_normal((4, 32, 32, 3)).astype(np.float32)
+    y = rng.integers(0, 4, 4)
+    history = model.fit(x, [y, y, y], epochs=1, verbose=0)
+    logs = {key: values[0] for key, values in history.history.items()}
+    expected = logs["predictions_loss"] + 0.3 * (logs["aux1_loss"] + logs["aux2_loss"])
+    assert logs["loss"] == pytest.approx(expected, rel=1e-5)

@@ -191,3 +191,71 @@ def test_merge_layers_compute_what_they_say():
 def test_graph_errors_are_clear(build, message):
     with pytest.raises((ValueError, TypeError), match=message):
         build(keras.Input(shape=(4, 4, 3)))
+
+
+def two_headed_model():
+    image = keras.Input(shape=(6, 6, 1), name="image")
+    extra = keras.Input(shape=(2,), name="extra")
+    x = layers.concatenate([layers.Flatten()(layers.Conv2D(2, 3)(image)), extra])
+    kind = layers.Dense(3, activation="softmax", name="kind")(x)
+    size = layers.Dense(1, name="size")(x)
+    return Model([image, extra], [kind, size])
+
+
+def test_several_inputs_and_outputs_train_as_the_weighted_sum_of_losses(rng):
+    model = two_headed_model()
+    assert model.input_names == ["image", "extra"] and model.output_names == ["kind", "size"]
+    start = [w.copy() for w in model.get_weights()]
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.1),
+        loss={"kind": "sparse_categorical_crossentropy", "size": "mse"},
+        loss_weights=[1.0, 0.5],
+        metrics={"kind": "accuracy"},
+    )
+    images = rng.standard_normal((8, 6, 6, 1)).astype(np.float32)
+    extras = rng.standard_normal((8, 2)).astype(np.float32)
+    kinds, sizes = rng.integers(0, 3, 8), rng.standard_normal((8, 1)).astype(np.float32)
+    history = model.fit({"image": images, "extra": extras}, [kinds, sizes], batch_size=8, epochs=1, verbose=0)
+    assert list(history.history) == ["loss", "kind_loss", "kind_accuracy", "size_loss"]
+
+    # The same step in plain torch, from the same starting weights.
+    reference = two_headed_model()
+    reference.set_weights(start)
+    kind_out, size_out = reference([torch.from_numpy(images).permute(0, 3, 1, 2), torch.from_numpy(extras)])
+    kind_loss = F.nll_loss(torch.log(kind_out), torch.from_numpy(kinds))
+    size_loss = F.mse_loss(size_out, torch.from_numpy(sizes))
+    (kind_loss + 0.5 * size_loss).backward()
+    with torch.no_grad():
+        for p in reference.parameters():
+            p -= 0.1 * p.grad
+    for a, b in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert history.history["loss"][0] == pytest.approx((kind_loss + 0.5 * size_loss).item(), rel=1e-5)
+    assert history.history["kind_loss"][0] == pytest.approx(kind_loss.item(), rel=1e-5)
+
+    logs = model.evaluate([images, extras], {"kind": kinds, "size": sizes}, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(logs["kind_loss"] + 0.5 * logs["size_loss"], rel=1e-5)
+    kind_pred, size_pred = model.predict([images, extras], verbose=0)
+    assert kind_pred.shape == (8, 3) and size_pred.shape == (8, 1)
+    model.fit([images, extras], [kinds, sizes], validation_split=0.25, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda m, x, y: m.fit(x[0], y, verbose=0), "has 2 inputs \\['image', 'extra'\\]"),
+        (lambda m, x, y: m.fit(x, y[0], verbose=0), "has 2 outputs \\['kind', 'size'\\]"),
+        (lambda m, x, y: m.fit(x, {"kind": y[0]}, verbose=0), "y has no entry for output\\(s\\) \\['size'\\]"),
+        (lambda m, x, y: m.fit(x, y, class_weight={0: 1.0}, verbose=0), "class_weight is not supported"),
+        (lambda m, x, y: m.fit([x[0][:3], x[1]], y, verbose=0), "different numbers of samples"),
+    ],
+)
+def test_several_inputs_and_outputs_errors(call, message, rng):
+    model = two_headed_model()
+    model.compile(optimizer="sgd", loss=["sparse_categorical_crossentropy", "mse"])
+    x = [rng.standard_normal((4, 6, 6, 1)).astype(np.float32), rng.standard_normal((4, 2)).astype(np.float32)]
+    y = [rng.integers(0, 3, 4), rng.standard_normal((4, 1)).astype(np.float32)]
+    with pytest.raises(ValueError, match=message):
+        call(model, x, y)
+    with pytest.raises(ValueError, match="loss_weights has 3 entries for 2 outputs"):
+        model.compile(optimizer="sgd", loss="mse", loss_weights=[1, 2, 3])

@@ -299,5 +299,6 @@ def test_device_choice():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             keras.backend.set_device("cuda")
+        assert keras.backend.get_device().type == "cpu"  # a refused choice changes nothing
     with pytest.raises(ValueError, match="unknown device"):
         keras.backend.set_device("tpu7")

@@ -106,6 +106,17 @@ class Functional(Model):
         for node in nodes:
             self._first_output_shape.setdefault(id(node.layer), node.outputs[0].shape)
         self._fusable = self._fusable_output(nodes)
+        if not self._single_input:
+            self.input_names = [t.source.name for t in self.inputs]
+        if not self._single_output:
+            self.output_names = self._unique([t.source.name for t in self.outputs])
+
+    @staticmethod
+    def _unique(names: list[str]) -> list[str]:
+        """Output names for logs; a layer giving several outputs numbers them (`model_1`, `model_2`)."""
+        return [
+            name if names.count(name) == 1 else f"{name}_{names[:i].count(name) + 1}" for i, name in enumerate(names)
+        ]
 
     def _fusable_output(self, nodes: list[Node]) -> bool:
         """Can a loss take the logits? Only for one output made by the plan's last step, used nowhere else."""

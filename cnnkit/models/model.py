@@ -14,7 +14,7 @@ from cnnkit.layers.base import Layer
 from cnnkit.models import weights_file
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
-from cnnkit.training.setup import TrainingSetup
+from cnnkit.training.setup import MultiOutputSetup, TrainingSetup
 
 
 class Model(Layer):
@@ -33,6 +33,10 @@ class Model(Layer):
         self.stop_training = False
         self.history = None
         self._target_device: torch.device | None = None
+
+    # Names of the inputs / outputs of a model with several of them (None: just one).
+    input_names: list[str] | None = None
+    output_names: list[str] | None = None
 
     # ---- where the model runs -----------------------------------------------------------------
     @property
@@ -59,15 +63,20 @@ class Model(Layer):
     ) -> None:
         """Keras's compile. cnnkit always runs eagerly. The model trains where its weights are:
         by default `cnnkit.backend.get_device()` (CUDA when available); `device=` moves it."""
-        if loss_weights is not None or weighted_metrics is not None:
+        several = self.output_names is not None
+        if weighted_metrics is not None or (loss_weights is not None and not several):
             raise ValueError(
-                "compile: loss_weights and weighted_metrics apply to multi-output models, which need the functional API"
+                "compile: loss_weights applies to models with several outputs, and weighted_metrics is not "
+                "supported yet"
             )
         if jit_compile not in ("auto", False, None):
             raise ValueError("compile: jit_compile=True is not supported yet; cnnkit runs eagerly")
         if steps_per_execution != 1:
             raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
-        self.training_setup = TrainingSetup(optimizer, loss, metrics)
+        if several:
+            self.training_setup = MultiOutputSetup(optimizer, loss, metrics, loss_weights, self.output_names)
+        else:
+            self.training_setup = TrainingSetup(optimizer, loss, metrics)
         if device is not None:
             self._target_device = torch.device(device)
             self.to(self._target_device)
@@ -104,7 +113,7 @@ class Model(Layer):
         """One update on exactly this batch; returns the loss (and metrics) of that batch."""
         self.require_compiled("train_on_batch")
         entry = loop.DataEntry(self, "train_on_batch", need_targets=True)
-        batches = entry.batches(x, y, sample_weight, class_weight, batch_size=max(len(x), 1))
+        batches = entry.batches(x, y, sample_weight, class_weight, batch_size=self._batch_count(x))
         self.build_optimizer()
         self.training_setup.reset()
         with loop._mode(self, training=True):
@@ -115,13 +124,17 @@ class Model(Layer):
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         self.require_compiled("test_on_batch")
         batches = loop.DataEntry(self, "test_on_batch", need_targets=True).batches(
-            x, y, sample_weight, batch_size=max(len(x), 1)
+            x, y, sample_weight, batch_size=self._batch_count(x)
         )
         loop.run_evaluation(self, batches, 0, None)
         return self._batch_logs(return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
-        return self.predict(x, batch_size=max(len(x), 1), verbose=0)
+        return self.predict(x, batch_size=self._batch_count(x), verbose=0)
+
+    def _batch_count(self, x) -> int:
+        entry = loop.DataEntry(self, "a batch", need_targets=False)
+        return max(entry.count(x, "x", self.input_names is not None), 1)
 
     def _batch_logs(self, return_dict: bool):
         logs = self.training_setup.results()
@@ -135,7 +148,7 @@ class Model(Layer):
         setup = self.training_setup
         if setup is None:
             return []
-        return ["loss"] + [m.name for m in setup.metrics or []]
+        return setup.log_names()
 
     @property
     def optimizer(self):

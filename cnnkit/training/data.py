@@ -63,6 +63,27 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
     return x.to(device=device, dtype=torch.float32)
 
 
+def batch_length(x) -> int:
+    """The number of samples in a batch: one tensor, or a tuple of them (one per model input)."""
+    return x[0].shape[0] if isinstance(x, tuple) else x.shape[0]
+
+
+def take(data, pick):
+    """Index a tensor, or each tensor of a tuple, by the same samples."""
+    return tuple(part[pick] for part in data) if isinstance(data, tuple) else data[pick]
+
+
+def slice_samples(data, cut: slice):
+    """`data[cut]` for an array, or for each array of a list, tuple or dict (several inputs/outputs)."""
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {key: value[cut] for key, value in data.items()}
+    if isinstance(data, (list, tuple)) and not is_array(data):
+        return [value[cut] for value in data]
+    return data[cut]
+
+
 def sample_count(data, name: str, where: str) -> int:
     try:
         return len(data)
@@ -73,22 +94,24 @@ def sample_count(data, name: str, where: str) -> int:
 
 
 class ArrayBatches:
-    """Batches from tensors already on the device: shuffled indices each epoch, nothing else copied."""
+    """Batches from tensors already on the device: shuffled indices each epoch, nothing else copied.
+    `x` and `y` are tensors, or tuples of tensors for models with several inputs or outputs."""
 
     def __init__(self, x, y, weights, batch_size: int, shuffle: bool, steps: int | None) -> None:
         self.x, self.y, self.weights = x, y, weights
-        self.size = x.shape[0]
+        self.size = batch_length(x)
+        self.device = x[0].device if isinstance(x, tuple) else x.device
         self.batch_size, self.shuffle = batch_size, shuffle
         self.steps = steps or math.ceil(self.size / batch_size)
         self._stream: Iterator[Batch] | None = None
 
     def _one_pass(self) -> Iterator[Batch]:
-        order = torch.randperm(self.size, device=self.x.device) if self.shuffle else None
+        order = torch.randperm(self.size, device=self.device) if self.shuffle else None
         for start in range(0, self.size, self.batch_size):
             pick = slice(start, start + self.batch_size) if order is None else order[start : start + self.batch_size]
             yield (
-                self.x[pick],
-                None if self.y is None else self.y[pick],
+                take(self.x, pick),
+                None if self.y is None else take(self.y, pick),
                 None if self.weights is None else self.weights[pick],
             )
 

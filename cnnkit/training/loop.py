@@ -19,12 +19,15 @@ from cnnkit.training.data import (
     ArrayBatches,
     Batch,
     StreamBatches,
+    batch_length,
     convert_inputs,
     is_array,
     sample_count,
+    slice_samples,
     split_batch,
 )
 from cnnkit.training.progress import Progbar
+from cnnkit.training.setup import MultiOutputSetup
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
 
 
@@ -55,22 +58,75 @@ def _mode(model, training: bool) -> Iterator[None]:
 
 
 class DataEntry:
-    """Turns what a user passes to fit/evaluate/predict into device batches for `model`."""
+    """Turns what a user passes to fit/evaluate/predict into device batches for `model`.
+
+    A model with several inputs takes x as a list (in input order) or a dict by input name; one
+    with several outputs takes y the same way, by output name.
+    """
 
     def __init__(self, model, where: str, need_targets: bool) -> None:
         self.model, self.where, self.need_targets = model, where, need_targets
         self.setup = model.training_setup
+        self.input_names = getattr(model, "input_names", None)  # None: a single input
+        self.output_names = getattr(model, "output_names", None)  # None: a single output
 
-    def _inputs(self, x) -> torch.Tensor:
+    def _per_name(self, data, names: list[str], argument: str, kind: str) -> list:
+        if isinstance(data, dict):
+            missing = [name for name in names if name not in data]
+            if missing:
+                raise ValueError(
+                    f"{self.where}: {argument} has no entry for {kind}(s) {missing}; expected keys {names}"
+                )
+            return [data[name] for name in names]
+        if not isinstance(data, (list, tuple)) or len(data) != len(names):
+            count = len(data) if isinstance(data, (list, tuple)) else 1
+            raise ValueError(
+                f"{self.where}: the model has {len(names)} {kind}s {names}; pass {argument} as a list of "
+                f"{len(names)} arrays or a dict by {kind} name (received {count})"
+            )
+        return list(data)
+
+    def is_arrays(self, data) -> bool:
+        if self.input_names is not None and isinstance(data, (list, tuple, dict)):
+            values = data.values() if isinstance(data, dict) else data
+            return len(values) > 0 and all(is_array(v) for v in values)
+        return is_array(data)
+
+    def count(self, data, name: str, several: bool) -> int:
+        if not several:
+            return sample_count(data, name, self.where)
+        values = list(data.values()) if isinstance(data, dict) else list(data)
+        counts = {sample_count(v, name, self.where) for v in values}
+        if len(counts) != 1:
+            raise ValueError(f"{self.where}: the arrays of {name} have different numbers of samples: {sorted(counts)}")
+        return counts.pop()
+
+    def _inputs(self, x):
+        if self.input_names is not None:
+            shapes = self.model.input_shape
+            parts = self._per_name(x, self.input_names, "x", "input")
+            return tuple(
+                convert_inputs(p, s, self.model.device, f"{self.where} (input '{n}')")
+                for p, s, n in zip(parts, shapes, self.input_names)
+            )
         if self.model.input_shape is None:
             self.model.ensure_built((None, *tuple(as_tensor(x).shape[1:])), self.where)
         return convert_inputs(x, self.model.input_shape, self.model.device, self.where)
 
-    def _targets(self, y, first: bool) -> torch.Tensor:
-        loss = self.setup.require_loss(self.where)
-        if first:
-            self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
-        return prepare_targets(y, loss, self.model.output_shape, self.where).to(self.model.device)
+    def _targets(self, y, first: bool):
+        losses = self.setup.require_loss(self.where)
+        if self.output_names is None:
+            if first:
+                self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
+            return prepare_targets(y, losses, self.model.output_shape, self.where).to(self.model.device)
+        parts = self._per_name(y, self.output_names, "y", "output")
+        targets = []
+        for part, setup, shape, name in zip(parts, self.setup.parts, self.model.output_shape, self.output_names):
+            if first:
+                setup.resolve_metrics(as_tensor(part).dim(), shape)
+            where = f"{self.where} (output '{name}')"
+            targets.append(prepare_targets(part, setup.loss, shape, where).to(self.model.device))
+        return tuple(targets)
 
     def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
         weights = None
@@ -80,6 +136,8 @@ class DataEntry:
                 raise ValueError(f"{self.where}: sample_weight has {weights.shape[0]} entries for {count} samples")
             weights = weights.to(self.model.device)
         if class_weight is not None:
+            if self.output_names is not None:
+                raise ValueError(f"{self.where}: class_weight is not supported for models with several outputs")
             if not isinstance(class_weight, dict):
                 raise ValueError(
                     f"{self.where}: class_weight must be a dict {{class: weight}}; received {class_weight!r}"
@@ -91,7 +149,7 @@ class DataEntry:
     def batches(
         self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None
     ) -> ArrayBatches | StreamBatches:
-        if is_array(x):
+        if self.is_arrays(x):
             return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps)
         if y is not None or sample_weight is not None:
             raise ValueError(
@@ -107,15 +165,17 @@ class DataEntry:
                 return inputs, None, None
             if by is None:
                 raise ValueError(f"{self.where}: the data source yields no labels; it must yield (x, y) batches")
-            if len(by) != len(bx):
-                raise ValueError(f"{self.where}: a batch has {len(bx)} inputs but {len(by)} labels")
             targets = self._targets(by, first)
-            return inputs, targets, self._weights(targets, bw, class_weight, len(bx))
+            if batch_length(targets) != batch_length(inputs):
+                raise ValueError(
+                    f"{self.where}: a batch has {batch_length(inputs)} inputs but {batch_length(targets)} labels"
+                )
+            return inputs, targets, self._weights(targets, bw, class_weight, batch_length(inputs))
 
         return StreamBatches(x, steps, convert, self.where)
 
     def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps) -> ArrayBatches:
-        count = sample_count(x, "x", self.where)
+        count = self.count(x, "x", self.input_names is not None)
         if count == 0:
             raise ValueError(f"{self.where}: x is empty (0 samples)")
         _check_positive_int(batch_size, "batch_size", self.where)
@@ -124,7 +184,7 @@ class DataEntry:
         if self.need_targets:
             if y is None:
                 raise ValueError(f"{self.where}: y (the labels) is missing")
-            labels = sample_count(y, "y", self.where)
+            labels = self.count(y, "y", self.output_names is not None and isinstance(y, (list, tuple, dict)))
             if labels != count:
                 raise ValueError(f"{self.where}: x has {count} samples but y has {labels}")
             targets = self._targets(y, first=True)
@@ -132,8 +192,14 @@ class DataEntry:
         return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps)
 
 
-def _step_outputs(model, setup, x: torch.Tensor, y, weights):
-    """Forward and loss; logits feed the loss when it can absorb the output activation."""
+def _step_outputs(model, setup, x, y, weights):
+    """Forward and loss: (loss to minimise, per-output losses or None, predictions for the metrics).
+    Logits feed the loss when it can absorb the output activation."""
+    if isinstance(setup, MultiOutputSetup):
+        predictions = model(x)
+        parts = [part.loss(t, p, weights) for part, t, p in zip(setup.parts, y, predictions)]
+        total = sum(weight * value for weight, value in zip(setup.loss_weights, parts))
+        return total, [value.detach() for value in parts], [p.detach() for p in predictions]
     loss = setup.loss
     activation = model.output_activation
     if activation is not None and loss.fuses == activation:
@@ -145,26 +211,26 @@ def _step_outputs(model, setup, x: torch.Tensor, y, weights):
         logits = logits.detach()
         if setup.metrics_use_probabilities:
             logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
-        return value, logits
+        return value, None, logits
     y_pred = model(x)
-    return loss(y, y_pred, weights), y_pred.detach()
+    return loss(y, y_pred, weights), None, y_pred.detach()
 
 
 def train_step(model, x, y, weights) -> None:
     setup = model.training_setup
-    value, y_pred = _step_outputs(model, setup, x, y, weights)
+    value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
     optimizer = setup.optimizer
     optimizer.zero_grad()
     value.backward()
     optimizer.step()
-    setup.update(value.detach(), x.shape[0], y, y_pred, weights)
+    setup.record(value.detach(), batch_length(x), parts, y, y_pred, weights)
 
 
 @torch.no_grad()
 def test_step(model, x, y, weights) -> None:
     setup = model.training_setup
-    value, y_pred = _step_outputs(model, setup, x, y, weights)
-    setup.update(value, x.shape[0], y, y_pred, weights)
+    value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+    setup.record(value, batch_length(x), parts, y, y_pred, weights)
 
 
 def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None) -> dict[str, float]:
@@ -231,15 +297,17 @@ def fit(
         raise ValueError(f"{where}: x (the training inputs) is missing")
 
     if validation_split and validation_data is None:
-        if not is_array(x):
+        if not DataEntry(model, where, need_targets=False).is_arrays(x):
             raise ValueError(f"{where}: validation_split needs arrays; for a generator pass validation_data")
-        count = sample_count(x, "x", where)
+        count = DataEntry(model, where, need_targets=False).count(
+            x, "x", getattr(model, "input_names", None) is not None
+        )
         split_at = int(count * (1.0 - validation_split))  # Keras keeps the last samples for validation
         if split_at == 0 or split_at == count:
             raise ValueError(f"{where}: validation_split={validation_split} leaves no training or validation samples")
-        cut = (lambda a: None if a is None else a[split_at:]), (lambda a: None if a is None else a[:split_at])
-        validation_data = (cut[0](x), cut[0](y), cut[0](sample_weight))
-        x, y, sample_weight = cut[1](x), cut[1](y), cut[1](sample_weight)
+        tail, head = slice(split_at, None), slice(None, split_at)
+        validation_data = tuple(slice_samples(a, tail) for a in (x, y, sample_weight))
+        x, y, sample_weight = (slice_samples(a, head) for a in (x, y, sample_weight))
 
     train = DataEntry(model, where, need_targets=True).batches(
         x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch
@@ -342,4 +410,6 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     bar.finish(done, {})
     callback_list.on_predict_end()
     # One transfer to the host at the end, not one per batch.
+    if outputs and isinstance(outputs[0], (list, tuple)):  # several outputs: one array each
+        return [to_channels_last(torch.cat(parts)).cpu().numpy() for parts in zip(*outputs)]
     return to_channels_last(torch.cat(outputs)).cpu().numpy()

@@ -9,6 +9,8 @@ from cnnkit.training.metrics import Mean, Metric
 
 
 class TrainingSetup:
+    """One output's loss and metrics (and the optimizer), with their running totals."""
+
     def __init__(self, optimizer="rmsprop", loss=None, metric_ids=None) -> None:
         self.optimizer = optimizers.get(optimizer)
         self.loss = None if loss is None else losses.get(loss)
@@ -43,9 +45,98 @@ class TrainingSetup:
         for metric in self.metrics or []:
             metric.update_state(y_true, y_pred, sample_weight)
 
+    def record(self, total: torch.Tensor, count: int, part_losses, y_true, y_pred, sample_weight) -> None:
+        """The same call as MultiOutputSetup's; one output has no separate part losses."""
+        self.update(total, count, y_true, y_pred, sample_weight)
+
+    def log_names(self) -> list[str]:
+        return ["loss"] + [metric.name for metric in self.metrics or []]
+
+    def result_tensors(self) -> list[torch.Tensor]:
+        return [self.loss_tracker.result()] + [metric.result() for metric in self.metrics or []]
+
     def results(self) -> dict[str, float]:
         """Current loss and metric values as Python floats (one device sync)."""
-        values = [self.loss_tracker.result()] + [metric.result() for metric in self.metrics or []]
-        names = ["loss"] + [metric.name for metric in self.metrics or []]
-        numbers = torch.stack([torch.as_tensor(v, dtype=torch.float32).to(values[0].device) for v in values]).tolist()
-        return dict(zip(names, numbers))
+        return _as_floats(self.log_names(), self.result_tensors())
+
+
+def _as_floats(names: list[str], values: list) -> dict[str, float]:
+    device = values[0].device
+    numbers = torch.stack([torch.as_tensor(v, dtype=torch.float32).to(device) for v in values]).tolist()
+    return dict(zip(names, numbers))
+
+
+def per_output(value, names: list[str], argument: str, default=None) -> list:
+    """Keras's forms for a per-output compile argument: one value for every output, a list in
+    output order, or a dict by output name."""
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - set(names))
+        if unknown:
+            raise ValueError(f"compile: {argument} names unknown output(s) {unknown}; the outputs are {names}")
+        return [value.get(name, default) for name in names]
+    if isinstance(value, (list, tuple)) and argument != "metrics":
+        if len(value) != len(names):
+            raise ValueError(f"compile: {argument} has {len(value)} entries for {len(names)} outputs ({names})")
+        return list(value)
+    if (
+        argument == "metrics"
+        and isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(v, (list, tuple)) or v is None for v in value)
+    ):
+        if len(value) != len(names):
+            raise ValueError(f"compile: metrics has {len(value)} lists for {len(names)} outputs ({names})")
+        return list(value)
+    return [value if value is not None else default for _ in names]
+
+
+class MultiOutputSetup:
+    """compile for a model with several outputs: a TrainingSetup per output, and the total loss
+    (the loss_weights-weighted sum) that training minimises. Logs are Keras's: `loss`, then
+    `<output>_loss` and `<output>_<metric>` for each output."""
+
+    def __init__(self, optimizer, loss, metric_ids, loss_weights, output_names: list[str]) -> None:
+        self.optimizer = optimizers.get(optimizer)
+        self.output_names = output_names
+        losses_ = per_output(loss, output_names, "loss")
+        metric_lists = per_output(metric_ids, output_names, "metrics", default=[])
+        weights = per_output(loss_weights, output_names, "loss_weights", default=1.0)
+        self.loss_weights = [float(w) for w in weights]
+        metric_lists = [
+            [m] if isinstance(m, str) or not isinstance(m, (list, tuple)) else list(m) for m in metric_lists
+        ]
+        self.parts = [TrainingSetup(self.optimizer, lo, m) for lo, m in zip(losses_, metric_lists)]
+        self.loss_tracker = Mean("loss")
+        self.metrics_use_probabilities = True
+
+    @property
+    def loss(self) -> list:
+        return [part.loss for part in self.parts]
+
+    def require_loss(self, where: str) -> list:
+        missing = [name for name, part in zip(self.output_names, self.parts) if part.loss is None]
+        if missing:
+            raise ValueError(f"{where}: compile() gave no loss for output(s) {missing}; pass loss= for every output")
+        return self.loss
+
+    def reset(self) -> None:
+        self.loss_tracker.reset_state()
+        for part in self.parts:
+            part.reset()
+
+    def record(self, total: torch.Tensor, count: int, part_losses, y_true, y_pred, sample_weight) -> None:
+        self.loss_tracker.update_mean(total, count)
+        for part, value, target, prediction in zip(self.parts, part_losses, y_true, y_pred):
+            part.update(value, count, target, prediction, sample_weight)
+
+    def log_names(self) -> list[str]:
+        names = ["loss"]
+        for output, part in zip(self.output_names, self.parts):
+            names += [f"{output}_{name}" for name in part.log_names()]
+        return names
+
+    def results(self) -> dict[str, float]:
+        values = [self.loss_tracker.result()]
+        for part in self.parts:
+            values += part.result_tensors()
+        return _as_floats(self.log_names(), values)

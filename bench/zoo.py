@@ -72,14 +72,15 @@ def main() -> None:
 
     names = args.only.split(",") if args.only else list_models()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; batch {BATCH} per step")
-    print(f"{'model':<14} {'input':<12} {'params':>13} {'fwd MACs':>10} {'fwd+bwd ms/img':>15} {'peak MB':>8}")
+    print("| model | input | params | forward multiply-adds | fwd+bwd ms/image | peak MB |")
+    print("|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
         for name in names:
             command = [sys.executable, __file__, "--worker", name, size, "--repeats", str(args.repeats)]
             row = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
             print(
-                f"{row['model']:<14} {row['input']:<12} {row['params']:>13,} {row['madds'] / 1e9:>9.3f}G "
-                f"{row['ms_per_image']:>15.1f} {row['peak_mb']:>8.0f}",
+                f"| {row['model']} | {row['input']} | {row['params']:,} | {row['madds'] / 1e6:,.1f}M "
+                f"| {row['ms_per_image']:.1f} | {row['peak_mb']:.0f} |",
                 flush=True,
             )
 

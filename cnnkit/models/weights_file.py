@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 
 import torch
 from torch import nn
@@ -42,7 +43,9 @@ def read_weights(path: str | os.PathLike) -> object:
     if not os.path.isfile(path):
         raise FileNotFoundError(f"weights file {path!r} does not exist")
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch's note on the pickle protocol of a plain pickle says nothing useful
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several kinds for a corrupt or unsafe file
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValueError(f"weights file {path!r} is not a readable weights file ({reason[:200]})") from None

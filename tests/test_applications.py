@@ -122,6 +122,7 @@ def test_transfer_learning_surface(rng):
     # Keras's way works too: a headless base inside a new model.
     base = applications.ResNet20(include_top=False, pooling="avg")
     new = keras.Sequential([base, layers.Dense(5, activation="softmax")])
+    assert new.output_shape == (None, 5)  # built at once: the base brings its input shape
     assert new.predict(x, verbose=0).shape == (4, 5)
 
 

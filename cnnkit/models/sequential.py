@@ -47,6 +47,8 @@ class Sequential(Model):
                 f"Sequential '{self.name}': a layer named {name!r} is already in the model; names must be unique"
             )
         declared = getattr(layer, "declared_input_shape", None)
+        if declared is None and isinstance(layer, Model) and isinstance(layer.input_shape, tuple):
+            declared = layer.input_shape  # a model added first (a headless base) brings its input shape
         if not self.layers and self._input_shape is None and declared is not None:
             self._input_shape = declared
         self.layers.append(layer)

@@ -303,3 +303,58 @@ def test_weights_files_never_run_code_and_corrupt_files_are_named(tmp_path, monk
         applications.ResNet20(weights=str(corrupt))
     with pytest.raises(FileNotFoundError, match="missing.pth' does not exist"):
         applications.ResNet20(weights=str(tmp_path / "missing.pth"))
+
+
+def meta_state(specs):
+    """torchvision's keys and shapes as tensors without data: enough to check every name and shape."""
+    state = {}
+    for key, kind, shape in specs:
+        if kind == "bn":
+            for part in ("weight", "bias", "running_mean", "running_var"):
+                state[f"{key}.{part}"] = torch.empty(shape, device="meta")
+            state[f"{key}.num_batches_tracked"] = torch.empty((), device="meta")
+        else:
+            state[key] = torch.empty(shape, device="meta")
+    return state
+
+
+def test_vgg16_bn_maps_every_torchvision_key():
+    # (torchvision index, filters, input channels) of each convolution; its batch norm is the next index.
+    convs = [(0, 64, 3), (3, 64, 64), (7, 128, 64), (10, 128, 128), (14, 256, 128), (17, 256, 256),
+             (20, 256, 256), (24, 512, 256), (27, 512, 512), (30, 512, 512), (34, 512, 512), (37, 512, 512),
+             (40, 512, 512)]  # fmt: skip
+    specs = []
+    for index, out, cin in convs:
+        specs += [(f"features.{index}.weight", "t", (out, cin, 3, 3)), (f"features.{index}.bias", "t", (out,))]
+        specs.append((f"features.{index + 1}", "bn", (out,)))
+    for index, out, cin in [(0, 4096, 25088), (3, 4096, 4096), (6, 1000, 4096)]:
+        specs += [(f"classifier.{index}.weight", "t", (out, cin)), (f"classifier.{index}.bias", "t", (out,))]
+    state = meta_state(specs)
+    assert len(state) == 97  # torchvision's vgg16_bn state_dict: 13 x (2 + 5) + 6
+    with torch.device("meta"):
+        model = applications.VGG16_BN()
+    applications.load_torchvision_state_dict(model, state)  # raises on any missing, extra or misshapen key
+
+
+def test_resnet50_maps_every_torchvision_key():
+    specs = [("conv1.weight", "t", (64, 3, 7, 7)), ("bn1", "bn", (64,))]
+    channels = 64
+    for stage, (width, blocks) in enumerate(zip((64, 128, 256, 512), (3, 4, 6, 3)), start=1):
+        for block in range(blocks):
+            p = f"layer{stage}.{block}"
+            specs += [(f"{p}.conv1.weight", "t", (width, channels, 1, 1)), (f"{p}.bn1", "bn", (width,))]
+            specs += [(f"{p}.conv2.weight", "t", (width, width, 3, 3)), (f"{p}.bn2", "bn", (width,))]
+            specs += [(f"{p}.conv3.weight", "t", (4 * width, width, 1, 1)), (f"{p}.bn3", "bn", (4 * width,))]
+            if block == 0:
+                specs += [(f"{p}.downsample.0.weight", "t", (4 * width, channels, 1, 1))]
+                specs += [(f"{p}.downsample.1", "bn", (4 * width,))]
+            channels = 4 * width
+    specs += [("fc.weight", "t", (1000, 2048)), ("fc.bias", "t", (1000,))]
+    state = meta_state(specs)
+    assert len(state) == 320  # torchvision's resnet50 state_dict
+    with torch.device("meta"):
+        model = applications.ResNet50()
+    applications.load_torchvision_state_dict(model, state)
+    del state["layer3.5.bn3.running_var"]
+    with pytest.raises(ValueError, match="lacks weights that 'ResNet50' needs: layer3.5.bn3.running_var"):
+        applications.load_torchvision_state_dict(model, state)

@@ -351,6 +351,7 @@ def fit(
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = run_evaluation(model, validation, 0, callback_list)
                 logs.update({f"val_{name}": value for name, value in val_logs.items()})
+            logs["learning_rate"] = float(setup.optimizer.learning_rate)  # as Keras 3 logs it
             bar.finish(done, logs)
             callback_list.on_epoch_end(epoch, logs)
             if model.stop_training or getattr(train, "exhausted", False):

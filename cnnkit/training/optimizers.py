@@ -10,10 +10,12 @@ Keras 3's `weight_decay` is decoupled (`w -= lr * wd * w` each step) for every o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
+
+from cnnkit.training.schedules import LearningRateSchedule
 
 
 class Optimizer:
@@ -21,8 +23,12 @@ class Optimizer:
 
     def __init__(
         self,
-        learning_rate: float = 0.001,
+        learning_rate: float | LearningRateSchedule | Callable[[int], float] = 0.001,
         weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        decay: float = 0.0,
         name: str | None = None,
         lr: float | None = None,
         **unknown: Any,
@@ -32,14 +38,29 @@ class Optimizer:
             raise TypeError(f"{kind}: unknown argument(s) {', '.join(sorted(unknown))}.")
         if lr is not None:  # Keras 2's name for the learning rate
             learning_rate = lr
-        if not isinstance(learning_rate, (int, float)) or learning_rate <= 0:
-            raise ValueError(f"{kind}: learning_rate must be a positive number; received {learning_rate!r}.")
+        self._schedule = learning_rate if callable(learning_rate) else None
+        if self._schedule is None and (not isinstance(learning_rate, (int, float)) or learning_rate <= 0):
+            raise ValueError(
+                f"{kind}: learning_rate must be a positive number or a schedule; received {learning_rate!r}"
+            )
         if weight_decay is not None and weight_decay < 0:
             raise ValueError(f"{kind}: weight_decay must be >= 0; received weight_decay={weight_decay!r}.")
+        clipping = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
+        for argument, value in clipping.items():
+            if value is not None and (not isinstance(value, (int, float)) or value <= 0):
+                raise ValueError(f"{kind}: {argument} must be a positive number; received {argument}={value!r}.")
+        if clipnorm is not None and global_clipnorm is not None:
+            raise ValueError(f"{kind}: pass clipnorm or global_clipnorm, not both.")
+        if not isinstance(decay, (int, float)) or decay < 0:
+            raise ValueError(f"{kind}: decay must be >= 0; received decay={decay!r}.")
         self.name = name or kind.lower()
-        self._learning_rate = float(learning_rate)
+        self._learning_rate = float(self._schedule(0)) if self._schedule else float(learning_rate)
+        self._base_learning_rate = self._learning_rate
         self.weight_decay = weight_decay or 0.0
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.decay = float(decay)  # Keras 2's time-based decay: lr / (1 + decay * iterations)
         self.torch_optimizer: torch.optim.Optimizer | None = None
+        self._params: list[torch.Tensor] = []
         self._decayed_params: list[torch.Tensor] = []
         self.iterations = 0  # update steps taken, counted on the host
 
@@ -52,6 +73,7 @@ class Optimizer:
         if not params:
             raise ValueError(f"{type(self).__name__}: the model has no trainable weights.")
         self.torch_optimizer = self.torch_class(params, lr=self._learning_rate, **self._torch_arguments())
+        self._params = params
         self._decayed_params = params if self.weight_decay and not self._decays_itself() else []
 
     def _decays_itself(self) -> bool:
@@ -65,29 +87,72 @@ class Optimizer:
         self.torch_optimizer.zero_grad(set_to_none=True)
 
     def step(self) -> None:
+        """One update: the scheduled learning rate, gradient clipping, weight decay, torch's step."""
+        if self._schedule is not None or self.decay:
+            self._set_torch_learning_rate(self._rate_at(self.iterations))
+        if self.clipnorm or self.clipvalue or self.global_clipnorm:
+            self._clip_gradients()
         if self._decayed_params:  # decoupled weight decay, applied before the update as in Keras
             with torch.no_grad():
                 torch._foreach_mul_(self._decayed_params, 1.0 - self._learning_rate * self.weight_decay)
         self.torch_optimizer.step()
         self.iterations += 1
 
+    def _rate_at(self, step: int) -> float:
+        rate = float(self._schedule(step)) if self._schedule is not None else self._base_learning_rate
+        return rate / (1.0 + self.decay * step) if self.decay else rate
+
+    def _set_torch_learning_rate(self, rate: float) -> None:
+        self._learning_rate = rate
+        for group in self.torch_optimizer.param_groups:
+            group["lr"] = rate
+
+    @torch.no_grad()
+    def _clip_gradients(self) -> None:
+        """Keras's clipping, all on the device: each gradient to `clipvalue`, each gradient's norm to
+        `clipnorm`, or the norm of all gradients together to `global_clipnorm`."""
+        with_grads = [p for p in self._params if p.grad is not None]
+        grads = [p.grad for p in with_grads]
+        if not grads:
+            return
+        if self.clipvalue:
+            torch._foreach_clamp_min_(grads, -self.clipvalue)
+            torch._foreach_clamp_max_(grads, self.clipvalue)
+        if self.clipnorm:
+            norms = torch._foreach_norm(grads)
+            scales = [torch.clamp(self.clipnorm / (n + 1e-6), max=1.0) for n in norms]
+            torch._foreach_mul_(grads, scales)
+        if self.global_clipnorm:
+            torch.nn.utils.clip_grad_norm_(with_grads, self.global_clipnorm)
+
     @property
     def learning_rate(self) -> float:
-        return self._learning_rate
+        """The rate the next update uses (a schedule's value at the current step)."""
+        scheduled = self._schedule is not None or self.decay
+        return self._rate_at(self.iterations) if scheduled else self._learning_rate
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        if value <= 0:
+        if self._schedule is not None:
+            raise TypeError(f"{type(self).__name__}: the learning rate follows a schedule; it cannot be set.")
+        if not isinstance(value, (int, float)) or value <= 0:
             raise ValueError(f"{type(self).__name__}: learning_rate must be positive; received {value!r}.")
-        self._learning_rate = float(value)
+        self._learning_rate = self._base_learning_rate = float(value)
         if self.torch_optimizer is not None:
-            for group in self.torch_optimizer.param_groups:
-                group["lr"] = self._learning_rate
+            self._set_torch_learning_rate(self._learning_rate)
 
     lr = learning_rate
 
     def get_config(self) -> dict:
-        return {"name": self.name, "learning_rate": self._learning_rate, "weight_decay": self.weight_decay}
+        rate = self._schedule if self._schedule is not None else self._base_learning_rate
+        return {
+            "name": self.name,
+            "learning_rate": rate,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "clipvalue": self.clipvalue,
+            "global_clipnorm": self.global_clipnorm,
+        }
 
 
 class SGD(Optimizer):

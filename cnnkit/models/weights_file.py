@@ -7,11 +7,12 @@ reads it: torch's restricted unpickler refuses anything that could execute code.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 import torch
 from torch import nn
+
+from cnnkit.utils.files import atomic_write
 
 FORMAT = "cnnkit.weights"
 
@@ -25,16 +26,7 @@ def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
         "model": getattr(model, "name", type(model).__name__),
         "state_dict": {key: value.detach().cpu() for key, value in model.state_dict().items()},
     }
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".cnnkit-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            torch.save(payload, stream)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    atomic_write(path, lambda stream: torch.save(payload, stream))
 
 
 def read_weights(path: str | os.PathLike) -> object:

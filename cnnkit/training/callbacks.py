@@ -54,7 +54,8 @@ _BATCH_HOOKS = {
 
 
 def _overrides(callback: Callback, names: tuple[str, ...]) -> bool:
-    return any(getattr(type(callback), name) is not getattr(Callback, name) for name in names)
+    """Does the callback define this hook, in its class or (LambdaCallback) on the instance?"""
+    return any(name in vars(callback) or getattr(type(callback), name) is not getattr(Callback, name) for name in names)
 
 
 class CallbackList:

@@ -216,14 +216,19 @@ def _step_outputs(model, setup, x, y, weights):
     return loss(y, y_pred, weights), None, y_pred.detach()
 
 
-def train_step(model, x, y, weights) -> None:
+def train_step(model, x, y, weights, check_finite: bool = False) -> float | None:
+    """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
+    it can touch the weights; otherwise None."""
     setup = model.training_setup
     value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+    if check_finite and not bool(torch.isfinite(value)):
+        return float(value.detach())
     optimizer = setup.optimizer
     optimizer.zero_grad()
     value.backward()
     optimizer.step()
     setup.record(value.detach(), batch_length(x), parts, y, y_pred, weights)
+    return None
 
 
 @torch.no_grad()
@@ -326,6 +331,7 @@ def fit(
     setup = model.training_setup
     wants_begin = callback_list.wants("on_train_batch_begin")
     wants_end = callback_list.wants("on_train_batch_end")
+    check_finite = any(getattr(callback, "checks_each_loss", False) for callback in callback_list.callbacks)
     logs: dict[str, float] = {}
     callback_list.on_train_begin()
     with _mode(model, training=True):
@@ -340,7 +346,15 @@ def fit(
             for step, (bx, by, bw) in enumerate(train.epoch()):
                 if wants_begin:
                     callback_list.batch("on_train_batch_begin", step)
-                train_step(model, bx, by, bw)
+                bad_loss = train_step(model, bx, by, bw, check_finite)
+                if bad_loss is not None:
+                    print(
+                        f"Epoch {epoch + 1}, batch {step}: the loss is {bad_loss}; TerminateOnNaN stopped training "
+                        "with the weights from before this batch.",
+                        flush=True,
+                    )
+                    model.stop_training = True
+                    break
                 done = step + 1
                 bar.update(done, setup.results)
                 if wants_end:

@@ -64,7 +64,7 @@ def test_reduce_lr_on_plateau_and_learning_rate_scheduler(rng):
     scheduler = callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
     history = model.fit(x, y, epochs=3, verbose=0, callbacks=[scheduler])
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
-    with pytest.raises(ValueError, match="schedule gave -1 for epoch 0"):
+    with pytest.raises(ValueError, match="the schedule returned -1 for epoch 0; expected a float > 0"):
         model.fit(x, y, epochs=1, verbose=0, callbacks=[callbacks.LearningRateScheduler(lambda epoch: -1)])
 
 

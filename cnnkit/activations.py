@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.layers.layout import runtime_dim
+from cnnkit.utils import custom_objects
 
 
 def linear(x: torch.Tensor) -> torch.Tensor:
@@ -86,6 +87,8 @@ def get(identifier: str | Callable | None) -> Callable:
     """An activation function from its Keras name, a callable, or None (linear)."""
     if identifier is None:
         return linear
+    if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
+        identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
     if isinstance(identifier, str):
         try:
             return _BY_NAME[identifier.lower()]

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import torch
 
+from cnnkit.utils import custom_objects
+
 # The standard deviation of a unit normal truncated at two standard deviations.
 _TRUNCATED_STDDEV = 0.87962566103423978
 
@@ -182,6 +184,8 @@ _BY_NAME: dict[str, type[Initializer]] = {
 
 def get(identifier: str | Initializer | Callable) -> Callable:
     """An initialiser from its Keras name, an Initializer, or any `f(shape, dtype=None)`."""
+    if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
+        identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
     if isinstance(identifier, str):
         try:
             return _BY_NAME[identifier.lower()]()

@@ -55,6 +55,14 @@ class ConvBN(Layer):
 
     def __init__(self, filters: int, kernel_size, strides=1, padding="same", epsilon=1e-5, relu=True, **kwargs):
         super().__init__(**kwargs)
+        self.settings = {
+            "filters": filters,
+            "kernel_size": kernel_size,
+            "strides": strides,
+            "padding": padding,
+            "epsilon": epsilon,
+            "relu": relu,
+        }
         self.conv = Conv2D(
             filters,
             kernel_size,
@@ -78,3 +86,6 @@ class ConvBN(Layer):
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         return run_chain(self.parts(), x)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self.settings}

@@ -41,6 +41,19 @@ class Classifier(Sequential):
         # Path prefixes of torchvision weights this model may lack (its head, auxiliary classifiers).
         self.torchvision_optional: tuple[str, ...] = ()
 
+    def get_config(self) -> dict:
+        return {**super().get_config(), "head_start": self.head_start}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Classifier:
+        from cnnkit.models.serialization import deserialize
+
+        layers = [deserialize(d) for d in config["layers"]]
+        start = config["head_start"]
+        model = cls(layers[:start], layers[start:], tuple(config["input_shape"]), config["name"])
+        model.trainable = config.get("trainable", True)
+        return model
+
     # ---- the transfer-learning surface -------------------------------------------------------------
     @property
     def backbone_layers(self) -> list[nn.Module]:

@@ -62,6 +62,7 @@ class Inception(Layer):
         self.branch4_pool = MaxPooling2D(3, strides=1, padding="same", name="branch4_pool")
         self.branch4 = ConvBN(pool_proj, 1, epsilon=_EPSILON, name="branch4")
         self.widths = (ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj)
+        self.five_by_five = bool(five_by_five)
 
     def branches(self) -> list[list[Layer]]:
         return [
@@ -94,7 +95,8 @@ class Inception(Layer):
         return conv_bn_names({f"{path}.{part}": layer for part, layer in parts.items()})
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "widths": self.widths}
+        names = ("ch1x1", "ch3x3red", "ch3x3", "ch5x5red", "ch5x5", "pool_proj")
+        return {**super().get_config(), **dict(zip(names, self.widths)), "five_by_five": self.five_by_five}
 
 
 class InceptionAux(Layer):
@@ -105,6 +107,7 @@ class InceptionAux(Layer):
 
     def __init__(self, classes: int, classifier_activation="softmax", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.classes, self.classifier_activation = classes, classifier_activation
         self.pool = AveragePooling2D(5, strides=3, name="pool")
         self.conv = ConvBN(128, 1, epsilon=_EPSILON, name="conv")
         self.flatten = Flatten(name="flatten")
@@ -124,6 +127,10 @@ class InceptionAux(Layer):
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         return run_chain(self.parts(), x)
+
+    def get_config(self) -> dict:
+        activation = self.fc2.activation_name
+        return {**super().get_config(), "classes": self.classes, "classifier_activation": activation}
 
 
 def conv_bn_names(blocks: dict[str, ConvBN]) -> dict[str, Layer]:

@@ -12,7 +12,7 @@ from torch import nn
 
 from cnnkit import backend
 from cnnkit.layers.base import Layer
-from cnnkit.layers.input_layer import InputLayer
+from cnnkit.layers.input_layer import Input, InputLayer
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.node import KerasTensor, Node
 from cnnkit.models.model import Model
@@ -106,6 +106,7 @@ class Functional(Model):
         for node in nodes:
             self._first_output_shape.setdefault(id(node.layer), node.outputs[0].shape)
         self._fusable = self._fusable_output(nodes)
+        self._graph = self._describe_graph(nodes)
         if not self._single_input:
             self.input_names = [t.source.name for t in self.inputs]
         if not self._single_output:
@@ -117,6 +118,26 @@ class Functional(Model):
         return [
             name if names.count(name) == 1 else f"{name}_{names[:i].count(name) + 1}" for i, name in enumerate(names)
         ]
+
+    def _describe_graph(self, nodes: list[Node]) -> dict:
+        """The calls in run order, each input named [layer, call number in this model, output number]."""
+        call_number: dict[int, int] = {}
+        counts: dict[str, int] = {}
+        for node in nodes:
+            call_number[id(node)] = counts.get(node.layer.name, 0)
+            counts[node.layer.name] = call_number[id(node)] + 1
+        input_ids = {id(t) for t in self.inputs}
+
+        def reference(tensor: KerasTensor) -> list:
+            if id(tensor) in input_ids:
+                return [tensor.source.name, 0, 0]
+            return [tensor.node.layer.name, call_number[id(tensor.node)], tensor.index]
+
+        calls = [
+            {"layer": node.layer.name, "takes_list": node.takes_list, "inputs": [reference(t) for t in node.inputs]}
+            for node in nodes
+        ]
+        return {"calls": calls, "outputs": [reference(t) for t in self.outputs]}
 
     def _fusable_output(self, nodes: list[Node]) -> bool:
         """Can a loss take the logits? Only for one output made by the plan's last step, used nowhere else."""
@@ -229,10 +250,44 @@ class Functional(Model):
         return rows
 
     def get_config(self) -> dict:
+        """Layers, and the graph as Keras describes it: each call lists the tensors it reads as
+        [layer name, call number within this model, output number]."""
+        from cnnkit.models.serialization import serialize
+
         return {
             "name": self.name,
             "trainable": self.trainable,
-            "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self.layers],
+            "layers": [serialize(layer) for layer in self.layers],
+            "calls": self._graph["calls"],
             "input_layers": [t.source.name for t in self.inputs],
-            "output_layers": [t.label for t in self.outputs],
+            "output_tensors": self._graph["outputs"],
         }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from cnnkit.models.serialization import deserialize
+
+        layers = {d["config"]["name"]: d for d in config["layers"]}
+        inputs = {}
+        for name in config["input_layers"]:
+            input_config = layers[name]["config"]
+            inputs[name] = Input(shape=tuple(input_config["shape"]), name=name)
+        built = {name: deserialize(d) for name, d in layers.items() if name not in inputs}
+        produced: dict[tuple, KerasTensor] = {(name, 0, 0): tensor for name, tensor in inputs.items()}
+        calls_so_far: dict[str, int] = {}
+        for call in config["calls"]:
+            name = call["layer"]
+            arguments = [produced[tuple(ref)] for ref in call["inputs"]]
+            result = built[name](arguments if call["takes_list"] else arguments[0])
+            index = calls_so_far.get(name, 0)
+            calls_so_far[name] = index + 1
+            for position, tensor in enumerate(result if isinstance(result, list) else [result]):
+                produced[(name, index, position)] = tensor
+        outputs = [produced[tuple(ref)] for ref in config["output_tensors"]]
+        model = cls(
+            [inputs[n] for n in config["input_layers"]] if len(inputs) > 1 else next(iter(inputs.values())),
+            outputs if len(outputs) > 1 else outputs[0],
+            name=config["name"],
+        )
+        model.trainable = config.get("trainable", True)
+        return model

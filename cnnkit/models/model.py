@@ -6,6 +6,8 @@ Subclasses (Sequential, Functional) provide the graph: `input_shape`,
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import torch
 
@@ -157,6 +159,16 @@ class Model(Layer):
     @property
     def loss(self):
         return None if self.training_setup is None else self.training_setup.loss
+
+    # ---- saving ---------------------------------------------------------------------------------
+    def save(self, filepath, overwrite: bool = True) -> None:
+        """One file with the architecture, weights, compile settings and optimizer state
+        (`cnnkit.models.load_model` reads it back; `.keras`, `.h5` and other names all work)."""
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"save: {os.fspath(filepath)!r} exists and overwrite=False")
+        from cnnkit.models.saving import save_model  # saving knows every model class
+
+        save_model(self, filepath)
 
     # ---- weights files ------------------------------------------------------------------------
     def save_weights(self, filepath) -> None:

@@ -177,13 +177,23 @@ class Sequential(Model):
         return self.layers[-1].pre_activation(x)
 
     def get_config(self) -> dict:
+        from cnnkit.models.serialization import serialize  # serialization knows every model class
+
         return {
             "name": self.name,
             "trainable": self.trainable,
-            "input_shape": None if self._input_shape is None else self._input_shape[1:],
-            "layers": [
-                {"class_name": type(layer).__name__, "config": layer.get_config()}
-                for layer in self.layers
-                if isinstance(layer, Layer)
-            ],
+            "input_shape": None if self._input_shape is None else list(self._input_shape[1:]),
+            "layers": [serialize(layer) for layer in self.layers],
         }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from cnnkit.models.serialization import deserialize
+
+        model = cls(name=config["name"])
+        if config.get("input_shape") is not None:
+            model.add(InputLayer(shape=tuple(config["input_shape"])))
+        for description in config["layers"]:
+            model.add(deserialize(description))
+        model.trainable = config.get("trainable", True)
+        return model

@@ -1,7 +1,8 @@
-"""cnnkit weights files: a model's tensors by name, written atomically, read without running code.
+"""cnnkit weights files: a model's tensors by name, in safetensors, written atomically.
 
-The file is a torch archive of plain tensors and strings, so `torch.load(..., weights_only=True)`
-reads it: torch's restricted unpickler refuses anything that could execute code.
+safetensors is a plain header plus raw bytes, so reading a weights file can never run code.
+(Only torchvision's published `.pth` files, which are pickles, go through torch's restricted
+`weights_only=True` loader; see `read_weights`.)
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import os
 import warnings
 
 import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file, save
 from torch import nn
 
 from cnnkit.utils.files import atomic_write
@@ -19,21 +22,31 @@ FORMAT = "cnnkit.weights"
 
 def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
     """Write every weight and moving statistic of `model` to `path` (atomically: all or nothing)."""
-    path = os.fspath(path)
-    payload = {
-        "format": FORMAT,
-        "version": 1,
-        "model": getattr(model, "name", type(model).__name__),
-        "state_dict": {key: value.detach().cpu() for key, value in model.state_dict().items()},
-    }
-    atomic_write(path, lambda stream: torch.save(payload, stream))
+    state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+    metadata = {"format": FORMAT, "model": str(getattr(model, "name", type(model).__name__))}
+    atomic_write(path, lambda stream: stream.write(save(state, metadata=metadata)))
+
+
+def _cnnkit_weights(path: str) -> dict[str, torch.Tensor] | None:
+    """The tensors of a cnnkit (safetensors) weights file, or None if the file is not one."""
+    try:
+        with safe_open(path, framework="pt") as handle:
+            if (handle.metadata() or {}).get("format") != FORMAT:
+                return None
+        return load_file(path)
+    except (SafetensorError, OSError, ValueError):
+        return None
 
 
 def read_weights(path: str | os.PathLike) -> object:
-    """What the file holds, read safely; one-line errors for a missing or unreadable file."""
+    """What the file holds: {"format": FORMAT, "state_dict": ...} for a cnnkit weights file, else what
+    torch's restricted loader reads (torchvision's state_dicts). One-line errors for bad files."""
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"weights file {path!r} does not exist")
+    state = _cnnkit_weights(path)
+    if state is not None:
+        return {"format": FORMAT, "state_dict": state}
     try:
         with warnings.catch_warnings():  # torch's note on the pickle protocol of a plain pickle says nothing useful
             warnings.filterwarnings("ignore", message="Detected pickle protocol")
@@ -73,7 +86,8 @@ def load_state(model: nn.Module, state: dict, source: str) -> None:
         if unexpected:
             details.append(f"unexpected {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}")
         raise ValueError(f"{source} does not fit model '{model.name}': {'; '.join(details)}")
-    for key, value in state.items():
+    for key in own:  # in the model's order, so the first mismatch reported is the first layer's
+        value = state[key]
         if not isinstance(value, torch.Tensor) or tuple(value.shape) != tuple(own[key].shape):
             shape = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
             raise ValueError(

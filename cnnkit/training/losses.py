@@ -14,6 +14,7 @@ import torch.nn.functional as F
 
 from cnnkit.backend import to_snake_case
 from cnnkit.layers.layout import runtime_dim
+from cnnkit.utils import custom_objects
 
 EPSILON = 1e-7  # Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 
@@ -234,6 +235,8 @@ def get(identifier: str | Loss | Callable) -> Loss:
     """A Loss from a Keras name, a Loss object, a Keras loss function, or any callable."""
     if isinstance(identifier, Loss):
         return identifier
+    if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
+        identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
     if isinstance(identifier, str):
         try:
             return _BY_NAME[identifier.lower()]()

@@ -1,0 +1,181 @@
+"""`model.save(path)` and `load_model(path)`: one file that loses nothing and runs nothing.
+
+The file is a zip archive of data only:
+- `cnnkit.json`: the architecture (every layer's config), the compile settings and the
+  optimizer's small state (step count, torch's param_groups);
+- `model.safetensors`: every weight and moving statistic;
+- `optimizer.safetensors`: the optimizer's tensors (momenta, Adam's moments).
+JSON and safetensors are read as data: nothing in the file is unpickled, imported or executed.
+Keras-era names such as `model.h5` are accepted and written in this format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import torch
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+
+from cnnkit.models.serialization import deserialize, serialize
+from cnnkit.models.weights_file import load_state
+from cnnkit.training import losses, metrics, optimizers, schedules
+from cnnkit.utils import custom_objects
+from cnnkit.utils.files import atomic_write
+
+FORMAT = "cnnkit.model"
+
+
+# ---- compile settings as JSON ----------------------------------------------------------------
+def _object_config(obj) -> dict | str:
+    """A loss, metric, optimizer or schedule as {"class_name", "config"}; a plain function by name."""
+    if isinstance(obj, str):
+        return obj
+    if hasattr(obj, "get_config") and not isinstance(obj, losses.LossFunctionWrapper):
+        config = obj.get_config()
+        if isinstance(config.get("learning_rate"), schedules.LearningRateSchedule):
+            config["learning_rate"] = _object_config(config["learning_rate"])
+        return {"class_name": type(obj).__name__, "config": config}
+    function = obj.fn if isinstance(obj, losses.LossFunctionWrapper) else obj
+    return {"function": getattr(function, "__name__", repr(function))}
+
+
+def _rebuild(description, module, what: str):
+    if description is None or isinstance(description, str):
+        return description
+    if "function" in description:
+        name = description["function"]
+        found = custom_objects.lookup(name) or getattr(module, name, None)
+        if found is None:
+            raise ValueError(
+                f"the saved model's {what} is the function {name!r}; pass custom_objects={{{name!r}: ...}}"
+            )
+        return found
+    name = description["class_name"]
+    cls = custom_objects.lookup(name) or getattr(module, name, None)
+    if not isinstance(cls, type):
+        raise ValueError(f"unknown {what} class {name!r} in the saved model; pass custom_objects={{{name!r}: ...}}")
+    config = dict(description["config"])
+    if isinstance(config.get("learning_rate"), dict):
+        config["learning_rate"] = _rebuild(config["learning_rate"], schedules, "learning-rate schedule")
+    return cls(**config)
+
+
+def compile_config(model) -> dict | None:
+    setup = model.training_setup
+    if setup is None:
+        return None
+    parts = getattr(setup, "parts", None)
+    return {
+        "optimizer": _object_config(setup.optimizer),
+        "loss": [_object_config(p.loss) for p in parts] if parts else _object_config(setup.loss),
+        "metrics": [[_object_config(m) for m in p.metric_ids] for p in parts]
+        if parts
+        else [_object_config(m) for m in setup.metric_ids],
+        "loss_weights": getattr(setup, "loss_weights", None),
+    }
+
+
+def _compile_from(model, config: dict) -> None:
+    optimizer = _rebuild(config["optimizer"], optimizers, "optimizer")
+    several = isinstance(config["loss"], list)
+    loss = (
+        [_rebuild(x, losses, "loss") for x in config["loss"]] if several else _rebuild(config["loss"], losses, "loss")
+    )
+    if several:
+        metric_list = [[_rebuild(m, metrics, "metric") for m in part] for part in config["metrics"]]
+    else:
+        metric_list = [_rebuild(m, metrics, "metric") for m in config["metrics"]]
+    model.compile(optimizer=optimizer, loss=loss, metrics=metric_list, loss_weights=config.get("loss_weights"))
+
+
+# ---- optimizer state -------------------------------------------------------------------------
+def _optimizer_state(model) -> tuple[dict, dict[str, torch.Tensor]]:
+    optimizer = model.optimizer
+    if optimizer is None or not optimizer.built:
+        return {}, {}
+    state = optimizer.torch_optimizer.state_dict()
+    tensors, scalars = {}, {}
+    for index, values in state["state"].items():
+        for key, value in values.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"{index}.{key}"] = value.detach().cpu().contiguous()
+            else:
+                scalars[f"{index}.{key}"] = value
+    meta = {
+        "iterations": optimizer.iterations,
+        "learning_rate": optimizer._learning_rate,
+        "base_learning_rate": optimizer._base_learning_rate,
+        "param_groups": state["param_groups"],
+        "scalars": scalars,
+    }
+    return meta, tensors
+
+
+def _restore_optimizer(model, meta: dict, tensors: dict[str, torch.Tensor]) -> None:
+    if not meta:
+        return
+    model.build_optimizer()
+    optimizer = model.optimizer
+    state: dict[int, dict] = {}
+    for key, value in [*tensors.items(), *meta["scalars"].items()]:
+        index, _, name = key.partition(".")
+        state.setdefault(int(index), {})[name] = value
+    optimizer.torch_optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
+    optimizer.iterations = meta["iterations"]
+    optimizer._learning_rate = meta["learning_rate"]
+    optimizer._base_learning_rate = meta["base_learning_rate"]
+
+
+# ---- the archive -----------------------------------------------------------------------------
+def save_model(model, filepath: str | os.PathLike) -> None:
+    """Write architecture, weights, compile settings and optimizer state to one file, atomically."""
+    optimizer_meta, optimizer_tensors = _optimizer_state(model)
+    description = {
+        "format": FORMAT,
+        "version": 1,
+        "model": serialize(model),
+        "compile": compile_config(model),
+        "optimizer_state": optimizer_meta,
+    }
+    weights = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+
+    def write(stream) -> None:
+        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("cnnkit.json", json.dumps(description, indent=1))
+            archive.writestr("model.safetensors", save_tensors(weights))
+            archive.writestr("optimizer.safetensors", save_tensors(optimizer_tensors))
+
+    atomic_write(filepath, write)
+
+
+def _read_archive(path: str) -> tuple[dict, bytes, bytes]:
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"model file {path!r} does not exist")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            description = json.loads(archive.read("cnnkit.json"))
+            return description, archive.read("model.safetensors"), archive.read("optimizer.safetensors")
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path!r} is not a cnnkit model file (written by model.save): {error}") from None
+
+
+def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, compile: bool = True):
+    """The model saved at `filepath`, compiled as it was and with its optimizer state, so training
+    continues where it stopped. Custom layers, activations or losses come from `custom_objects`."""
+    path = os.fspath(filepath)
+    description, weights, optimizer_tensors = _read_archive(path)
+    if description.get("format") != FORMAT:
+        raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")
+    with custom_objects_scope(custom_objects):
+        model = deserialize(description["model"])
+        load_state(model, load_tensors(weights), f"model file {path!r}")
+        if compile and description.get("compile"):
+            _compile_from(model, description["compile"])
+            _restore_optimizer(model, description.get("optimizer_state") or {}, load_tensors(optimizer_tensors))
+    return model
+
+
+custom_objects_scope = custom_objects.custom_object_scope

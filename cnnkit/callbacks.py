@@ -1,7 +1,7 @@
 """Keras's callbacks: the base class, History, and the standard ones by their Keras names."""
 
 from cnnkit.training.callbacks import Callback, CallbackList, History
-from cnnkit.training.checkpoints import ModelCheckpoint
+from cnnkit.training.checkpoints import BackupAndRestore, ModelCheckpoint
 from cnnkit.training.monitoring import EarlyStopping, ReduceLROnPlateau
 from cnnkit.training.run_callbacks import (
     CSVLogger,
@@ -12,6 +12,7 @@ from cnnkit.training.run_callbacks import (
 )
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

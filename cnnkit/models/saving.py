@@ -130,8 +130,8 @@ def _restore_optimizer(model, meta: dict, tensors: dict[str, torch.Tensor]) -> N
 
 
 # ---- the archive -----------------------------------------------------------------------------
-def save_model(model, filepath: str | os.PathLike) -> None:
-    """Write architecture, weights, compile settings and optimizer state to one file, atomically."""
+def write_archive(model, stream, extra: dict | None = None) -> None:
+    """The archive into an open binary stream; `extra` adds JSON entries (name -> data)."""
     optimizer_meta, optimizer_tensors = _optimizer_state(model)
     description = {
         "format": FORMAT,
@@ -141,14 +141,28 @@ def save_model(model, filepath: str | os.PathLike) -> None:
         "optimizer_state": optimizer_meta,
     }
     weights = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("cnnkit.json", json.dumps(description, indent=1))
+        archive.writestr("model.safetensors", save_tensors(weights))
+        archive.writestr("optimizer.safetensors", save_tensors(optimizer_tensors))
+        for name, data in (extra or {}).items():
+            archive.writestr(name, json.dumps(data))
 
-    def write(stream) -> None:
-        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr("cnnkit.json", json.dumps(description, indent=1))
-            archive.writestr("model.safetensors", save_tensors(weights))
-            archive.writestr("optimizer.safetensors", save_tensors(optimizer_tensors))
 
-    atomic_write(filepath, write)
+def save_model(model, filepath: str | os.PathLike) -> None:
+    """Write architecture, weights, compile settings and optimizer state to one file, atomically."""
+    atomic_write(filepath, lambda stream: write_archive(model, stream))
+
+
+def restore_training_state(model, filepath: str | os.PathLike, extra: str) -> dict:
+    """Put the weights and optimizer state saved at `filepath` back into `model` (already compiled
+    the same way); returns the JSON entry `extra` saved with them."""
+    path = os.fspath(filepath)
+    description, weights, optimizer_tensors = _read_archive(path)
+    load_state(model, load_tensors(weights), f"backup {path!r}")
+    _restore_optimizer(model, description.get("optimizer_state") or {}, load_tensors(optimizer_tensors))
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read(extra))
 
 
 def _read_archive(path: str) -> tuple[dict, bytes, bytes]:

@@ -333,7 +333,10 @@ def fit(
     wants_end = callback_list.wants("on_train_batch_end")
     check_finite = any(getattr(callback, "checks_each_loss", False) for callback in callback_list.callbacks)
     logs: dict[str, float] = {}
+    model.resume_from_epoch = None
     callback_list.on_train_begin()
+    if model.resume_from_epoch is not None:  # BackupAndRestore found an interrupted run
+        initial_epoch = max(initial_epoch, model.resume_from_epoch)
     with _mode(model, training=True):
         for epoch in range(initial_epoch, epochs):
             setup.reset()

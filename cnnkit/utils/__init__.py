@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import numpy as np
@@ -39,4 +40,32 @@ def set_random_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-__all__ = ["set_random_seed", "to_categorical"]
+def set_deterministic(enabled: bool = True) -> None:
+    """Make GPU runs repeatable where torch can: deterministic kernels only (an operation without
+    one raises), no cuDNN autotuning. CPU runs are already repeatable after set_random_seed."""
+    if enabled:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # cuBLAS needs it for determinism
+    torch.use_deterministic_algorithms(bool(enabled))
+    torch.backends.cudnn.deterministic = bool(enabled)
+    torch.backends.cudnn.benchmark = not enabled
+
+
+def random_states() -> dict:
+    """Python's, NumPy's and torch's (CPU) random states as JSON-able data, for exact resumption."""
+    numpy_state = np.random.get_state()
+    return {
+        "python": [random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
+        "numpy": [numpy_state[0], numpy_state[1].tolist(), *numpy_state[2:]],
+        "torch": torch.get_rng_state().tolist(),
+    }
+
+
+def restore_random_states(states: dict) -> None:
+    version, internal, gauss = states["python"]
+    random.setstate((version, tuple(internal), gauss))
+    kind, keys, *rest = states["numpy"]
+    np.random.set_state((kind, np.array(keys, dtype=np.uint32), *rest))
+    torch.set_rng_state(torch.tensor(states["torch"], dtype=torch.uint8))
+
+
+__all__ = ["random_states", "restore_random_states", "set_deterministic", "set_random_seed", "to_categorical"]

@@ -16,6 +16,7 @@ from cnnkit import (
     metrics,
     models,
     optimizers,
+    regularizers,
     utils,
 )
 from cnnkit.layers import Input
@@ -38,5 +39,6 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "regularizers",
     "utils",
 ]

@@ -3,7 +3,7 @@
 from cnnkit.layers.activation_layers import LeakyReLU, ReLU, Softmax
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import Conv2D
-from cnnkit.layers.core import Activation, Dense, Dropout, Rescaling
+from cnnkit.layers.core import Activation, Dense, Dropout, GaussianNoise, Rescaling, SpatialDropout2D
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.merge import (
     Add,
@@ -61,6 +61,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "Flatten",
+    "GaussianNoise",
     "GlobalAveragePooling2D",
     "GlobalAvgPool2D",
     "GlobalMaxPool2D",
@@ -76,5 +77,6 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Softmax",
+    "SpatialDropout2D",
     "ZeroPadding2D",
 ]

@@ -193,6 +193,19 @@ class Layer(nn.Module):
         return found
 
     @property
+    def losses(self) -> list[torch.Tensor]:
+        """The regularization penalties of this layer's weights and of every layer inside it, as
+        Keras's `layer.losses`; training adds their sum to the loss."""
+        penalties = []
+        for module in self.modules():
+            for name in ("kernel", "bias"):
+                regularizer = getattr(module, f"{name}_regularizer", None)
+                weight = getattr(module, name, None)
+                if regularizer is not None and weight is not None:
+                    penalties.append(regularizer(weight))
+        return penalties
+
+    @property
     def weights(self) -> list[torch.Tensor]:
         return [tensor for tensor, _, _, _ in self._all_weights()]
 

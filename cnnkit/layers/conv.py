@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers
+from cnnkit import activations, initializers, regularizers
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.core import FUSABLE_ACTIVATIONS
 from cnnkit.layers.layout import Shape, format_shape
@@ -52,9 +52,13 @@ class Conv2D(Layer):
         use_bias: bool = True,
         kernel_initializer: str | Callable = "glorot_uniform",
         bias_initializer: str | Callable = "zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         owner = f"Conv2D '{self.name}'"
         if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
             raise self.error(f"filters must be a positive int; received filters={filters!r}")
@@ -152,4 +156,6 @@ class Conv2D(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.name_of(self.kernel_initializer),
             "bias_initializer": initializers.name_of(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
         }

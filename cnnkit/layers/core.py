@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers
+from cnnkit import activations, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape
 
@@ -29,9 +29,13 @@ class Dense(Layer):
         use_bias: bool = True,
         kernel_initializer: str | Callable = "glorot_uniform",
         bias_initializer: str | Callable = "zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise self.error(f"units must be a positive int; received units={units!r}")
         self.units = units
@@ -74,6 +78,8 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.name_of(self.kernel_initializer),
             "bias_initializer": initializers.name_of(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
         }
 
 
@@ -133,3 +139,46 @@ class Rescaling(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "scale": self.scale, "offset": self.offset}
+
+
+class SpatialDropout2D(Layer):
+    """Dropout of whole feature maps: in training each channel of each image is zeroed with
+    probability `rate` (the rest scaled by 1/(1 - rate)). Input shape (batch, height, width,
+    channels); output the same."""
+
+    def __init__(self, rate: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
+        self.rate = float(rate)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
+        return tuple(input_shape)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return F.dropout2d(x, self.rate, self.training)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate}
+
+
+class GaussianNoise(Layer):
+    """Adds zero-mean Gaussian noise of standard deviation `stddev` in training only (a
+    regulariser). Shape unchanged."""
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(stddev, (int, float)) or stddev < 0:
+            raise self.error(f"stddev must be a number >= 0; received stddev={stddev!r}")
+        if seed is not None:
+            raise self.error("seed is not supported; seed everything with cnnkit.utils.set_random_seed instead")
+        self.stddev = float(stddev)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.stddev == 0:
+            return x
+        return x + self.stddev * torch.randn_like(x)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "stddev": self.stddev}

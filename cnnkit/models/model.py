@@ -87,6 +87,15 @@ class Model(Layer):
         if self.training_setup is None:
             raise ValueError(f"{where}: the model must be compiled first: call model.compile(optimizer=..., loss=...)")
         self.training_setup.require_loss(where)
+        self.training_setup.regularized = self.has_regularizers
+
+    @property
+    def has_regularizers(self) -> bool:
+        """Whether any layer has a weight regularizer (looked up once per fit/evaluate call)."""
+        return any(
+            getattr(m, "kernel_regularizer", None) is not None or getattr(m, "bias_regularizer", None) is not None
+            for m in self.modules()
+        )
 
     def build_optimizer(self) -> None:
         optimizer = self.training_setup.optimizer

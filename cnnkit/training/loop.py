@@ -216,11 +216,20 @@ def _step_outputs(model, setup, x, y, weights):
     return loss(y, y_pred, weights), None, y_pred.detach()
 
 
+def _with_penalties(model, value: torch.Tensor) -> torch.Tensor:
+    """The loss plus the weights' regularization penalties (Keras's `model.losses`), if any."""
+    if not model.training_setup.regularized:
+        return value
+    penalties = model.losses
+    return value + torch.stack(penalties).sum() if penalties else value
+
+
 def train_step(model, x, y, weights, check_finite: bool = False) -> float | None:
     """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
     it can touch the weights; otherwise None."""
     setup = model.training_setup
     value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+    value = _with_penalties(model, value)
     if check_finite and not bool(torch.isfinite(value)):
         return float(value.detach())
     optimizer = setup.optimizer
@@ -235,6 +244,7 @@ def train_step(model, x, y, weights, check_finite: bool = False) -> float | None
 def test_step(model, x, y, weights) -> None:
     setup = model.training_setup
     value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+    value = _with_penalties(model, value)
     setup.record(value, batch_length(x), parts, y, y_pred, weights)
 
 

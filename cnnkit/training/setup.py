@@ -20,6 +20,7 @@ class TrainingSetup:
         metrics.check_names(self.metric_ids)
         self.metrics: list[Metric] | None = None  # resolved when the labels are first seen
         self.loss_tracker = Mean("loss")
+        self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
 
     def require_loss(self, where: str) -> losses.Loss:
         if self.loss is None:
@@ -107,6 +108,7 @@ class MultiOutputSetup:
         ]
         self.parts = [TrainingSetup(self.optimizer, lo, m) for lo, m in zip(losses_, metric_lists)]
         self.loss_tracker = Mean("loss")
+        self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
         self.metrics_use_probabilities = True
 
     @property

@@ -1,6 +1,14 @@
 """Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside)."""
 
 from cnnkit.layers.activation_layers import LeakyReLU, ReLU, Softmax
+from cnnkit.layers.augmentation import (
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import Conv2D
 from cnnkit.layers.core import Activation, Dense, Dropout, GaussianNoise, Rescaling, SpatialDropout2D
@@ -73,6 +81,12 @@ __all__ = [
     "LeakyReLU",
     "MaxPool2D",
     "MaxPooling2D",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "ReLU",
     "Rescaling",
     "Reshape",

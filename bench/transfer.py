@@ -1,9 +1,10 @@
 """Transfer learning vs training from scratch, on 1,000 real Fashion-MNIST images.
 
 Both use the same architecture (the tutorial CNN's convolution blocks and a new 128-unit head)
-and the same images; transfer starts from a backbone trained on MNIST (2 epochs), frozen for
-20 epochs of head training, then fine-tuned for 10 at learning rate 1e-4; scratch trains for
-30 epochs. Test accuracy is on all 10,000 Fashion-MNIST test images. Target: transfer wins.
+and the same images; transfer starts from a backbone trained on MNIST (2 epochs) whose first two
+convolution blocks stay frozen for 20 epochs (the third block and the head train), then everything
+is fine-tuned for 10 epochs at learning rate 1e-4; scratch trains for 30 epochs at Adam's default.
+Test accuracy is on all 10,000 Fashion-MNIST test images. Target: transfer wins.
 
     .venv/bin/python bench/transfer.py [--data ../shared/datasets] [--seeds 0,1,2]
 """

@@ -1,9 +1,9 @@
 """Transfer learning, end to end on real data: MNIST digits -> 1,000 Fashion-MNIST images.
 
 1. Train a base network (the tutorial CNN from cnnkit.applications) on all of MNIST.
-2. Take its backbone (the convolution blocks), freeze it, and put a new head on it.
-3. Train the head on 1,000 Fashion-MNIST images; then unfreeze everything and fine-tune at a
-   low learning rate.
+2. Take its backbone (the convolution blocks), freeze its first two blocks, and put a new head on it.
+3. Train the third block and the head on 1,000 Fashion-MNIST images; then unfreeze everything
+   and fine-tune at a low learning rate.
 Frozen layers keep their weights; a frozen BatchNormalization would also keep its statistics.
 
 Run: python examples/transfer_learning.py [--data ../shared/datasets] [--subset 1000]
@@ -52,14 +52,17 @@ def new_head() -> list:
 
 
 def transfer(base, x, y, head_epochs: int = 20, tune_epochs: int = 10, verbose: int = 0):
-    """Steps 2 and 3: frozen backbone + new head, then fine-tuning everything at a low rate."""
+    """Steps 2 and 3. The first two convolution blocks (edges and strokes, useful for any image)
+    stay frozen while the third block and the new head learn clothes; then everything is
+    fine-tuned at a low learning rate."""
     backbone = base.backbone_layers
     model = keras.Sequential([layers.Input(shape=(28, 28, 1)), *backbone, *new_head()])
-    for layer in backbone:
+    frozen = backbone[: backbone.index(base.get_layer("pool2")) + 1]
+    for layer in frozen:
         layer.trainable = False
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, batch_size=32, epochs=head_epochs, verbose=verbose)
-    for layer in backbone:
+    for layer in frozen:
         layer.trainable = True
     model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, batch_size=32, epochs=tune_epochs, verbose=verbose)

@@ -38,7 +38,8 @@ class LearningRateScheduler(Callback):
 
 class CSVLogger(Callback):
     """One CSV row per epoch (`epoch` then the logs, sorted by name). Every write replaces the file
-    atomically, so a crash never leaves half a row; `append=True` keeps an earlier run's rows."""
+    atomically, so a crash never leaves half a row; `append=True` keeps an earlier run's rows (and a
+    run resumed by BackupAndRestore replaces rows of the epochs it repeats)."""
 
     def __init__(self, filename: str | os.PathLike, separator: str = ",", append: bool = False) -> None:
         super().__init__()
@@ -57,6 +58,9 @@ class CSVLogger(Callback):
         if self.keys is None:
             self.keys = sorted(logs)
             self.rows.append(["epoch", *self.keys])
+        if getattr(self.model, "resume_from_epoch", None) is not None:
+            # BackupAndRestore resumed: an interrupted run may have logged this epoch already.
+            self.rows = self.rows[:1] + [row for row in self.rows[1:] if not row or int(row[0]) < epoch]
         self.rows.append([str(epoch), *(repr(float(logs[k])) if k in logs else "NA" for k in self.keys)])
         text = io.StringIO()
         csv.writer(text, delimiter=self.separator, lineterminator="\n").writerows(self.rows)

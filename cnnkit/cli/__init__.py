@@ -1,0 +1,72 @@
+"""The `cnnkit` command: train, evaluate, models, summary, info.
+
+Only the command line wires everything together (data sets, the zoo, training, saving). Every
+bad argument ends in one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cnnkit import __version__
+from cnnkit.cli import evaluate, info, train, zoo_commands
+from cnnkit.cli.errors import CommandError
+
+
+def _models(args) -> int:
+    print(zoo_commands.models_table(zoo_commands.parse_shape(args.input_shape)))
+    return 0
+
+
+def _summary(args) -> int:
+    model = zoo_commands.build(args.model, zoo_commands.parse_shape(args.input_shape), args.classes)
+    model.summary()
+    return 0
+
+
+def _info(args) -> int:
+    info.show()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="cnnkit", description="Keras-style deep learning on PyTorch.")
+    root.add_argument("--version", action="version", version=f"cnnkit {__version__}")
+    commands = root.add_subparsers(dest="command")
+    command = commands.add_parser("train", help="train a zoo model on a data set into a run folder")
+    train.add_arguments(command)
+    command.set_defaults(handler=train.run)
+    command = commands.add_parser("evaluate", help="test metrics, per-class scores and confusion matrix")
+    command.add_argument("target", help="a run folder or a model file")
+    command.add_argument("--data", default=None, help="the data set (default: the run's)")
+    command.add_argument("--data-dir", default=None)
+    command.add_argument("--json", default=None, help="also write the results to this JSON file")
+    command.set_defaults(handler=evaluate.run)
+    command = commands.add_parser("models", help="the zoo: papers, parameters and multiply-adds")
+    command.add_argument("--input-shape", default=None, help="height,width,channels (default: each model's own)")
+    command.set_defaults(handler=_models)
+    command = commands.add_parser("summary", help="a zoo model's Keras-style summary")
+    command.add_argument("model")
+    command.add_argument("--input-shape", default=None, help="height,width,channels, e.g. 28,28,1")
+    command.add_argument("--classes", type=int, default=None)
+    command.set_defaults(handler=_summary)
+    command = commands.add_parser("info", help="versions, the device, and where data sets are found")
+    command.set_defaults(handler=_info)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = parser()
+    args = root.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        root.print_help()
+        return 0
+    try:
+        return args.handler(args)
+    except CommandError as error:
+        print(f"cnnkit {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+__all__ = ["main"]

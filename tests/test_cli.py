@@ -1,0 +1,111 @@
+"""The command line through its real entry point (`python -m cnnkit`), on a tiny IDX data set the
+test writes into a private CNNKIT_HOME: no network, no shared data."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from test_datasets import write_dataset
+
+
+@pytest.fixture
+def home(tmp_path):
+    env = dict(os.environ, CNNKIT_HOME=str(tmp_path / "home"))
+    write_dataset(tmp_path / "home" / "datasets" / "fashion-mnist", n_train=200, n_test=50)
+    return env
+
+
+def cnnkit(env, *args, timeout=180):
+    return subprocess.run(
+        [sys.executable, "-m", "cnnkit", *map(str, args)], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_train_then_evaluate(home, tmp_path):
+    run = tmp_path / "run"
+    args = ["train", "--model", "lenet5", "--data", "fashion_mnist", "--epochs", "2", "--batch-size", "32"]
+    result = cnnkit(home, *args, "--lr-decay", "cosine", "--dropout", "0.2", "--augment", "--out", run)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in run.iterdir()) == [
+        "best.keras",
+        "config.json",
+        "history.csv",
+        "last.keras",
+        "metrics.json",
+    ]
+    assert "- val_accuracy:" in result.stdout  # plain per-epoch lines when not on a terminal
+    config = json.loads((run / "config.json").read_text())
+    assert config["model"] == "lenet5" and config["seed"] == 0 and config["versions"]["torch"]
+    assert config["class_names"][9] == "Ankle boot"
+    rows = list(csv.DictReader(open(run / "history.csv")))
+    assert [r["epoch"] for r in rows] == ["0", "1"]
+    metrics = json.loads((run / "metrics.json").read_text())
+
+    report = tmp_path / "evaluation.json"
+    result = cnnkit(home, "evaluate", run, "--json", report)
+    assert result.returncode == 0, result.stderr
+    assert "confusion matrix" in result.stdout and "Ankle boot" in result.stdout
+    evaluation = json.loads(report.read_text())
+    assert sum(map(sum, evaluation["confusion"])) == 50
+    # best.keras is the best validation epoch; the run's own test accuracy came from the last one
+    last = cnnkit(home, "evaluate", run / "last.keras", "--data", "fashion_mnist", "--json", report)
+    assert last.returncode == 0, last.stderr
+    assert json.loads(report.read_text())["accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+
+
+def test_interrupted_training_resumes(home, tmp_path):
+    run = tmp_path / "run"
+    args = ["train", "--model", "fashion_cnn", "--data", "fashion_mnist", "--epochs", "40", "--batch-size", "8"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cnnkit", *args, "--out", str(run)], env=home, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + 120
+    while not (run / "backup" / "backup.cnnkit").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)  # Ctrl-C
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "continue with the same command and --resume" in output
+    done = len(list(csv.DictReader(open(run / "history.csv"))))
+    assert 1 <= done < 40
+
+    result = cnnkit(home, *args, "--out", run, "--resume")  # the same command, with --resume
+    assert result.returncode == 0, result.stderr
+    epochs = [int(r["epoch"]) for r in csv.DictReader(open(run / "history.csv"))]
+    assert epochs == list(range(40))  # continued after the interrupted epochs, not started again
+    assert not (run / "backup").exists()
+
+
+def test_models_and_summary(home):
+    table = cnnkit(home, "models")
+    assert table.returncode == 0, table.stderr
+    assert "| vgg16 | Simonyan & Zisserman" in table.stdout and "138,357,544" in table.stdout
+    summary = cnnkit(home, "summary", "resnet20", "--input-shape", "28,28,1")
+    assert 'Model: "ResNet20"' in summary.stdout and "Total params: 270,810" in summary.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--model", "resnet7", "--data", "fashion_mnist"], "unknown model 'resnet7'"),
+        (["train", "--model", "lenet5", "--data", "imagenet"], "unknown data set 'imagenet'"),
+        (["train", "--model", "lenet5", "--data", "fashion_mnist", "--val-split", "1.5"], "--val-split must be in"),
+        (
+            ["train", "--model", "lenet5", "--data", "fashion_mnist", "--resume", "--out", "nowhere"],
+            "holds no interrupted run",
+        ),
+        (["evaluate", "no/such/run"], "no run folder or model file at 'no/such/run'"),
+        (["summary", "lenet5", "--input-shape", "8,8,1"], "lenet5 cannot take input shape (8, 8, 1)"),
+        (["summary", "lenet5", "--input-shape", "28x28"], "--input-shape must be height,width,channels"),
+    ],
+)
+def test_bad_arguments_are_one_line(home, tmp_path, args, message):
+    result = cnnkit(home, *args, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

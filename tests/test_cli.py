@@ -109,3 +109,16 @@ def test_bad_arguments_are_one_line(home, tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_train_on_cifar10(tmp_path, rng):
+    from test_cifar10 import official_batches, write_archive
+
+    env = dict(os.environ, CNNKIT_HOME=str(tmp_path / "home"))
+    write_archive(tmp_path / "home" / "datasets" / "cifar-10", official_batches(rng, per_batch=8))
+    run = tmp_path / "run"
+    args = ["train", "--model", "resnet20", "--data", "cifar10", "--epochs", "1", "--batch-size", "8"]
+    result = cnnkit(env, *args, "--optimizer", "sgd", "--momentum", "0.9", "--lr-decay", "step", "--out", run)
+    assert result.returncode == 0, result.stderr
+    config = json.loads((run / "config.json").read_text())
+    assert config["input_shape"] == [32, 32, 3] and config["class_names"][0] == "airplane"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnkit.cli.errors import CommandError
-from cnnkit.datasets import fashion_mnist, mnist
+from cnnkit.datasets import cifar10, fashion_mnist, mnist
 from cnnkit.datasets.idx import DatasetError
 
 
@@ -28,6 +28,7 @@ class ImageData:
 LOADERS = {
     "mnist": (mnist.load_data, [str(d) for d in range(10)]),
     "fashion_mnist": (fashion_mnist.load_data, list(fashion_mnist.CLASS_NAMES)),
+    "cifar10": (cifar10.load_data, list(cifar10.CLASS_NAMES)),
 }
 
 
@@ -44,4 +45,5 @@ def load(name: str, folder: str | None = None) -> ImageData:
         array = array[..., None] if array.ndim == 3 else array
         return array.astype(np.float32) / 255.0
 
-    return ImageData(name, images(x), y.astype(np.int64), images(xt), yt.astype(np.int64), class_names)
+    labels = lambda y_: y_.reshape(-1).astype(np.int64)  # noqa: E731 (CIFAR's labels are (N, 1))
+    return ImageData(name, images(x), labels(y), images(xt), labels(yt), class_names)

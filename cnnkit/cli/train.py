@@ -26,7 +26,7 @@ from cnnkit.utils.files import atomic_write
 
 def add_arguments(parser) -> None:
     parser.add_argument("--model", required=True, help="a name from `cnnkit models`, e.g. lenet5")
-    parser.add_argument("--data", required=True, help="mnist or fashion_mnist")
+    parser.add_argument("--data", required=True, help="mnist, fashion_mnist or cifar10")
     parser.add_argument("--data-dir", default=None, help="a folder holding the data set's files (default: search)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=64)

@@ -9,8 +9,12 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
+from PIL import Image
 from test_datasets import write_dataset
+
+from cnnkit.models import load_model
 
 
 @pytest.fixture
@@ -56,6 +60,26 @@ def test_train_then_evaluate(home, tmp_path):
     last = cnnkit(home, "evaluate", run / "last.keras", "--data", "fashion_mnist", "--json", report)
     assert last.returncode == 0, last.stderr
     assert json.loads(report.read_text())["accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+
+    # predict: a grey 28x28 PNG and an RGB 40x30 JPEG (converted and resized to the model's input)
+    grey = np.random.default_rng(1).integers(0, 256, (28, 28)).astype(np.uint8)
+    Image.fromarray(grey).save(tmp_path / "shirt.png")
+    Image.fromarray(np.random.default_rng(2).integers(0, 256, (30, 40, 3)).astype(np.uint8)).save(tmp_path / "bag.jpg")
+    result = cnnkit(home, "predict", run, tmp_path / "shirt.png", tmp_path / "bag.jpg", "--json")
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout)
+    assert [len(a["top"]) for a in answers] == [3, 3]
+    expected = load_model(run / "best.keras").predict(grey[None, :, :, None].astype(np.float32) / 255, verbose=0)[0]
+    best = int(expected.argmax())
+    assert answers[0]["top"][0] == {
+        "class": config["class_names"][best],
+        "probability": pytest.approx(expected[best], abs=1e-5),
+    }
+    text = cnnkit(home, "predict", run, tmp_path / "shirt.png", "--top", "2")
+    assert text.stdout.startswith("shirt.png: ") and text.stdout.count("%") == 2
+    (tmp_path / "notes.txt").write_text("not an image")
+    broken = cnnkit(home, "predict", run, tmp_path / "notes.txt")
+    assert broken.returncode == 2 and "notes.txt: not a readable image" in broken.stderr
 
 
 def test_interrupted_training_resumes(home, tmp_path):

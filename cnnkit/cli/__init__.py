@@ -1,4 +1,4 @@
-"""The `cnnkit` command: train, evaluate, models, summary, info.
+"""The `cnnkit` command: train, evaluate, predict, models, summary, info.
 
 Only the command line wires everything together (data sets, the zoo, training, saving). Every
 bad argument ends in one line on stderr and exit status 2, never a traceback.
@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from cnnkit import __version__
-from cnnkit.cli import evaluate, info, train, zoo_commands
+from cnnkit.cli import evaluate, info, predict, train, zoo_commands
 from cnnkit.cli.errors import CommandError
 
 
@@ -43,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--data-dir", default=None)
     command.add_argument("--json", default=None, help="also write the results to this JSON file")
     command.set_defaults(handler=evaluate.run)
+    command = commands.add_parser("predict", help="classify image files (PNG, JPEG, ...) with a trained model")
+    command.add_argument("target", help="a run folder or a model file")
+    command.add_argument("images", nargs="+", help="image files")
+    command.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
+    command.add_argument("--json", action="store_true", help="print JSON for machines")
+    command.set_defaults(handler=predict.run)
     command = commands.add_parser("models", help="the zoo: papers, parameters and multiply-adds")
     command.add_argument("--input-shape", default=None, help="height,width,channels (default: each model's own)")
     command.set_defaults(handler=_models)

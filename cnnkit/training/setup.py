@@ -109,7 +109,6 @@ class MultiOutputSetup:
         self.parts = [TrainingSetup(self.optimizer, lo, m) for lo, m in zip(losses_, metric_lists)]
         self.loss_tracker = Mean("loss")
         self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
-        self.metrics_use_probabilities = True
 
     @property
     def loss(self) -> list:

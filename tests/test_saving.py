@@ -46,6 +46,41 @@ def test_save_and_load_lose_nothing(rng, tmp_path, filename):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("kind", ["sequential", "classifier", "functional"])
+def test_partly_frozen_models_load_frozen_with_their_optimizer(rng, tmp_path, kind):
+    """Freezing some layers (transfer learning) survives saving; the optimizer, built over the
+    trainable weights only, loads back onto the same weights."""
+    x, y = rng.random((32, 8, 8, 1)).astype(np.float32), rng.integers(0, 3, 32)
+    if kind == "classifier":
+        model = applications.FashionCNN(input_shape=(8, 8, 1), classes=3)
+    else:
+        inputs = layers.Input(shape=(8, 8, 1))
+        stack = [layers.Conv2D(4, 3), layers.BatchNormalization(), layers.Flatten(), layers.Dense(3)]
+        model = keras.Sequential([inputs, *stack]) if kind == "sequential" else None
+        if kind == "functional":
+            hidden = inputs
+            for layer in stack:
+                hidden = layer(hidden)
+            model = keras.Model(inputs, hidden)
+    frozen = [layer for layer in model.layers if layer.weights][:2]
+    for layer in frozen:
+        layer.trainable = False
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    model.save(tmp_path / "frozen.keras")
+    loaded = load_model(tmp_path / "frozen.keras")
+    assert [layer.trainable for layer in loaded.layers] == [layer.trainable for layer in model.layers]
+    assert loaded.trainable and sum(t.numel() for t in loaded.trainable_weights) == sum(
+        t.numel() for t in model.trainable_weights
+    )
+    keras.utils.set_random_seed(3)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    keras.utils.set_random_seed(3)
+    loaded.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_functional_zoo_and_schedules_round_trip(rng, tmp_path):
     image, extra = keras.Input(shape=(8, 8, 1), name="image"), keras.Input(shape=(2,), name="extra")
     shared = layers.Dense(4, name="shared")  # called twice: one layer, two calls

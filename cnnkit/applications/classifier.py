@@ -51,7 +51,8 @@ class Classifier(Sequential):
         layers = [deserialize(d) for d in config["layers"]]
         start = config["head_start"]
         model = cls(layers[:start], layers[start:], tuple(config["input_shape"]), config["name"])
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # True would unfreeze layers saved frozen
+            model.trainable = False
         return model
 
     # ---- the transfer-learning surface -------------------------------------------------------------

@@ -289,5 +289,6 @@ class Functional(Model):
             outputs if len(outputs) > 1 else outputs[0],
             name=config["name"],
         )
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # True would unfreeze layers saved frozen
+            model.trainable = False
         return model

@@ -195,5 +195,6 @@ class Sequential(Model):
             model.add(InputLayer(shape=tuple(config["input_shape"])))
         for description in config["layers"]:
             model.add(deserialize(description))
-        model.trainable = config.get("trainable", True)
+        if not config.get("trainable", True):  # True would unfreeze layers saved frozen
+            model.trainable = False
         return model

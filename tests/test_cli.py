@@ -38,9 +38,16 @@ def test_train_then_evaluate(home, tmp_path):
     assert sorted(p.name for p in run.iterdir()) == [
         "best.keras",
         "config.json",
+        "confusion_matrix.png",
+        "feature_maps.png",
+        "filters.png",
         "history.csv",
         "last.keras",
+        "learning_curves.png",
         "metrics.json",
+        "misclassified.png",
+        "per_class.png",
+        "report.html",
     ]
     assert "- val_accuracy:" in result.stdout  # plain per-epoch lines when not on a terminal
     config = json.loads((run / "config.json").read_text())
@@ -56,10 +63,10 @@ def test_train_then_evaluate(home, tmp_path):
     assert "confusion matrix" in result.stdout and "Ankle boot" in result.stdout
     evaluation = json.loads(report.read_text())
     assert sum(map(sum, evaluation["confusion"])) == 50
-    # best.keras is the best validation epoch; the run's own test accuracy came from the last one
-    last = cnnkit(home, "evaluate", run / "last.keras", "--data", "fashion_mnist", "--json", report)
-    assert last.returncode == 0, last.stderr
-    assert json.loads(report.read_text())["accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+    # The run's metrics are its best model's (best.keras), the model `evaluate RUN` scores.
+    assert metrics["model_file"] == "best.keras" and metrics["epochs"] == 2
+    assert evaluation["accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-9)
+    assert evaluation["loss"] == pytest.approx(metrics["test_loss"], rel=1e-5)
 
     # predict: a grey 28x28 PNG and an RGB 40x30 JPEG (converted and resized to the model's input)
     grey = np.random.default_rng(1).integers(0, 256, (28, 28)).astype(np.uint8)

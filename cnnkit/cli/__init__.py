@@ -1,4 +1,4 @@
-"""The `cnnkit` command: train, evaluate, predict, models, summary, info.
+"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, models, summary, info.
 
 Only the command line wires everything together (data sets, the zoo, training, saving). Every
 bad argument ends in one line on stderr and exit status 2, never a traceback.
@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from cnnkit import __version__
-from cnnkit.cli import evaluate, info, predict, train, zoo_commands
+from cnnkit.cli import compare, evaluate, info, predict, rebuild_report, train, transfer, zoo_commands
 from cnnkit.cli.errors import CommandError
 
 
@@ -49,6 +49,16 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
     command.add_argument("--json", action="store_true", help="print JSON for machines")
     command.set_defaults(handler=predict.run)
+    command = commands.add_parser("compare", help="train several models under one budget; a leaderboard")
+    compare.add_arguments(command)
+    command.set_defaults(handler=compare.run)
+    command = commands.add_parser("transfer", help="a trained run's network, with a new classifier, on new data")
+    transfer.add_arguments(command)
+    command.set_defaults(handler=transfer.run)
+    command = commands.add_parser("report", help="write a run folder's report.html and plots again")
+    command.add_argument("run", help="a run folder of `cnnkit train`")
+    command.add_argument("--data-dir", default=None)
+    command.set_defaults(handler=rebuild_report.run)
     command = commands.add_parser("models", help="the zoo: papers, parameters and multiply-adds")
     command.add_argument("--input-shape", default=None, help="height,width,channels (default: each model's own)")
     command.set_defaults(handler=_models)

@@ -1,14 +1,23 @@
-"""Data sets for the command line: by name, as float images (N, H, W, C) in [0, 1] with class names."""
+"""Data sets for the command line: by name, as float images (N, H, W, C) in [0, 1] with class names.
+
+Names: mnist, fashion_mnist, cifar10, digits, and folder:PATH (one sub-folder of images per class).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from cnnkit.cli.errors import CommandError
-from cnnkit.datasets import cifar10, fashion_mnist, mnist
+from cnnkit.datasets import cifar10, digits, fashion_mnist, image_folder, mnist
 from cnnkit.datasets.idx import DatasetError
+
+FOLDER_PREFIX = "folder:"
 
 
 @dataclass
@@ -29,21 +38,94 @@ LOADERS = {
     "mnist": (mnist.load_data, [str(d) for d in range(10)]),
     "fashion_mnist": (fashion_mnist.load_data, list(fashion_mnist.CLASS_NAMES)),
     "cifar10": (cifar10.load_data, list(cifar10.CLASS_NAMES)),
+    "digits": (digits.load_data, list(digits.CLASS_NAMES)),
 }
+KNOWN = ", ".join([*sorted(LOADERS), f"{FOLDER_PREFIX}PATH"])
 
 
-def load(name: str, folder: str | None = None) -> ImageData:
+def _images(array: np.ndarray) -> np.ndarray:
+    array = array[..., None] if array.ndim == 3 else array
+    return array.astype(np.float32) / 255.0
+
+
+def _report_skipped(path: str, why: str) -> None:
+    print(f"skipped {path}: {why}", file=sys.stderr)
+
+
+def _load_folder(name: str, image_size) -> ImageData:
+    path = name[len(FOLDER_PREFIX) :]
+    if not path:
+        raise CommandError(f"--data {FOLDER_PREFIX}PATH needs a folder path; received {name!r}")
+    try:
+        folder = image_folder.load_data(path, image_size=image_size, on_skip=_report_skipped)
+    except DatasetError as error:
+        raise CommandError(f"cannot load {name}: {error}") from None
+    if folder.skipped:
+        print(f"{len(folder.skipped)} unreadable file(s) skipped in {path}", file=sys.stderr)
+    x, y, xt, yt = (folder.x_train, folder.y_train, folder.x_test, folder.y_test)
+    return ImageData(name, _images(x), y, _images(xt), yt, folder.class_names)
+
+
+def canonical_name(name: str) -> str:
+    """folder:PATH with PATH made absolute, so a run's config finds its data from any directory."""
+    if name.startswith(FOLDER_PREFIX) and len(name) > len(FOLDER_PREFIX):
+        return FOLDER_PREFIX + str(Path(name[len(FOLDER_PREFIX) :]).resolve())
+    return name
+
+
+def load(name: str, folder: str | None = None, image_size: tuple[int, int] | None = None) -> ImageData:
+    """The data set `name`; `image_size` (height, width) resizes every image."""
+    if name.startswith(FOLDER_PREFIX):
+        return _load_folder(name, image_size)
     if name not in LOADERS:
-        raise CommandError(f"unknown data set {name!r}; known: {', '.join(sorted(LOADERS))}")
+        raise CommandError(f"unknown data set {name!r}; known: {KNOWN}")
     loader, class_names = LOADERS[name]
     try:
         (x, y), (xt, yt) = loader(folder)
     except (DatasetError, OSError) as error:
         raise CommandError(f"cannot load {name}: {error}") from None
-
-    def images(array: np.ndarray) -> np.ndarray:
-        array = array[..., None] if array.ndim == 3 else array
-        return array.astype(np.float32) / 255.0
-
     labels = lambda y_: y_.reshape(-1).astype(np.int64)  # noqa: E731 (CIFAR's labels are (N, 1))
-    return ImageData(name, images(x), labels(y), images(xt), labels(yt), class_names)
+    data = ImageData(name, _images(x), labels(y), _images(xt), labels(yt), class_names)
+    return data if image_size is None else fit_to_shape(data, (*image_size, data.input_shape[2]))
+
+
+def _resize(images: np.ndarray, height: int, width: int) -> np.ndarray:
+    if images.shape[1:3] == (height, width) or len(images) == 0:
+        return images
+    out = np.empty((len(images), height, width, images.shape[3]), np.float32)
+    for start in range(0, len(images), 1024):  # in slices, so a large set needs little extra memory
+        batch = torch.from_numpy(images[start : start + 1024]).permute(0, 3, 1, 2)
+        resized = F.interpolate(batch, size=(height, width), mode="bilinear", antialias=True, align_corners=False)
+        out[start : start + 1024] = resized.clamp(0, 1).permute(0, 2, 3, 1).numpy()
+    return out
+
+
+def _channels(images: np.ndarray, channels: int) -> np.ndarray:
+    if images.shape[3] == channels:
+        return images
+    if channels == 3 and images.shape[3] == 1:
+        return np.repeat(images, 3, axis=3)
+    if channels == 1 and images.shape[3] == 3:  # ITU-R 601 luma, as PIL's convert("L")
+        return (images @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+    raise CommandError(f"cannot turn {images.shape[3]}-channel images into {channels} channels")
+
+
+def fit_to_shape(data: ImageData, shape) -> ImageData:
+    """The data resized and converted to (height, width, channels), e.g. a trained model's input."""
+    height, width, channels = shape
+    convert = lambda x: _channels(_resize(x, height, width), channels)  # noqa: E731
+    return replace(data, x_train=convert(data.x_train), x_test=convert(data.x_test))
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        size = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        size = ()
+    if len(size) == 1:
+        size = size * 2
+    if len(size) != 2 or min(size) <= 0:
+        raise CommandError(f"--image-size must be height,width such as 32,32 (or one number); received {text!r}")
+    return size

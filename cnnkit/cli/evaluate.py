@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
+from cnnkit.cli.scoring import TestResults, score
 from cnnkit.models import load_model
 
 
@@ -26,21 +25,32 @@ def locate_model(target: str) -> tuple[Path, dict]:
     return path, {}
 
 
-def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
-    matrix = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(matrix, (labels, predicted), 1)
-    return matrix
+def open_model(path: Path):
+    try:
+        return load_model(path)
+    except (ValueError, FileNotFoundError) as error:
+        raise CommandError(str(error)) from None
 
 
-def per_class_scores(matrix: np.ndarray) -> list[dict]:
-    scores = []
-    for k in range(len(matrix)):
-        hits, predicted, actual = matrix[k, k], matrix[:, k].sum(), matrix[k].sum()
-        precision = hits / predicted if predicted else 0.0
-        recall = hits / actual if actual else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores.append({"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(actual)})
-    return scores
+def load_for(model, name: str, folder: str | None) -> datasets.ImageData:
+    """The data set, resized and converted to what the model takes (a run on folder images or with
+    --image-size has a shape of its own)."""
+    data = datasets.load(name, folder)
+    shape = tuple(model.input_shape[1:])
+    if len(shape) != 3:
+        raise CommandError(f"{model.name} does not take images (its input shape is {shape})")
+    return data if data.input_shape == shape else datasets.fit_to_shape(data, shape)
+
+
+def print_results(label: str, results: TestResults, data: datasets.ImageData) -> None:
+    print(f"{label}: test accuracy {results.accuracy:.4f} on {len(data.y_test)} {data.name} images")
+    width = max(5, *(len(c) for c in data.class_names))
+    print(f"{'class':<{width}}  precision  recall     f1  support")
+    for name, s in zip(data.class_names, results.scores):
+        print(f"{name:<{width}}  {s['precision']:9.4f}  {s['recall']:6.4f}  {s['f1']:5.4f}  {s['support']:7d}")
+    print("confusion matrix (rows: true class, columns: predicted):")
+    for row in results.confusion:
+        print(" ".join(f"{count:5d}" for count in row))
 
 
 def run(args) -> int:
@@ -48,28 +58,12 @@ def run(args) -> int:
     name = args.data or config.get("data")
     if name is None:
         raise CommandError("--data is needed when evaluating a model file outside a run folder")
-    data = datasets.load(name, args.data_dir or config.get("data_dir"))
-    try:
-        model = load_model(model_path)
-    except (ValueError, FileNotFoundError) as error:
-        raise CommandError(str(error)) from None
-    probabilities = model.predict(data.x_test, verbose=0)
-    predicted = probabilities.argmax(1)
-    matrix = confusion_matrix(data.y_test, predicted, len(data.class_names))
-    accuracy = float((predicted == data.y_test).mean())
-    scores = per_class_scores(matrix)
-    print(f"{model_path}: test accuracy {accuracy:.4f} on {len(data.y_test)} {data.name} images")
-    width = max(len(c) for c in data.class_names)
-    print(f"{'class':<{width}}  precision  recall     f1  support")
-    for label, score in zip(data.class_names, scores):
-        print(
-            f"{label:<{width}}  {score['precision']:9.4f}  {score['recall']:6.4f}  {score['f1']:5.4f}  "
-            f"{score['support']:7d}"
-        )
-    print("confusion matrix (rows: true class, columns: predicted):")
-    for row in matrix:
-        print(" ".join(f"{count:5d}" for count in row))
+    model = open_model(model_path)
+    data = load_for(model, name, args.data_dir or config.get("data_dir"))
+    if len(data.y_test) == 0:
+        raise CommandError(f"{name} has no test images to evaluate on")
+    results = score(model, data.x_test, data.y_test, len(data.class_names))
+    print_results(str(model_path), results, data)
     if args.json:
-        result = {"accuracy": accuracy, "per_class": dict(zip(data.class_names, scores)), "confusion": matrix.tolist()}
-        Path(args.json).write_text(json.dumps(result, indent=2))
+        Path(args.json).write_text(json.dumps(results.as_dict(data.class_names), indent=2))
     return 0

@@ -6,33 +6,25 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from cnnkit.cli.errors import CommandError
-from cnnkit.cli.evaluate import locate_model
-from cnnkit.models import load_model
+from cnnkit.cli.evaluate import locate_model, open_model
+from cnnkit.datasets.image_folder import read_image as read_pixels
 
 
 def read_image(path: str, shape: tuple[int, int, int]) -> np.ndarray:
     """The file as the model's input: resized to (height, width), grey or RGB as it has channels, in [0, 1]."""
-    height, width, channels = shape
     try:
-        with Image.open(path) as image:
-            image = image.convert("L" if channels == 1 else "RGB").resize((width, height), Image.BILINEAR)
-            pixels = np.asarray(image, dtype=np.float32) / 255.0
+        return read_pixels(path, *shape).astype(np.float32) / 255.0
     except FileNotFoundError:
         raise CommandError(f"no image file at {path!r}") from None
-    except (UnidentifiedImageError, OSError) as error:
+    except (OSError, ValueError) as error:
         raise CommandError(f"{path}: not a readable image ({error})") from None
-    return pixels.reshape(height, width, channels)
 
 
 def run(args) -> int:
     model_path, config = locate_model(args.target)
-    try:
-        model = load_model(model_path)
-    except (ValueError, FileNotFoundError) as error:
-        raise CommandError(str(error)) from None
+    model = open_model(model_path)
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3:
         raise CommandError(f"{model_path} does not take images (its input shape is {shape})")

@@ -1,37 +1,39 @@
-"""`cnnkit train`: a zoo model on a data set, into a run folder, resumable.
-
-The run folder holds config.json (every setting, the seed, versions), history.csv, metrics.json,
-best.keras (best validation accuracy), last.keras, and backup/ while a run is unfinished.
-"""
+"""`cnnkit train`: a zoo model on a data set, into a run folder (see run_folder.py), resumable."""
 
 from __future__ import annotations
 
-import json
 import platform
+import re
 import shutil
-import sys
-import time
 from pathlib import Path
 
 import torch
 
 import cnnkit
-from cnnkit import callbacks, layers, optimizers
+from cnnkit import layers, optimizers
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
+from cnnkit.cli.run_folder import finish, fit_into, write_json
 from cnnkit.cli.zoo_commands import build
 from cnnkit.optimizers import schedules
-from cnnkit.utils.files import atomic_write
+
+OPTIMIZERS = {
+    "adam": optimizers.Adam,
+    "sgd": optimizers.SGD,
+    "rmsprop": optimizers.RMSprop,
+    "adamw": optimizers.AdamW,
+    "adagrad": optimizers.Adagrad,
+}
 
 
-def add_arguments(parser) -> None:
-    parser.add_argument("--model", required=True, help="a name from `cnnkit models`, e.g. lenet5")
-    parser.add_argument("--data", required=True, help="mnist, fashion_mnist or cifar10")
+def add_training_arguments(parser) -> None:
+    """The settings `train` and `compare` share (everything but the model and the run folder)."""
+    parser.add_argument("--data", required=True, help="mnist, fashion_mnist, cifar10, digits or folder:PATH")
     parser.add_argument("--data-dir", default=None, help="a folder holding the data set's files (default: search)")
+    parser.add_argument("--image-size", default=None, help="resize every image to height,width (e.g. 32,32)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--optimizer", default="adam", choices=["adam", "sgd", "rmsprop", "adamw", "adagrad"])
-
+    parser.add_argument("--optimizer", default="adam", choices=sorted(OPTIMIZERS))
     parser.add_argument("--lr", type=float, default=None, help="learning rate (default: the optimizer's)")
     parser.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     parser.add_argument("--lr-decay", default="none", choices=["none", "step", "exponential", "cosine"])
@@ -41,6 +43,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--val-split", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ... (default: CUDA if present)")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--model", required=True, help="a name from `cnnkit models`, e.g. lenet5")
+    add_training_arguments(parser)
     parser.add_argument("--out", default=None, help="the run folder (default: runs/MODEL-DATA)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
 
@@ -54,15 +61,6 @@ def _check(args) -> None:
         raise CommandError(f"--dropout must be in [0, 1); received {args.dropout}")
     if args.lr is not None and args.lr <= 0:
         raise CommandError(f"--lr must be positive; received {args.lr}")
-
-
-OPTIMIZERS = {
-    "adam": optimizers.Adam,
-    "sgd": optimizers.SGD,
-    "rmsprop": optimizers.RMSprop,
-    "adamw": optimizers.AdamW,
-    "adagrad": optimizers.Adagrad,
-}
 
 
 def _learning_rate(args, steps: int):
@@ -98,64 +96,54 @@ def _model(args, data: datasets.ImageData):
     return cnnkit.Sequential([layers.Input(shape=data.input_shape), *augment, model], name=f"{args.model}_augmented")
 
 
-def write_json(path: Path, content: dict) -> None:
-    atomic_write(path, lambda stream: stream.write(json.dumps(content, indent=2).encode()))
+def default_folder(model: str, data: str) -> Path:
+    return Path("runs") / re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{model}-{data}").strip("-")
 
 
-def run(args) -> int:
-    _check(args)
-    out = Path(args.out or f"runs/{args.model}-{args.data}")
-    backup = out / "backup"
-    if not args.resume:
-        shutil.rmtree(backup, ignore_errors=True)
-    elif not (backup / "backup.cnnkit").exists():
-        raise CommandError(f"--resume: {out} holds no interrupted run to continue")
-    if args.device:
-        try:
-            cnnkit.backend.set_device(args.device)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-    cnnkit.utils.set_random_seed(args.seed)
-    data = datasets.load(args.data, args.data_dir)
-    model = _model(args, data)
-    train_count = int(len(data.x_train) * (1 - args.val_split))
-    steps = -(-train_count // args.batch_size)
-    model.compile(optimizer=_optimizer(args, steps), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    out.mkdir(parents=True, exist_ok=True)
-    config = {
+def settings(args, data: datasets.ImageData) -> dict:
+    """config.json: every setting, the data's shape and class names, and the versions in use."""
+    return {
         **{key: value for key, value in vars(args).items() if key != "handler"},
         "input_shape": list(data.input_shape),
         "class_names": data.class_names,
         "versions": {"cnnkit": cnnkit.__version__, "torch": torch.__version__, "python": platform.python_version()},
     }
+
+
+def use_device(name: str | None) -> None:
+    if name:
+        try:
+            cnnkit.backend.set_device(name)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+
+
+def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
+    """One run into args.out; its metrics, or None when Ctrl-C stopped it."""
+    _check(args)
+    args.data = datasets.canonical_name(args.data)
+    out = Path(args.out or default_folder(args.model, args.data))
+    backup = out / "backup"
+    if not args.resume:
+        shutil.rmtree(backup, ignore_errors=True)
+    elif not (backup / "backup.cnnkit").exists():
+        raise CommandError(f"--resume: {out} holds no interrupted run to continue")
+    use_device(args.device)
+    cnnkit.utils.set_random_seed(args.seed)
+    data = data or datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size))
+    model = _model(args, data)
+    train_count = int(len(data.x_train) * (1 - args.val_split))
+    steps = -(-train_count // args.batch_size)
+    model.compile(optimizer=_optimizer(args, steps), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    out.mkdir(parents=True, exist_ok=True)
+    config = settings(args, data)
     write_json(out / "config.json", config)
-    monitor = "val_accuracy" if args.val_split else "accuracy"
-    # The backup comes last: an interrupt before it is written repeats the epoch, and every other
-    # file is rewritten for that epoch then.
-    run_callbacks = [
-        callbacks.CSVLogger(out / "history.csv", append=args.resume),
-        callbacks.ModelCheckpoint(str(out / "best.keras"), monitor=monitor, save_best_only=True),
-        callbacks.ModelCheckpoint(str(out / "last.keras")),
-        callbacks.BackupAndRestore(backup),
-    ]
-    start = time.perf_counter()
-    try:
-        model.fit(
-            data.x_train,
-            data.y_train,
-            batch_size=args.batch_size,
-            epochs=args.epochs,
-            validation_split=args.val_split,
-            callbacks=run_callbacks,
-            verbose=1 if sys.stdout.isatty() else 2,
-        )
-    except KeyboardInterrupt:
+    if not fit_into(out, model, data, args, epochs=args.epochs, resume=args.resume):
         print(f"\ninterrupted: the last finished epoch is saved in {out}; continue with the same command and --resume")
-        return 130
-    seconds = time.perf_counter() - start
+        return None
     shutil.rmtree(backup, ignore_errors=True)  # the run finished: nothing left to resume
-    test = model.evaluate(data.x_test, data.y_test, verbose=0, return_dict=True)
-    metrics = {"test_loss": test["loss"], "test_accuracy": test["accuracy"], "train_seconds": seconds}
-    write_json(out / "metrics.json", metrics)
-    print(f"test accuracy {test['accuracy']:.4f}, test loss {test['loss']:.4f}; {seconds:.0f}s; run folder {out}")
-    return 0
+    return finish(out, data, config, f"{args.model} on {data.name}")
+
+
+def run(args) -> int:
+    return 0 if train_one(args) is not None else 130

@@ -1,6 +1,6 @@
-"""Data sets with Keras's `load_data()`: mnist, fashion_mnist, cifar10."""
+"""Data sets with Keras's `load_data()`: mnist, fashion_mnist, cifar10, digits; and image folders."""
 
-from cnnkit.datasets import cifar10, fashion_mnist, mnist
+from cnnkit.datasets import cifar10, digits, fashion_mnist, image_folder, mnist
 from cnnkit.datasets.idx import DatasetError
 
-__all__ = ["DatasetError", "cifar10", "fashion_mnist", "mnist"]
+__all__ = ["DatasetError", "cifar10", "digits", "fashion_mnist", "image_folder", "mnist"]

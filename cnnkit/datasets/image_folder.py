@@ -1,0 +1,149 @@
+"""Image files sorted into one sub-folder per class, as in-memory arrays with a reproducible split.
+
+    PATH/cat/001.jpg, PATH/cat/002.png, ..., PATH/dog/...   ->   classes ["cat", "dog"]
+
+Every image is decoded, converted to grey or RGB and resized to one size (by default the most
+common size among the files, and grey only when every file is grey). A file that cannot be read
+as an image is reported through `on_skip` and left out; it never stops the load. The test split
+is drawn per class with a seed taken from the class name, so the same files always give the
+same split, whatever order the file system lists them in; both parts are then shuffled with
+`seed`, as Keras's image_dataset_from_directory does.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from cnnkit.datasets.idx import DatasetError
+
+GREY_MODES = {"1", "L", "LA", "I", "I;16", "F"}
+SPLIT_NAMES = {"train", "test", "val", "valid", "validation"}
+
+
+@dataclass
+class FolderData:
+    x_train: np.ndarray  # (N, H, W, C) uint8
+    y_train: np.ndarray  # (N,) int64
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+def read_image(path, height: int, width: int, channels: int) -> np.ndarray:
+    """One file as uint8 (height, width, channels): grey or RGB, resized bilinearly. Raises OSError
+    (UnidentifiedImageError among them) when the file is not a readable image."""
+    with Image.open(path) as image:
+        image = image.convert("L" if channels == 1 else "RGB")
+        if image.size != (width, height):
+            image = image.resize((width, height), Image.BILINEAR)
+        return np.asarray(image, dtype=np.uint8).reshape(height, width, channels)
+
+
+def _class_folders(root: Path) -> list[Path]:
+    if not root.is_dir():
+        raise DatasetError(f"{root}: no such folder (expected one sub-folder of images per class)")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not folders:
+        raise DatasetError(f"{root}: no class sub-folders (expected e.g. {root}/cat/1.jpg, {root}/dog/2.jpg)")
+    names = {p.name.lower() for p in folders}
+    if names <= SPLIT_NAMES:
+        raise DatasetError(
+            f"{root}: its sub-folders {sorted(p.name for p in folders)} look like splits, not classes; "
+            f"point at one of them (e.g. {root / folders[0].name})"
+        )
+    return folders
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def _split(count: int, class_name: str, test_fraction: float) -> np.ndarray:
+    """A boolean mask: which of `count` (sorted) files of a class are test files."""
+    tests = 0 if count < 2 or test_fraction == 0 else min(count - 1, max(1, round(count * test_fraction)))
+    order = np.random.default_rng(zlib.crc32(class_name.encode())).permutation(count)
+    mask = np.zeros(count, dtype=bool)
+    mask[order[:tests]] = True
+    return mask
+
+
+def _header(path: Path) -> tuple[tuple[int, int], bool]:
+    """((height, width), is_grey) from the file's header, without decoding its pixels."""
+    with Image.open(path) as image:
+        return (image.height, image.width), image.mode in GREY_MODES
+
+
+def load_data(
+    path,
+    image_size: tuple[int, int] | None = None,
+    channels: int | None = None,
+    test_fraction: float = 0.2,
+    on_skip: Callable[[str, str], None] | None = None,
+    seed: int = 0,
+) -> FolderData:
+    """Read PATH/<class>/<image files> into arrays; see the module's docstring."""
+    if not 0 <= test_fraction < 1:
+        raise DatasetError(f"test_fraction must be in [0, 1); received {test_fraction}")
+    if channels not in (None, 1, 3):
+        raise DatasetError(f"channels must be 1 or 3; received {channels}")
+    root = Path(path)
+    skipped: list[tuple[str, str]] = []
+
+    def skip(file: Path, why: str) -> None:
+        skipped.append((str(file), why))
+        if on_skip is not None:
+            on_skip(str(file), why)
+
+    # Pass 1: headers only, to choose the common size and grey or colour.
+    entries = []  # (file, label, is_test, size, grey)
+    class_names = []
+    for folder in _class_folders(root):
+        files = _files(folder)
+        tests = _split(len(files), folder.name, test_fraction)
+        label = len(class_names)
+        class_names.append(folder.name)
+        for file, is_test in zip(files, tests):
+            try:
+                size, grey = _header(file)
+            except (UnidentifiedImageError, OSError) as error:
+                skip(file, f"not a readable image ({error})")
+                continue
+            entries.append((file, label, is_test, size, grey))
+    if not entries:
+        raise DatasetError(f"{root}: no readable images in {len(class_names)} class folders")
+    height, width = image_size or Counter(size for *_, size, _ in entries).most_common(1)[0][0]
+    channels = channels or (1 if all(grey for *_, grey in entries) else 3)
+
+    # Pass 2: decode, convert and resize. A file whose header read but whose pixels do not
+    # (a truncated JPEG, say) is skipped here.
+    splits = {False: ([], []), True: ([], [])}
+    for file, label, is_test, _, _ in entries:
+        try:
+            pixels = read_image(file, height, width, channels)
+        except (OSError, ValueError) as error:
+            skip(file, f"not a readable image ({error})")
+            continue
+        images, labels = splits[bool(is_test)]
+        images.append(pixels)
+        labels.append(label)
+
+    def arrays(images, labels):
+        if not images:
+            return np.zeros((0, height, width, channels), np.uint8), np.zeros(0, np.int64)
+        # Shuffled (reproducibly), since files come class by class and a validation split takes
+        # the last part of the training arrays, as in Keras.
+        order = np.random.default_rng(seed).permutation(len(images))
+        return np.stack(images)[order], np.asarray(labels, dtype=np.int64)[order]
+
+    (x_train, y_train), (x_test, y_test) = arrays(*splits[False]), arrays(*splits[True])
+    if len(x_train) == 0:
+        raise DatasetError(f"{root}: no readable training images")
+    return FolderData(x_train, y_train, x_test, y_test, class_names, skipped)

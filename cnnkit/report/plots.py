@@ -1,0 +1,147 @@
+"""The report's figures, each from plain arrays (no model, no training code): matplotlib's
+object-oriented API with the Agg canvas, so nothing needs a display or touches pyplot's state."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+TRAIN, VALIDATION = "#1f77b4", "#ff7f0e"
+
+
+def png_bytes(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _image_axes(axes, image: np.ndarray, title: str | None = None, fontsize: int = 8) -> None:
+    """Show one (H, W, C) image in [0, 1]: grey for one channel, colour for three."""
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    axes.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
+    axes.set_axis_off()
+    if title:
+        axes.set_title(title, fontsize=fontsize)
+
+
+def _grid(count: int, columns: int) -> tuple[int, int]:
+    columns = max(1, min(columns, count))
+    return math.ceil(count / columns), columns
+
+
+def learning_curves(history: dict[str, list[float]]) -> Figure:
+    """Loss and accuracy, training against validation, per epoch; the learning rate if logged."""
+    panels = [key for key in ("loss", "accuracy", "learning_rate") if key in history]
+    figure = Figure(figsize=(4.2 * len(panels), 3.4), layout="constrained")
+    epochs = np.arange(1, len(history[panels[0]]) + 1)
+    for position, key in enumerate(panels, start=1):
+        axes = figure.add_subplot(1, len(panels), position)
+        label = "training" if key != "learning_rate" else "learning rate"
+        axes.plot(epochs, history[key], marker="o", color=TRAIN, label=label)
+        if f"val_{key}" in history:
+            axes.plot(epochs, history[f"val_{key}"], marker="o", color=VALIDATION, label="validation")
+        axes.set_title(key.replace("_", " "))
+        axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(alpha=0.3)
+        if key == "learning_rate" and min(history[key]) > 0 and max(history[key]) / min(history[key]) > 20:
+            axes.set_yscale("log")
+        axes.legend(fontsize=8)
+    return figure
+
+
+def confusion_matrix(matrix: np.ndarray, class_names: list[str]) -> Figure:
+    """Counts with rows as the true class; cell colour is the row's share, so rare classes show too."""
+    size = max(4.0, 0.45 * len(class_names) + 2)
+    figure = Figure(figsize=(size + 1, size), layout="constrained")
+    axes = figure.add_subplot()
+    shares = matrix / np.maximum(matrix.sum(1, keepdims=True), 1)
+    picture = axes.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    figure.colorbar(picture, ax=axes, label="share of the true class")
+    ticks = np.arange(len(class_names))
+    axes.set_xticks(ticks, class_names, rotation=45, ha="right", fontsize=8)
+    axes.set_yticks(ticks, class_names, fontsize=8)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    if len(class_names) <= 20:
+        for (row, column), count in np.ndenumerate(matrix):
+            colour = "white" if shares[row, column] > 0.5 else "black"
+            axes.text(column, row, str(count), ha="center", va="center", fontsize=7, color=colour)
+    return figure
+
+
+def per_class(scores: list[dict], class_names: list[str]) -> Figure:
+    """Precision and recall side by side for each class."""
+    figure = Figure(figsize=(max(5.0, 0.6 * len(class_names) + 2), 3.6), layout="constrained")
+    axes = figure.add_subplot()
+    positions = np.arange(len(class_names))
+    axes.bar(positions - 0.2, [s["precision"] for s in scores], 0.4, label="precision", color=TRAIN)
+    axes.bar(positions + 0.2, [s["recall"] for s in scores], 0.4, label="recall", color=VALIDATION)
+    axes.set_xticks(positions, class_names, rotation=45, ha="right", fontsize=8)
+    axes.set_ylim(0, 1.05)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(fontsize=8, loc="lower right")
+    return figure
+
+
+def misclassified(images: np.ndarray, true: list[str], predicted: list[str], confidence: np.ndarray) -> Figure:
+    """A grid of test images the model got wrong, each titled 'true -> predicted (probability)'."""
+    rows, columns = _grid(max(len(images), 1), 6)
+    figure = Figure(figsize=(1.9 * columns, 2.0 * rows), layout="constrained")
+    if len(images) == 0:
+        axes = figure.add_subplot()
+        axes.text(0.5, 0.5, "no misclassified test images", ha="center", va="center")
+        axes.set_axis_off()
+        return figure
+    for position, image in enumerate(images):
+        title = f"{true[position]}\n-> {predicted[position]} ({confidence[position]:.0%})"
+        _image_axes(figure.add_subplot(rows, columns, position + 1), image, title, fontsize=7)
+    return figure
+
+
+def filters(kernel: np.ndarray, limit: int = 32) -> Figure:
+    """The first convolution's filters. `kernel` is Keras's (kh, kw, in, out); each filter is shown
+    in colour when it reads three channels, else as the mean over its inputs, scaled to its own range."""
+    count = min(limit, kernel.shape[3])
+    rows, columns = _grid(count, 8)
+    figure = Figure(figsize=(1.1 * columns, 1.1 * rows + 0.3), layout="constrained")
+    for position in range(count):
+        weights = kernel[..., position]
+        weights = weights if weights.shape[2] == 3 else weights.mean(2, keepdims=True)
+        low, high = weights.min(), weights.max()
+        _image_axes(figure.add_subplot(rows, columns, position + 1), (weights - low) / max(high - low, 1e-12))
+    figure.suptitle(f"{count} of {kernel.shape[3]} filters, {kernel.shape[0]}x{kernel.shape[1]}", fontsize=9)
+    return figure
+
+
+def feature_maps(image: np.ndarray, maps: list[tuple[str, np.ndarray]], limit: int = 8) -> Figure:
+    """The input image, then for each named layer its first `limit` output channels ((C, H, W) arrays)."""
+    columns = limit + 1
+    figure = Figure(figsize=(1.3 * columns, 1.45 * max(len(maps), 1)), layout="constrained")
+    for row, (name, activations) in enumerate(maps):
+        _image_axes(figure.add_subplot(len(maps), columns, row * columns + 1), image, "input" if row == 0 else None)
+        for channel in range(min(limit, len(activations))):
+            axes = figure.add_subplot(len(maps), columns, row * columns + channel + 2)
+            axes.imshow(activations[channel], cmap="viridis", interpolation="nearest")
+            axes.set_axis_off()
+            if channel == 0:
+                axes.set_title(f"{name} ({activations.shape[1]}x{activations.shape[2]})", fontsize=7, loc="left")
+    return figure
+
+
+def leaderboard(names: list[str], accuracy: list[float], seconds_per_epoch: list[float]) -> Figure:
+    """`cnnkit compare`: test accuracy against time per epoch, one labelled point per model."""
+    figure = Figure(figsize=(5.5, 4), layout="constrained")
+    axes = figure.add_subplot()
+    axes.scatter(seconds_per_epoch, accuracy, color=TRAIN)
+    for name, x, y in zip(names, seconds_per_epoch, accuracy):
+        axes.annotate(name, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    axes.set_xlabel("seconds per epoch")
+    axes.set_ylabel("test accuracy")
+    axes.grid(alpha=0.3)
+    return figure

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 MODELS = ("fashion_cnn", "lenet")
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # where cnnkit trains by default
 BATCHES = (64, 256)
 
 
@@ -95,17 +96,17 @@ def torch_model(model: str) -> nn.Module:
 
 
 def run_torch(model: str, batch: int, x: np.ndarray, labels: np.ndarray, epochs: int) -> list[float]:
-    net = torch_model(model)
+    net = torch_model(model).to(DEVICE)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
-    images = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()  # pre-loaded once, NCHW
-    targets = torch.from_numpy(labels).long()
+    images = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous().to(DEVICE)  # pre-loaded once, NCHW
+    targets = torch.from_numpy(labels).long().to(DEVICE)
     times = []
     for _ in range(epochs):
         start = time.perf_counter()
         net.train()
-        loss_sum = torch.zeros(())
-        correct = torch.zeros((), dtype=torch.long)
-        order = torch.randperm(len(images))
+        loss_sum = torch.zeros((), device=DEVICE)
+        correct = torch.zeros((), dtype=torch.long, device=DEVICE)
+        order = torch.randperm(len(images), device=DEVICE)
         for i in range(0, len(images), batch):
             idx = order[i : i + batch]
             xb, yb = images[idx], targets[idx]

@@ -14,12 +14,13 @@ from cnnkit.applications import get_model, list_models
 @pytest.mark.parametrize("shape", [(32, 32, 3), (28, 28, 1)])
 def test_every_model_runs_forward_and_backward_on_small_images(name, shape, capsys):
     model = get_model(name, input_shape=shape, classes=7)
-    x = torch.randn(2, shape[2], shape[0], shape[1])
+    device = next(model.parameters()).device  # cnnkit's default device: CUDA where there is one
+    x = torch.randn(2, shape[2], shape[0], shape[1], device=device)
     model.train()
     y = model(x)
     assert y.shape == (2, 7)
     assert torch.isfinite(y).all()
-    assert torch.allclose(y.sum(1), torch.ones(2), atol=1e-5)  # softmax by default
+    assert torch.allclose(y.sum(1), torch.ones(2, device=device), atol=1e-5)  # softmax by default
     y[:, 0].sum().backward()
     grads = [p.grad for p in model.parameters()]
     assert all(g is not None and torch.isfinite(g).all() for g in grads)
@@ -73,7 +74,7 @@ def test_googlenet_auxiliary_heads_make_a_three_output_model():
     assert model.output_shape == [(None, 1000)] * 3
     assert sum(p.numel() for p in model.parameters()) == 13_004_888  # torchvision, aux_logits=True
     small = applications.GoogLeNet(aux_logits=True, input_shape=(32, 32, 3), classes=10)
-    main, aux1, aux2 = small(torch.randn(2, 3, 32, 32))
+    main, aux1, aux2 = small(torch.randn(2, 3, 32, 32, device=next(small.parameters()).device))
     assert main.shape == aux1.shape == aux2.shape == (2, 10)
 
 

@@ -179,6 +179,9 @@ _BY_NAME: dict[str, type[Initializer]] = {
     "lecun_uniform": LecunUniform,
     "lecun_normal": LecunNormal,
     "orthogonal": Orthogonal,
+    # Keras's short aliases (after the full names, so name_of gives the full ones)
+    "uniform": RandomUniform,
+    "normal": RandomNormal,
 }
 
 

@@ -28,6 +28,13 @@ CASES = [
     ("BasicBlock option A", lambda: applications.BasicBlock(4, strides=2, shortcut="zero_pad"), (6, 6, 2)),
     ("Bottleneck", lambda: applications.Bottleneck(2, strides=1), (4, 4, 3)),
     ("Inception", lambda: applications.Inception(2, 2, 3, 1, 2, 2), (4, 4, 3)),
+    ("LSTM fused", lambda: layers.LSTM(3, return_sequences=True), (4, 2)),
+    ("LSTM stepwise", lambda: layers.LSTM(3, use_cudnn=False, go_backwards=True), (4, 2)),
+    ("GRU fused", lambda: layers.GRU(3, return_sequences=True), (4, 2)),
+    ("GRU stepwise, reset_after=False", lambda: layers.GRU(3, reset_after=False), (4, 2)),
+    ("SimpleRNN relu", lambda: layers.SimpleRNN(3, activation="relu", return_sequences=True), (4, 2)),
+    ("Bidirectional LSTM", lambda: layers.Bidirectional(layers.LSTM(2), merge_mode="sum"), (3, 2)),
+    ("TimeDistributed Dense", lambda: layers.TimeDistributed(layers.Dense(2)), (3, 4)),
 ]
 
 

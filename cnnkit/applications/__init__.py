@@ -11,6 +11,7 @@ from cnnkit.applications.alexnet import AlexNet
 from cnnkit.applications.classifier import Classifier
 from cnnkit.applications.googlenet import GoogLeNet, Inception, InceptionAux
 from cnnkit.applications.lenet import FashionCNN, LeNet5, LeNet5Modern
+from cnnkit.applications.lstm import LSTMClassifier
 from cnnkit.applications.registry import get_model, list_models
 from cnnkit.applications.resnet import (
     BasicBlock,
@@ -30,6 +31,7 @@ from cnnkit.applications.vgg import VGG11, VGG11_BN, VGG13, VGG13_BN, VGG16, VGG
 from cnnkit.applications.weights import load_torchvision_state_dict, load_weights_file
 
 __all__ = [
+    "LSTMClassifier",
     "VGG11",
     "VGG11_BN",
     "VGG13",

@@ -15,6 +15,7 @@ PAPERS = {  # registered name prefix -> (paper, year)
     "googlenet": ("Szegedy et al., Going deeper with convolutions", 2014),
     "resnet": ("He et al., Deep residual learning for image recognition", 2015),
     "fashion_cnn": ("cnnkit's Fashion-MNIST tutorial network", 2017),
+    "lstm": ("Hochreiter & Schmidhuber, Long short-term memory", 1997),
 }
 
 

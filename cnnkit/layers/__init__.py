@@ -12,7 +12,9 @@ from cnnkit.layers.augmentation import (
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import Conv2D
 from cnnkit.layers.core import Activation, Dense, Dropout, GaussianNoise, Rescaling, SpatialDropout2D
+from cnnkit.layers.embedding import Embedding
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.masking import Masking
 from cnnkit.layers.merge import (
     Add,
     Average,
@@ -36,7 +38,9 @@ from cnnkit.layers.pooling import (
     GlobalMaxPooling2D,
     MaxPooling2D,
 )
+from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
+from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras's shorter aliases.
 Convolution2D = Conv2D
@@ -46,6 +50,13 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
+    "GRU",
+    "LSTM",
+    "Bidirectional",
+    "Embedding",
+    "Masking",
+    "SimpleRNN",
+    "TimeDistributed",
     "Activation",
     "Add",
     "Average",

@@ -12,6 +12,8 @@ from cnnkit.layers.layout import runtime_dim
 class ReLU(Layer):
     """`max(x, 0)`, or Keras's general form with `max_value`, `negative_slope` and `threshold`."""
 
+    supports_masking = True
+
     def __init__(
         self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs
     ) -> None:
@@ -44,6 +46,8 @@ class LeakyReLU(Layer):
     Default slope 0.3, as Keras's LeakyReLU layer.
     """
 
+    supports_masking = True
+
     def __init__(self, negative_slope: float = 0.3, alpha: float | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         slope = negative_slope if alpha is None else alpha
@@ -60,6 +64,8 @@ class LeakyReLU(Layer):
 
 class Softmax(Layer):
     """Softmax over `axis` (default -1, the channels/classes axis)."""
+
+    supports_masking = True
 
     def __init__(self, axis: int = -1, **kwargs) -> None:
         super().__init__(**kwargs)

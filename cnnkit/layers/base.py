@@ -37,6 +37,7 @@ class Layer(nn.Module):
     """
 
     output_activation: str | None = None
+    supports_masking = False  # True: a padding mask on the input is passed on to the output
 
     def __init__(
         self,
@@ -107,7 +108,12 @@ class Layer(nn.Module):
             shape = [api_shape(t) for t in x] if isinstance(x, (list, tuple)) else api_shape(x)
             device = x[0].device if isinstance(x, (list, tuple)) else x.device
             self.build_for(shape, device)
-        return self.call(x)
+        out = self.call(x)
+        if self.supports_masking:  # pass a padding mask on (see layers/masking.py)
+            mask = getattr(x, "_keras_mask", None)
+            if mask is not None and isinstance(out, torch.Tensor) and out is not x:
+                out._keras_mask = mask
+        return out
 
     def build_for(self, input_shape: Shape | list[Shape], device: torch.device | None = None) -> Shape:
         """Build (once) for `input_shape` and return the output shape; weights go to `device`.
@@ -198,7 +204,7 @@ class Layer(nn.Module):
         Keras's `layer.losses`; training adds their sum to the loss."""
         penalties = []
         for module in self.modules():
-            for name in ("kernel", "bias"):
+            for name in ("kernel", "recurrent_kernel", "bias", "embeddings"):
                 regularizer = getattr(module, f"{name}_regularizer", None)
                 weight = getattr(module, name, None)
                 if regularizer is not None and weight is not None:

@@ -22,6 +22,8 @@ class Dense(Layer):
     input_dim); `get_weights()` returns Keras's (input_dim, units).
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         units: int,
@@ -86,6 +88,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function by name (`'relu'`) or callable. Shape unchanged."""
 
+    supports_masking = True
+
     def __init__(self, activation: str | Callable, **kwargs) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -108,6 +112,8 @@ class Dropout(Layer):
 
     In evaluation and prediction it passes inputs through. Shape unchanged.
     """
+
+    supports_masking = True
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -166,6 +172,8 @@ class SpatialDropout2D(Layer):
 class GaussianNoise(Layer):
     """Adds zero-mean Gaussian noise of standard deviation `stddev` in training only (a
     regulariser). Shape unchanged."""
+
+    supports_masking = True
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)

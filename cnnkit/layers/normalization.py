@@ -24,6 +24,8 @@ class BatchNormalization(Layer):
     (n / (n - 1)) batch variance; normalisation itself uses the biased one, as Keras does.
     """
 
+    supports_masking = True
+
     def __init__(
         self,
         axis: int = -1,

@@ -1,0 +1,164 @@
+"""Layers that wrap a layer: Bidirectional (a recurrent layer read both ways) and TimeDistributed
+(one layer applied to every timestep)."""
+
+from __future__ import annotations
+
+import torch
+
+from cnnkit.layers.base import Layer, Shape
+from cnnkit.layers.layout import api_shape
+from cnnkit.layers.masking import get_mask, set_mask
+from cnnkit.layers.recurrent import RecurrentLayer
+
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+def _clone(layer: RecurrentLayer, **changes) -> RecurrentLayer:
+    config = {**layer.get_config(), **changes}
+    return type(layer).from_config(config)
+
+
+class Bidirectional(Layer):
+    """Runs `layer` forwards and a copy of it backwards over the sequence and merges the two
+    outputs (`merge_mode` 'concat', 'sum', 'mul', 'ave', or None for a list of both). With
+    `return_sequences` the backward outputs are put back in time order first. Weights: the
+    forward layer's, then the backward layer's, as Keras lists them."""
+
+    def __init__(self, layer, merge_mode: str | None = "concat", backward_layer=None, weights=None, **kwargs):
+        if not isinstance(layer, RecurrentLayer):
+            raise ValueError(f"Bidirectional needs a recurrent layer (LSTM, GRU, SimpleRNN); received {layer!r}")
+        super().__init__(**kwargs)
+        if merge_mode not in MERGE_MODES:
+            raise self.error(f"merge_mode must be one of {MERGE_MODES}; received merge_mode={merge_mode!r}")
+        if weights is not None:
+            raise self.error("weights= is not supported; call set_weights() after building")
+        sequences = layer.return_sequences
+        self.forward_layer = _clone(layer, name=f"forward_{layer.name}", zero_output_for_mask=sequences)
+        if backward_layer is None:
+            backward_layer = _clone(layer, name=f"backward_{layer.name}", go_backwards=not layer.go_backwards)
+        elif not isinstance(backward_layer, RecurrentLayer) or backward_layer.go_backwards == layer.go_backwards:
+            raise self.error("backward_layer must be a recurrent layer with the opposite go_backwards")
+        if backward_layer.return_sequences != sequences or backward_layer.return_state != layer.return_state:
+            raise self.error("backward_layer must match the layer's return_sequences and return_state")
+        backward_layer.zero_output_for_mask = sequences
+        self.backward_layer = backward_layer
+        self.merge_mode = merge_mode
+        self.return_sequences, self.return_state = sequences, layer.return_state
+
+    def _merged_shape(self, shape: Shape) -> Shape | list[Shape]:
+        if self.merge_mode is None:
+            return [shape, shape]
+        if self.merge_mode == "concat":
+            return (*shape[:-1], 2 * shape[-1])
+        return shape
+
+    def compute_output_shape(self, input_shape: Shape):
+        forward = self.forward_layer.compute_output_shape(input_shape)
+        backward = self.backward_layer.compute_output_shape(input_shape)
+        if not self.return_state:
+            return self._merged_shape(forward)
+        merged = self._merged_shape(forward[0])
+        merged = merged if isinstance(merged, list) else [merged]
+        return [*merged, *forward[1:], *backward[1:]]
+
+    def build(self, input_shape: Shape) -> None:
+        self.forward_layer.build_for(input_shape)
+        self.backward_layer.build_for(input_shape)
+
+    def _merge(self, forward: torch.Tensor, backward: torch.Tensor):
+        if self.merge_mode == "concat":
+            return torch.cat([forward, backward], -1)
+        if self.merge_mode == "sum":
+            return forward + backward
+        if self.merge_mode == "mul":
+            return forward * backward
+        if self.merge_mode == "ave":
+            return (forward + backward) / 2
+        return [forward, backward]
+
+    def forward(self, x: torch.Tensor, initial_state=None, mask=None, training=None):
+        if not self.built:
+            self.build_for(api_shape(x), x.device)
+        if initial_state is not None:
+            raise self.error("initial_state is not supported on Bidirectional")
+        forward, backward = self.forward_layer(x, mask=mask), self.backward_layer(x, mask=mask)
+        states = []
+        if self.return_state:
+            forward, *forward_states = forward
+            backward, *backward_states = backward
+            states = [*forward_states, *backward_states]
+        if self.return_sequences:
+            backward = backward.flip(1)  # back into time order
+        merged = self._merge(forward, backward)
+        if self.return_sequences and not isinstance(merged, list):
+            set_mask(merged, mask if mask is not None else get_mask(x))
+        if not self.return_state:
+            return merged
+        return [*(merged if isinstance(merged, list) else [merged]), *states]
+
+    def get_config(self) -> dict:
+        from cnnkit.models.serialization import serialize
+
+        layer = self.forward_layer.get_config()
+        layer["name"] = layer["name"].removeprefix("forward_")
+        return {
+            **super().get_config(),
+            "layer": {"class_name": type(self.forward_layer).__name__, "config": layer},
+            "merge_mode": self.merge_mode,
+            "backward_layer": serialize(self.backward_layer),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from cnnkit.models.serialization import deserialize
+
+        config = dict(config)
+        layer = deserialize(config.pop("layer"))
+        backward = config.pop("backward_layer", None)
+        return cls(layer, backward_layer=deserialize(backward) if backward else None, **config)
+
+
+class TimeDistributed(Layer):
+    """Applies `layer` to every timestep: input (batch, timesteps, ...) is folded to
+    (batch * timesteps, ...), run through the layer, and unfolded. Images per timestep
+    (batch, timesteps, height, width, channels) are channels-last here, as at the API, and are
+    turned NCHW for the wrapped layer. A mask on the input is passed on."""
+
+    supports_masking = True
+
+    def __init__(self, layer: Layer, **kwargs) -> None:
+        if not isinstance(layer, Layer):
+            raise ValueError(f"TimeDistributed needs a cnnkit layer; received {layer!r}")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) < 3:
+            raise self.error(f"expected input (batch, timesteps, ...); received shape {tuple(input_shape)}")
+        inner = self.layer.compute_output_shape((None, *input_shape[2:]))
+        return (input_shape[0], input_shape[1], *inner[1:])
+
+    def build(self, input_shape: Shape) -> None:
+        self.layer.build_for((None, *input_shape[2:]))
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        batch, steps = x.shape[:2]
+        folded = x.reshape(batch * steps, *x.shape[2:])
+        if folded.dim() == 4:  # images: channels-last here, NCHW for the layer
+            folded = folded.permute(0, 3, 1, 2)
+        out = self.layer(folded)
+        if out.dim() == 4:
+            out = out.permute(0, 2, 3, 1)
+        return out.reshape(batch, steps, *out.shape[1:])
+
+    def get_config(self) -> dict:
+        from cnnkit.models.serialization import serialize
+
+        return {**super().get_config(), "layer": serialize(self.layer)}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from cnnkit.models.serialization import deserialize
+
+        config = dict(config)
+        return cls(deserialize(config.pop("layer")), **config)

@@ -167,8 +167,11 @@ class RecurrentLayer(Layer):
 
     def reset_states(self, states=None) -> None:
         """Forget (or set) the carried states of a stateful layer."""
+        if states is None:
+            self.states = None
+            return
         device = self.kernel.device if self.built else None
-        self.states = None if states is None else [torch.as_tensor(s, dtype=torch.float32, device=device) for s in states]
+        self.states = [torch.as_tensor(s, dtype=torch.float32, device=device) for s in states]
 
     def call(self, x: torch.Tensor, initial_state=None, mask=None):
         if x.dim() != 3:

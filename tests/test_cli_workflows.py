@@ -68,6 +68,14 @@ def test_train_on_digits_resized(home, tmp_path):  # noqa: F811
     evaluated = cnnkit(home, "evaluate", run)  # the 8x8 test digits are resized as in training
     assert evaluated.returncode == 0 and f"test accuracy {metrics['test_accuracy']:.4f}" in evaluated.stdout
 
+    exported = cnnkit(home, "export", run, tmp_path / "digits.onnx")
+    assert exported.returncode == 0, exported.stderr
+    onnxruntime = pytest.importorskip("onnxruntime")
+    x = np.random.default_rng(0).random((4, 16, 16, 1), dtype=np.float32)
+    got = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx")).run(None, {"inputs": x})[0]
+    expected = load_model(run / "best.keras").predict(x, verbose=0)
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+
 
 def test_compare_then_transfer(home, tmp_path):  # noqa: F811
     out = tmp_path / "compare"
@@ -128,6 +136,7 @@ def test_compare_then_transfer(home, tmp_path):  # noqa: F811
         (["compare", "--models", "lenet5,lenet5", "--data", "digits"], "names a model twice"),
         (["transfer", "--from", "no/such/run", "--data", "digits"], "no run folder or model file at 'no/such/run'"),
         (["report", "no/such/run"], "is not a run folder"),
+        (["export", "no/such/run", "model.onnx"], "no run folder or model file at 'no/such/run'"),
     ],
 )
 def test_bad_arguments_are_one_line(home, args, message):  # noqa: F811

@@ -1,4 +1,4 @@
-"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, models, summary, info.
+"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, export, models, summary, info.
 
 Only the command line wires everything together (data sets, the zoo, training, saving). Every
 bad argument ends in one line on stderr and exit status 2, never a traceback.
@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from cnnkit import __version__
-from cnnkit.cli import compare, evaluate, info, predict, rebuild_report, train, transfer, zoo_commands
+from cnnkit.cli import compare, evaluate, export, info, predict, rebuild_report, train, transfer, zoo_commands
 from cnnkit.cli.errors import CommandError
 
 
@@ -59,6 +59,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("run", help="a run folder of `cnnkit train`")
     command.add_argument("--data-dir", default=None)
     command.set_defaults(handler=rebuild_report.run)
+    command = commands.add_parser("export", help="write a trained model as ONNX or TorchScript")
+    export.add_arguments(command)
+    command.set_defaults(handler=export.run)
     command = commands.add_parser("models", help="the zoo: papers, parameters and multiply-adds")
     command.add_argument("--input-shape", default=None, help="height,width,channels (default: each model's own)")
     command.set_defaults(handler=_models)

@@ -130,7 +130,9 @@ class Layer(nn.Module):
 
     def _first_call(self, what: str):
         if not self.inbound_nodes:
-            raise self.error(f"has no {what} yet: it has not been called on a symbolic tensor (Input(...))")
+            # AttributeError, as Keras raises it: hasattr(layer, "input") is then simply False
+            message = f"has no {what} yet: it has not been called on a symbolic tensor (Input(...))"
+            raise AttributeError(f"{type(self).__name__} '{self.name}': {message}.")
         return self.inbound_nodes[0]
 
     @property

@@ -179,6 +179,13 @@ class Model(Layer):
 
         save_model(self, filepath)
 
+    def export(self, filepath, format: str = "onnx") -> None:
+        """Write an inference file that runs without cnnkit: format "onnx" (onnxruntime, ...) or
+        "torchscript" (torch.jit.load). It takes what predict takes: channels-last images."""
+        from cnnkit.models.export import export_model
+
+        export_model(self, filepath, format)
+
     # ---- weights files ------------------------------------------------------------------------
     def save_weights(self, filepath) -> None:
         """Write the weights to `filepath` atomically; `load_weights` reads them back without running code."""

@@ -48,4 +48,6 @@ def get_device() -> torch.device:
     """The chosen device, else CUDA when available, else the CPU."""
     if _device is not None:
         return _device
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    from cnnkit import distributed  # under torchrun, each process has its own GPU
+
+    return distributed.local_device() or torch.device("cuda" if torch.cuda.is_available() else "cpu")

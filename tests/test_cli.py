@@ -33,7 +33,19 @@ def cnnkit(env, *args, timeout=180):
 def test_train_then_evaluate(home, tmp_path):
     run = tmp_path / "run"
     args = ["train", "--model", "lenet5", "--data", "fashion_mnist", "--epochs", "2", "--batch-size", "32"]
-    result = cnnkit(home, *args, "--lr-decay", "cosine", "--dropout", "0.2", "--augment", "--out", run)
+    result = cnnkit(
+        home,
+        *args,
+        "--lr-decay",
+        "cosine",
+        "--dropout",
+        "0.2",
+        "--augment",
+        "--out",
+        run,
+        "--precision",
+        "mixed_bfloat16",
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in run.iterdir()) == [
         "best.keras",
@@ -52,6 +64,7 @@ def test_train_then_evaluate(home, tmp_path):
     assert "- val_accuracy:" in result.stdout  # plain per-epoch lines when not on a terminal
     config = json.loads((run / "config.json").read_text())
     assert config["model"] == "lenet5" and config["seed"] == 0 and config["versions"]["torch"]
+    assert config["precision"] == "mixed_bfloat16"
     assert config["class_names"][9] == "Ankle boot"
     rows = list(csv.DictReader(open(run / "history.csv")))
     assert [r["epoch"] for r in rows] == ["0", "1"]

@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+from cnnkit import distributed
 from cnnkit.applications import list_models
 from cnnkit.cli import data as datasets
 from cnnkit.cli import train
@@ -99,9 +100,13 @@ def run(args) -> int:
             if metrics is None:
                 print(f"compare interrupted during {name}; continue with the same command and --resume")
                 return 130
+        if not distributed.is_main():  # under torchrun, process 0 alone writes the leaderboard
+            continue
         if not metrics:
             raise CommandError(f"{args.data} has no test images to compare the models on")
         rows.append({"model": name, **metrics})
+    if not distributed.is_main():
+        return 0
     rows.sort(key=lambda row: -row["test_accuracy"])
     write_leaderboard(out, rows)
     print(table(rows))

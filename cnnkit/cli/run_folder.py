@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnkit import callbacks
+from cnnkit import callbacks, mixed_precision
 from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
 from cnnkit.cli.run_report import build_report, read_history
@@ -89,6 +89,7 @@ def fit_into(out: Path, model, data: ImageData, args, *, epochs: int, initial_ep
 def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
     """Score the run's best model on the test images; write metrics.json and the report."""
     model_path = out / "best.keras" if (out / "best.keras").exists() else out / "last.keras"
+    mixed_precision.set_global_policy("float32")  # scored as `cnnkit evaluate` scores it
     model = open_model(model_path)
     history = read_history(out / "history.csv")
     if len(data.y_test) == 0:

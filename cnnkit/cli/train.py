@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 import cnnkit
-from cnnkit import layers, optimizers
+from cnnkit import distributed, layers, optimizers
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.run_folder import finish, fit_into, write_json
@@ -43,6 +43,12 @@ def add_training_arguments(parser) -> None:
     parser.add_argument("--val-split", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ... (default: CUDA if present)")
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float32", "mixed_float16", "mixed_bfloat16"],
+        help="mixed precision policy (float16 with loss scaling pays on GPUs, bfloat16 on CPUs too)",
+    )
 
 
 def add_arguments(parser) -> None:
@@ -111,11 +117,14 @@ def settings(args, data: datasets.ImageData) -> dict:
 
 
 def use_device(name: str | None) -> None:
+    if name == "cuda" and distributed.local_device() is not None:
+        name = str(distributed.local_device())  # under torchrun, this process's own GPU
     if name:
         try:
             cnnkit.backend.set_device(name)
         except ValueError as error:
             raise CommandError(str(error)) from None
+    distributed.ensure_started(cnnkit.backend.get_device())  # under torchrun: join the others now
 
 
 def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
@@ -130,17 +139,22 @@ def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
         raise CommandError(f"--resume: {out} holds no interrupted run to continue")
     use_device(args.device)
     cnnkit.utils.set_random_seed(args.seed)
+    cnnkit.mixed_precision.set_global_policy(args.precision)
     data = data or datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size))
     model = _model(args, data)
     train_count = int(len(data.x_train) * (1 - args.val_split))
     steps = -(-train_count // args.batch_size)
     model.compile(optimizer=_optimizer(args, steps), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    out.mkdir(parents=True, exist_ok=True)
     config = settings(args, data)
-    write_json(out / "config.json", config)
+    main = distributed.is_main()  # under torchrun, process 0 alone writes the run folder
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(out / "config.json", config)
     if not fit_into(out, model, data, args, epochs=args.epochs, resume=args.resume):
         print(f"\ninterrupted: the last finished epoch is saved in {out}; continue with the same command and --resume")
         return None
+    if not main:
+        return {}
     shutil.rmtree(backup, ignore_errors=True)  # the run finished: nothing left to resume
     return finish(out, data, config, f"{args.model} on {data.name}")
 

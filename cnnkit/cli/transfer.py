@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import cnnkit
-from cnnkit import optimizers
+from cnnkit import distributed, optimizers
 from cnnkit.applications.classifier import Classifier
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
@@ -80,9 +80,11 @@ def run(args) -> int:
     for layer in backbone if args.freeze_backbone else []:
         layer.trainable = False
     _compile(model, args.lr)
-    out.mkdir(parents=True, exist_ok=True)
     config = {**settings(args, data), "source_model_file": str(model_path.resolve()), "source_model": model.name}
-    write_json(out / "config.json", config)
+    main = distributed.is_main()  # under torchrun, process 0 alone writes the run folder
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        write_json(out / "config.json", config)
     interrupted = f"\ninterrupted: the last finished epoch is saved in {out}"
     if not fit_into(out, model, data, args, epochs=args.epochs):
         print(interrupted)
@@ -95,6 +97,7 @@ def run(args) -> int:
         if not fit_into(out, model, data, args, epochs=total, initial_epoch=args.epochs):
             print(interrupted)
             return 130
-    shutil.rmtree(out / "backup", ignore_errors=True)
-    finish(out, data, config, f"{model.name} transferred from {model_path} to {data.name}")
+    if main:
+        shutil.rmtree(out / "backup", ignore_errors=True)
+        finish(out, data, config, f"{model.name} transferred from {model_path} to {data.name}")
     return 0

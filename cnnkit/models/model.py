@@ -63,7 +63,8 @@ class Model(Layer):
         jit_compile="auto",
         device: str | torch.device | None = None,
     ) -> None:
-        """Keras's compile. cnnkit always runs eagerly. The model trains where its weights are:
+        """Keras's compile. `jit_compile=True` runs the forward passes (and with them the backward)
+        through torch.compile; the default runs eagerly. The model trains where its weights are:
         by default `cnnkit.backend.get_device()` (CUDA when available); `device=` moves it."""
         several = self.output_names is not None
         if weighted_metrics is not None or (loss_weights is not None and not several):
@@ -71,14 +72,17 @@ class Model(Layer):
                 "compile: loss_weights applies to models with several outputs, and weighted_metrics is not "
                 "supported yet"
             )
-        if jit_compile not in ("auto", False, None):
-            raise ValueError("compile: jit_compile=True is not supported yet; cnnkit runs eagerly")
+        if jit_compile not in ("auto", True, False, None):
+            raise ValueError(f"compile: jit_compile must be True, False or 'auto'; received {jit_compile!r}")
         if steps_per_execution != 1:
             raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
         if several:
             self.training_setup = MultiOutputSetup(optimizer, loss, metrics, loss_weights, self.output_names)
         else:
             self.training_setup = TrainingSetup(optimizer, loss, metrics)
+        # "auto" is eager, as Keras's torch backend chooses: torch.compile's minutes of compiling
+        # pay only for long runs (and need a C++ compiler on CPUs).
+        self.training_setup.jit_compile = jit_compile is True
         if device is not None:
             self._target_device = torch.device(device)
             self.to(self._target_device)

@@ -7,7 +7,10 @@ from typing import Any
 
 class Callback:
     """Override any hook. `self.model` is the model being trained; `self.params` holds epochs,
-    steps and verbose. Set `self.model.stop_training = True` to stop after the current batch."""
+    steps and verbose. Set `self.model.stop_training = True` to stop after the current batch.
+    Callbacks that write files set `main_process_only = True`: under torchrun only process 0 runs them."""
+
+    main_process_only = False
 
     def __init__(self) -> None:
         self.model = None

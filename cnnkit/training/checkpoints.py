@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from cnnkit import distributed
 from cnnkit.training.callbacks import Callback
 from cnnkit.training.monitoring import Monitor
 
@@ -12,6 +13,8 @@ class ModelCheckpoint(Callback):
     """Save after every epoch (or every `save_freq` batches), to `filepath` formatted with the epoch
     and the logs: `"ckpt-{epoch:02d}-{val_loss:.3f}.keras"`. With save_best_only=True only when
     `monitor` improved. Each save replaces its file atomically."""
+
+    main_process_only = True
 
     def __init__(
         self,
@@ -103,9 +106,11 @@ class BackupAndRestore(Callback):
         from cnnkit.utils import random_states
         from cnnkit.utils.files import atomic_write
 
+        if not distributed.is_main():  # under torchrun every process reads the backup, process 0 writes it
+            return
         progress = {"epoch": epoch, "random_states": random_states()}
         atomic_write(self.path, lambda stream: write_archive(self.model, stream, {"progress.json": progress}))
 
     def on_train_end(self, logs=None) -> None:
-        if self.delete_checkpoint and os.path.exists(self.path):
+        if self.delete_checkpoint and distributed.is_main() and os.path.exists(self.path):
             os.remove(self.path)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 import torch
 
+from cnnkit import distributed
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.training.targets import as_tensor
 
@@ -95,19 +96,32 @@ def sample_count(data, name: str, where: str) -> int:
 
 class ArrayBatches:
     """Batches from tensors already on the device: shuffled indices each epoch, nothing else copied.
-    `x` and `y` are tensors, or tuples of tensors for models with several inputs or outputs."""
+    `x` and `y` are tensors, or tuples of tensors for models with several inputs or outputs.
 
-    def __init__(self, x, y, weights, batch_size: int, shuffle: bool, steps: int | None) -> None:
+    `shard` under torchrun: "train" (this process's padded share, see cnnkit.distributed) or
+    "eval" (its share, unpadded); `batch_size` is then this process's part of the global batch."""
+
+    def __init__(self, x, y, weights, batch_size: int, shuffle: bool, steps: int | None, shard=None) -> None:
         self.x, self.y, self.weights = x, y, weights
         self.size = batch_length(x)
         self.device = x[0].device if isinstance(x, tuple) else x.device
-        self.batch_size, self.shuffle = batch_size, shuffle
-        self.steps = steps or math.ceil(self.size / batch_size)
+        self.batch_size, self.shuffle, self.shard = batch_size, shuffle, shard
+        self.per_pass = (
+            self.size if shard is None else len(distributed.shard(torch.arange(self.size), shard == "train"))
+        )
+        self.steps = steps or math.ceil(self.per_pass / batch_size)
         self._stream: Iterator[Batch] | None = None
 
+    def _order(self) -> torch.Tensor | None:
+        """This pass's sample order; None for the arrays as they are."""
+        if self.shard is None:
+            return torch.randperm(self.size, device=self.device) if self.shuffle else None
+        order = distributed.same_permutation(self.size, self.device) if self.shuffle else torch.arange(self.size)
+        return distributed.shard(order.to(self.device), pad=self.shard == "train")
+
     def _one_pass(self) -> Iterator[Batch]:
-        order = torch.randperm(self.size, device=self.device) if self.shuffle else None
-        for start in range(0, self.size, self.batch_size):
+        order = self._order()
+        for start in range(0, self.per_pass, self.batch_size):
             pick = slice(start, start + self.batch_size) if order is None else order[start : start + self.batch_size]
             yield (
                 take(self.x, pick),
@@ -120,7 +134,7 @@ class ArrayBatches:
             yield from self._one_pass()
 
     def epoch(self) -> Iterator[Batch]:
-        if self.steps == math.ceil(self.size / self.batch_size):
+        if self.steps == math.ceil(self.per_pass / self.batch_size):
             yield from self._one_pass()
             return
         # steps_per_epoch differs from one pass: keep drawing from a stream of reshuffled passes.

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
+from cnnkit import backend, distributed, mixed_precision
 from cnnkit.layers.layout import to_channels_last
 from cnnkit.training.callbacks import CallbackList, History
 from cnnkit.training.data import (
@@ -26,6 +27,7 @@ from cnnkit.training.data import (
     slice_samples,
     split_batch,
 )
+from cnnkit.training.forward import TrainingForward
 from cnnkit.training.progress import Progbar
 from cnnkit.training.setup import MultiOutputSetup
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
@@ -147,10 +149,10 @@ class DataEntry:
         return weights
 
     def batches(
-        self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None
+        self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None, shard=None
     ) -> ArrayBatches | StreamBatches:
         if self.is_arrays(x):
-            return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps)
+            return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps, shard)
         if y is not None or sample_weight is not None:
             raise ValueError(
                 f"{self.where}: when x is a generator or DataLoader it must yield the labels itself; pass y=None"
@@ -174,7 +176,7 @@ class DataEntry:
 
         return StreamBatches(x, steps, convert, self.where)
 
-    def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps) -> ArrayBatches:
+    def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps, shard) -> ArrayBatches:
         count = self.count(x, "x", self.input_names is not None)
         if count == 0:
             raise ValueError(f"{self.where}: x is empty (0 samples)")
@@ -189,21 +191,21 @@ class DataEntry:
                 raise ValueError(f"{self.where}: x has {count} samples but y has {labels}")
             targets = self._targets(y, first=True)
             weights = self._weights(targets, sample_weight, class_weight, count)
-        return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps)
+        return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps, shard)
 
 
 def _step_outputs(model, setup, x, y, weights):
     """Forward and loss: (loss to minimise, per-output losses or None, predictions for the metrics).
     Logits feed the loss when it can absorb the output activation."""
     if isinstance(setup, MultiOutputSetup):
-        predictions = model(x)
+        predictions = _forward(model, setup, x, logits=False)
         parts = [part.loss(t, p, weights) for part, t, p in zip(setup.parts, y, predictions)]
         total = sum(weight * value for weight, value in zip(setup.loss_weights, parts))
         return total, [value.detach() for value in parts], [p.detach() for p in predictions]
     loss = setup.loss
     activation = model.output_activation
     if activation is not None and loss.fuses == activation:
-        logits = model.forward_logits(x)
+        logits = _forward(model, setup, x, logits=True)
         if weights is None and hasattr(loss, "fast_mean_on_logits") and loss.reduction != "none":
             value = loss.fast_mean_on_logits(y, logits)
         else:
@@ -212,8 +214,35 @@ def _step_outputs(model, setup, x, y, weights):
         if setup.metrics_use_probabilities:
             logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
         return value, None, logits
-    y_pred = model(x)
+    y_pred = _forward(model, setup, x, logits=False)
     return loss(y, y_pred, weights), None, y_pred.detach()
+
+
+def _device_of(model) -> torch.device:
+    return next((p.device for p in model.parameters()), backend.get_device())
+
+
+def _forward(model, setup, x, logits: bool):
+    """The training forward goes through DistributedDataParallel under torchrun (so it reduces the
+    gradients); evaluation and single-process runs call the model directly."""
+    wrapper = getattr(setup, "distributed_forward", None)
+    if wrapper is not None and model.training and torch.is_grad_enabled():
+        return wrapper(x, logits=logits)
+    if getattr(setup, "jit_compile", False):
+        if setup.compiled_forward is None:
+            setup.compiled_forward = torch.compile(TrainingForward(model))
+        return setup.compiled_forward(x, logits=logits)
+    return model.forward_logits(x) if logits else model(x)
+
+
+def _sum_metrics_over_processes(setup) -> None:
+    """Under torchrun: every process's metric totals and counts summed, so the logs are global."""
+    if not distributed.active():
+        return
+    trackers = setup.trackers()
+    sums = distributed.sum_over_processes([value for t in trackers for value in (t.total, t.count)])
+    for position, tracker in enumerate(trackers):
+        tracker.total, tracker.count = sums[2 * position].float(), sums[2 * position + 1].float()
 
 
 def _with_penalties(model, value: torch.Tensor) -> torch.Tensor:
@@ -228,24 +257,39 @@ def train_step(model, x, y, weights, check_finite: bool = False) -> float | None
     """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
     it can touch the weights; otherwise None."""
     setup = model.training_setup
-    value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
-    value = _with_penalties(model, value)
+    with setup.precision.autocast(_device_of(model)):
+        value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+        value = _with_penalties(model, value)
     if check_finite and not bool(torch.isfinite(value)):
         return float(value.detach())
     optimizer = setup.optimizer
     optimizer.zero_grad()
-    value.backward()
-    optimizer.step()
-    setup.record(value.detach(), batch_length(x), parts, y, y_pred, weights)
+    if setup.precision.scales_loss:  # float16: scale the loss so small gradients stay representable
+        if setup.grad_scaler is None:
+            setup.grad_scaler = torch.amp.GradScaler(_device_of(model).type)
+        setup.grad_scaler.scale(value).backward()
+        optimizer.step(setup.grad_scaler)
+    else:
+        value.backward()
+        optimizer.step()
+    setup.record(value.detach().float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
     return None
+
+
+def _as_float32(predictions):
+    """Predictions made under a mixed precision policy, back in float32 for metrics and users."""
+    if isinstance(predictions, (list, tuple)):
+        return [_as_float32(p) for p in predictions]
+    return predictions.float() if predictions.dtype in (torch.float16, torch.bfloat16) else predictions
 
 
 @torch.no_grad()
 def test_step(model, x, y, weights) -> None:
     setup = model.training_setup
-    value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
-    value = _with_penalties(model, value)
-    setup.record(value, batch_length(x), parts, y, y_pred, weights)
+    with setup.precision.autocast(_device_of(model)):
+        value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+        value = _with_penalties(model, value)
+    setup.record(value.float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
 
 
 def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None) -> dict[str, float]:
@@ -261,6 +305,7 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
             bar.update(steps, setup.results)
             if wants_batches:
                 callbacks.batch("on_test_batch_end", step, setup.results())
+    _sum_metrics_over_processes(setup)
     logs = setup.results()
     bar.finish(steps, logs)
     return logs
@@ -275,7 +320,8 @@ def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatch
                 f"received a sequence of {len(validation_data)} items"
             )
         vx, vy, vw = (*validation_data, None)[:3]
-        return entry.batches(vx, vy, vw, batch_size=batch_size, steps=steps)
+        shard = "eval" if distributed.active() else None
+        return entry.batches(vx, vy, vw, batch_size=batch_size, steps=steps, shard=shard)
     return entry.batches(validation_data, steps=steps)
 
 
@@ -310,6 +356,12 @@ def fit(
         raise ValueError(f"{where}: validation_split must be in [0, 1); received {validation_split!r}")
     if x is None:
         raise ValueError(f"{where}: x (the training inputs) is missing")
+    running_distributed = distributed.ensure_started(_device_of(model))
+    shard = "train" if running_distributed else None
+    if running_distributed:
+        verbose = verbose if distributed.is_main() else 0
+        if DataEntry(model, where, need_targets=False).is_arrays(x):
+            batch_size = distributed.local_batch_size(batch_size or 32, where)
 
     if validation_split and validation_data is None:
         if not DataEntry(model, where, need_targets=False).is_arrays(x):
@@ -325,7 +377,7 @@ def fit(
         x, y, sample_weight = (slice_samples(a, head) for a in (x, y, sample_weight))
 
     train = DataEntry(model, where, need_targets=True).batches(
-        x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch
+        x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, shard=shard
     )
     validation = None
     if validation_data is not None:
@@ -334,9 +386,8 @@ def fit(
 
     history = History()
     steps = getattr(train, "steps", None)
-    callback_list = CallbackList(
-        [*(callbacks or []), history], model, {"verbose": verbose, "epochs": epochs, "steps": steps}
-    )
+    chosen = [c for c in callbacks or [] if distributed.is_main() or not getattr(c, "main_process_only", False)]
+    callback_list = CallbackList([*chosen, history], model, {"verbose": verbose, "epochs": epochs, "steps": steps})
     model.stop_training = False
     setup = model.training_setup
     wants_begin = callback_list.wants("on_train_batch_begin")
@@ -347,43 +398,50 @@ def fit(
     callback_list.on_train_begin()
     if model.resume_from_epoch is not None:  # BackupAndRestore found an interrupted run
         initial_epoch = max(initial_epoch, model.resume_from_epoch)
-    with _mode(model, training=True):
-        for epoch in range(initial_epoch, epochs):
-            setup.reset()
-            callback_list.on_epoch_begin(epoch)
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs}", flush=True)
-            bar = Progbar(steps, verbose)
-            done = 0
-            model.train()
-            for step, (bx, by, bw) in enumerate(train.epoch()):
-                if wants_begin:
-                    callback_list.batch("on_train_batch_begin", step)
-                bad_loss = train_step(model, bx, by, bw, check_finite)
-                if bad_loss is not None:
-                    print(
-                        f"Epoch {epoch + 1}, batch {step}: the loss is {bad_loss}; TerminateOnNaN stopped training "
-                        "with the weights from before this batch.",
-                        flush=True,
-                    )
-                    model.stop_training = True
+    # Under torchrun, DistributedDataParallel; made after any restore, since it starts every
+    # process from process 0's weights.
+    setup.distributed_forward = distributed.wrap_for_training(model)
+    try:
+        with _mode(model, training=True):
+            for epoch in range(initial_epoch, epochs):
+                setup.reset()
+                callback_list.on_epoch_begin(epoch)
+                if verbose:
+                    print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+                bar = Progbar(steps, verbose)
+                done = 0
+                model.train()
+                for step, (bx, by, bw) in enumerate(train.epoch()):
+                    if wants_begin:
+                        callback_list.batch("on_train_batch_begin", step)
+                    bad_loss = train_step(model, bx, by, bw, check_finite)
+                    if bad_loss is not None:
+                        print(
+                            f"Epoch {epoch + 1}, batch {step}: the loss is {bad_loss}; TerminateOnNaN stopped training "
+                            "with the weights from before this batch.",
+                            flush=True,
+                        )
+                        model.stop_training = True
+                        break
+                    done = step + 1
+                    bar.update(done, setup.results)
+                    if wants_end:
+                        callback_list.batch("on_train_batch_end", step, setup.results())
+                    if model.stop_training:
+                        break
+                _sum_metrics_over_processes(setup)
+                logs = setup.results()
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = run_evaluation(model, validation, 0, callback_list)
+                    logs.update({f"val_{name}": value for name, value in val_logs.items()})
+                logs["learning_rate"] = float(setup.optimizer.learning_rate)  # as Keras 3 logs it
+                bar.finish(done, logs)
+                callback_list.on_epoch_end(epoch, logs)
+                if model.stop_training or getattr(train, "exhausted", False):
                     break
-                done = step + 1
-                bar.update(done, setup.results)
-                if wants_end:
-                    callback_list.batch("on_train_batch_end", step, setup.results())
-                if model.stop_training:
-                    break
-            logs = setup.results()
-            if validation is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = run_evaluation(model, validation, 0, callback_list)
-                logs.update({f"val_{name}": value for name, value in val_logs.items()})
-            logs["learning_rate"] = float(setup.optimizer.learning_rate)  # as Keras 3 logs it
-            bar.finish(done, logs)
-            callback_list.on_epoch_end(epoch, logs)
-            if model.stop_training or getattr(train, "exhausted", False):
-                break
-    callback_list.on_train_end(logs)
+        callback_list.on_train_end(logs)
+    finally:
+        setup.distributed_forward = None
     model.history = history
     return history
 
@@ -405,7 +463,11 @@ def evaluate(
     _check_positive_int(steps, "steps", where)
     if x is None:
         raise ValueError(f"{where}: x (the inputs) is missing")
-    batches = DataEntry(model, where, need_targets=True).batches(x, y, sample_weight, None, batch_size, False, steps)
+    shard = "eval" if distributed.ensure_started(_device_of(model)) else None
+    verbose = verbose if distributed.is_main() else 0
+    batches = DataEntry(model, where, need_targets=True).batches(
+        x, y, sample_weight, None, batch_size, False, steps, shard=shard
+    )
     params = {"verbose": verbose, "steps": getattr(batches, "steps", None)}
     callback_list = CallbackList(list(callbacks or []), model, params)
     callback_list.on_test_begin()
@@ -428,9 +490,11 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     bar = Progbar(getattr(batches, "steps", None), verbose)
     outputs = []
     done = 0
-    with _mode(model, training=False):
+    setup = model.training_setup
+    precision = setup.precision if setup is not None else mixed_precision.global_policy()
+    with _mode(model, training=False), precision.autocast(_device_of(model)):
         for step, (bx, _, _) in enumerate(batches.epoch()):
-            outputs.append(model(bx))
+            outputs.append(_as_float32(_forward(model, setup, bx, logits=False) if setup else model(bx)))
             done = step + 1
             bar.update(done, dict)
             if callback_list.wants("on_predict_batch_end"):

@@ -86,16 +86,24 @@ class Optimizer:
     def zero_grad(self) -> None:
         self.torch_optimizer.zero_grad(set_to_none=True)
 
-    def step(self) -> None:
-        """One update: the scheduled learning rate, gradient clipping, weight decay, torch's step."""
+    def step(self, grad_scaler=None) -> None:
+        """One update: the scheduled learning rate, gradient clipping, weight decay, torch's step.
+        With a GradScaler (float16 mixed precision) the gradients are unscaled before clipping,
+        and the scaler skips the update when they overflowed."""
         if self._schedule is not None or self.decay:
             self._set_torch_learning_rate(self._rate_at(self.iterations))
+        if grad_scaler is not None:
+            grad_scaler.unscale_(self.torch_optimizer)
         if self.clipnorm or self.clipvalue or self.global_clipnorm:
             self._clip_gradients()
         if self._decayed_params:  # decoupled weight decay, applied before the update as in Keras
             with torch.no_grad():
                 torch._foreach_mul_(self._decayed_params, 1.0 - self._learning_rate * self.weight_decay)
-        self.torch_optimizer.step()
+        if grad_scaler is None:
+            self.torch_optimizer.step()
+        else:
+            grad_scaler.step(self.torch_optimizer)
+            grad_scaler.update()
         self.iterations += 1
 
     def _rate_at(self, step: int) -> float:

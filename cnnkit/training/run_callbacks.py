@@ -41,6 +41,8 @@ class CSVLogger(Callback):
     atomically, so a crash never leaves half a row; `append=True` keeps an earlier run's rows (and a
     run resumed by BackupAndRestore replaces rows of the epochs it repeats)."""
 
+    main_process_only = True
+
     def __init__(self, filename: str | os.PathLike, separator: str = ",", append: bool = False) -> None:
         super().__init__()
         self.filename, self.separator, self.append = os.fspath(filename), separator, append
@@ -114,6 +116,8 @@ class LambdaCallback(Callback):
 class TensorBoard(Callback):
     """Epoch scalars for TensorBoard through torch's own SummaryWriter: `epoch_loss`,
     `epoch_accuracy`, ... under `log_dir/train` and `log_dir/validation`, as Keras writes them."""
+
+    main_process_only = True
 
     def __init__(self, log_dir: str | os.PathLike = "logs", **kwargs) -> None:
         super().__init__()

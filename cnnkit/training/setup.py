@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit import mixed_precision
 from cnnkit.training import losses, metrics, optimizers
 from cnnkit.training.metrics import Mean, Metric
 
@@ -21,6 +22,10 @@ class TrainingSetup:
         self.metrics: list[Metric] | None = None  # resolved when the labels are first seen
         self.loss_tracker = Mean("loss")
         self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
+        self.precision = mixed_precision.global_policy()  # the policy in force at compile()
+        self.grad_scaler = None  # made on the first float16 step
+        self.jit_compile = False  # compile(jit_compile=True): forward passes through torch.compile
+        self.compiled_forward = None
 
     def require_loss(self, where: str) -> losses.Loss:
         if self.loss is None:
@@ -52,6 +57,10 @@ class TrainingSetup:
 
     def log_names(self) -> list[str]:
         return ["loss"] + [metric.name for metric in self.metrics or []]
+
+    def trackers(self) -> list:
+        """Every running mean behind the logs (summed over processes under torchrun)."""
+        return [self.loss_tracker, *(self.metrics or [])]
 
     def result_tensors(self) -> list[torch.Tensor]:
         return [self.loss_tracker.result()] + [metric.result() for metric in self.metrics or []]
@@ -109,6 +118,10 @@ class MultiOutputSetup:
         self.parts = [TrainingSetup(self.optimizer, lo, m) for lo, m in zip(losses_, metric_lists)]
         self.loss_tracker = Mean("loss")
         self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
+        self.precision = mixed_precision.global_policy()  # the policy in force at compile()
+        self.grad_scaler = None  # made on the first float16 step
+        self.jit_compile = False  # compile(jit_compile=True): forward passes through torch.compile
+        self.compiled_forward = None
 
     @property
     def loss(self) -> list:
@@ -129,6 +142,9 @@ class MultiOutputSetup:
         self.loss_tracker.update_mean(total, count)
         for part, value, target, prediction in zip(self.parts, part_losses, y_true, y_pred):
             part.update(value, count, target, prediction, sample_weight)
+
+    def trackers(self) -> list:
+        return [self.loss_tracker, *(tracker for part in self.parts for tracker in part.trackers())]
 
     def log_names(self) -> list[str]:
         names = ["loss"]

@@ -1,0 +1,79 @@
+"""Data parallelism through torchrun: two real CPU processes joined with gloo, against one process.
+
+tests/ddp_program.py trains with a global batch of 16 (8 per process under torchrun); after its
+epochs both processes hold identical weights, equal (to float rounding) to the single process's,
+and the logged metrics, evaluate and predict are the global ones."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_cli import home  # noqa: F401 (a fixture)
+
+HERE = Path(__file__).parent
+
+
+def torchrun(*args, env=None, timeout=240):
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def weights(result) -> list[np.ndarray]:
+    return [result[name] for name in result.files if name.startswith("arr_")]
+
+
+def test_two_processes_train_like_one(tmp_path):
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one").mkdir()
+    run = torchrun(HERE / "ddp_program.py", tmp_path / "two")
+    assert run.returncode == 0, run.stderr[-3000:]
+    alone = subprocess.run([sys.executable, HERE / "ddp_program.py", tmp_path / "one"], capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    first, second = np.load(tmp_path / "two" / "rank0.npz"), np.load(tmp_path / "two" / "rank1.npz")
+    single = np.load(tmp_path / "one" / "rank0.npz")
+    assert int(first["world"]) == 2 and int(single["world"]) == 1
+    for a, b, c in zip(weights(first), weights(second), weights(single)):
+        np.testing.assert_array_equal(a, b)  # DDP kept the processes in step
+        np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-6)  # the same math as one process
+    histories = [json.loads(str(r["history"])) for r in (first, second, single)]
+    assert histories[0] == histories[1]
+    for key, values in histories[2].items():  # logs are the global metrics, validation included
+        np.testing.assert_allclose(histories[0][key], values, rtol=1e-5)
+    np.testing.assert_allclose(first["evaluation"], single["evaluation"], rtol=1e-5)
+    assert first["predictions"].shape == (96, 3)
+    np.testing.assert_allclose(first["predictions"], single["predictions"], atol=1e-6)
+
+
+def test_cnnkit_train_under_torchrun(home, tmp_path):  # noqa: F811
+    run = tmp_path / "run"
+    args = ["-m", "cnnkit", "train", "--model", "lenet5_modern", "--data", "fashion_mnist", "--epochs", "2"]
+    result = torchrun(*args, "--batch-size", "16", "--out", run, env=home)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("test accuracy") == 1  # process 0 alone reports and writes
+    rows = list(csv.DictReader(open(run / "history.csv")))
+    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert (run / "report.html").exists() and not (run / "backup").exists()
+    assert json.loads((run / "config.json").read_text())["batch_size"] == 16
+
+
+def test_batch_size_must_divide_among_processes(tmp_path):
+    program = tmp_path / "odd.py"
+    program.write_text(
+        (HERE / "ddp_program.py").read_text().replace("batch_size=16", "batch_size=15"), encoding="utf-8"
+    )
+    (tmp_path / "out").mkdir()
+    result = torchrun(program, tmp_path / "out")
+    assert result.returncode != 0
+    assert "batch_size=15 is the global batch and must divide evenly among the 2 processes" in result.stderr
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_rendezvous(monkeypatch):
+    for name in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    assert "WORLD_SIZE" not in os.environ

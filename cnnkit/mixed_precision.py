@@ -34,6 +34,10 @@ class Policy:
         return "float32"
 
     @property
+    def mixed(self) -> bool:
+        return self.name != "float32"
+
+    @property
     def scales_loss(self) -> bool:
         return self.name == "mixed_float16"
 

@@ -218,6 +218,11 @@ def _step_outputs(model, setup, x, y, weights):
     return loss(y, y_pred, weights), None, y_pred.detach()
 
 
+def _precision(model, policy):
+    """The mixed precision policy's autocast; nothing (and no device lookup) for float32."""
+    return policy.autocast(_device_of(model)) if policy.mixed else contextlib.nullcontext()
+
+
 def _device_of(model) -> torch.device:
     return next((p.device for p in model.parameters()), backend.get_device())
 
@@ -257,7 +262,7 @@ def train_step(model, x, y, weights, check_finite: bool = False) -> float | None
     """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
     it can touch the weights; otherwise None."""
     setup = model.training_setup
-    with setup.precision.autocast(_device_of(model)):
+    with _precision(model, setup.precision):
         value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
         value = _with_penalties(model, value)
     if check_finite and not bool(torch.isfinite(value)):
@@ -286,7 +291,7 @@ def _as_float32(predictions):
 @torch.no_grad()
 def test_step(model, x, y, weights) -> None:
     setup = model.training_setup
-    with setup.precision.autocast(_device_of(model)):
+    with _precision(model, setup.precision):
         value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
         value = _with_penalties(model, value)
     setup.record(value.float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
@@ -492,7 +497,7 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     done = 0
     setup = model.training_setup
     precision = setup.precision if setup is not None else mixed_precision.global_policy()
-    with _mode(model, training=False), precision.autocast(_device_of(model)):
+    with _mode(model, training=False), _precision(model, precision):
         for step, (bx, _, _) in enumerate(batches.epoch()):
             outputs.append(_as_float32(_forward(model, setup, bx, logits=False) if setup else model(bx)))
             done = step + 1

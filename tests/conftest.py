@@ -1,16 +1,32 @@
+import os
+
 import numpy as np
 import pytest
 import torch
 
 import cnnkit
 
+# The tests run on the CPU, also on a GPU machine, so that their CPU references hold everywhere;
+# CNNKIT_TEST_DEVICE=cuda runs them on a GPU instead (bench/gpu_check.py holds the GPU checks).
+TEST_DEVICE = os.environ.get("CNNKIT_TEST_DEVICE") or "cpu"
+
 
 @pytest.fixture(autouse=True)
 def fresh_session():
-    """Each test starts with Keras naming from scratch and the same seeds."""
+    """Each test starts with Keras naming from scratch, the same seeds and the test device."""
     cnnkit.backend.clear_session()
     cnnkit.utils.set_random_seed(1234)
+    cnnkit.backend.set_device(TEST_DEVICE)
     yield
+    cnnkit.backend.set_device(None)
+
+
+def subprocess_env(**extra) -> dict:
+    """The environment for a test's `cnnkit` subprocess: on the test device too."""
+    env = dict(os.environ, **extra)
+    if TEST_DEVICE == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
 
 
 @pytest.fixture

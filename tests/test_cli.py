@@ -3,7 +3,6 @@ test writes into a private CNNKIT_HOME: no network, no shared data."""
 
 import csv
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import subprocess_env
 from PIL import Image
 from test_datasets import write_dataset
 
@@ -19,7 +19,7 @@ from cnnkit.models import load_model
 
 @pytest.fixture
 def home(tmp_path):
-    env = dict(os.environ, CNNKIT_HOME=str(tmp_path / "home"))
+    env = subprocess_env(CNNKIT_HOME=str(tmp_path / "home"))
     write_dataset(tmp_path / "home" / "datasets" / "fashion-mnist", n_train=200, n_test=50)
     return env
 
@@ -158,7 +158,7 @@ def test_bad_arguments_are_one_line(home, tmp_path, args, message):
 def test_train_on_cifar10(tmp_path, rng):
     from test_cifar10 import official_batches, write_archive
 
-    env = dict(os.environ, CNNKIT_HOME=str(tmp_path / "home"))
+    env = subprocess_env(CNNKIT_HOME=str(tmp_path / "home"))
     write_archive(tmp_path / "home" / "datasets" / "cifar-10", official_batches(rng, per_batch=8))
     run = tmp_path / "run"
     args = ["train", "--model", "resnet20", "--data", "cifar10", "--epochs", "1", "--batch-size", "8"]

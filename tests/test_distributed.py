@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import subprocess_env
 from test_cli import home  # noqa: F401 (a fixture)
 
 HERE = Path(__file__).parent
@@ -20,7 +21,7 @@ HERE = Path(__file__).parent
 
 def torchrun(*args, env=None, timeout=240):
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env or subprocess_env())
 
 
 def weights(result) -> list[np.ndarray]:
@@ -32,7 +33,12 @@ def test_two_processes_train_like_one(tmp_path):
     (tmp_path / "one").mkdir()
     run = torchrun(HERE / "ddp_program.py", tmp_path / "two")
     assert run.returncode == 0, run.stderr[-3000:]
-    alone = subprocess.run([sys.executable, HERE / "ddp_program.py", tmp_path / "one"], capture_output=True, text=True)
+    alone = subprocess.run(
+        [sys.executable, HERE / "ddp_program.py", tmp_path / "one"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    )
     assert alone.returncode == 0, alone.stderr[-3000:]
     first, second = np.load(tmp_path / "two" / "rank0.npz"), np.load(tmp_path / "two" / "rank1.npz")
     single = np.load(tmp_path / "one" / "rank0.npz")

@@ -8,6 +8,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from conftest import subprocess_env
 from safetensors.numpy import load_file
 
 TRAINING_SCRIPT = textwrap.dedent(
@@ -49,7 +50,13 @@ TRAINING_SCRIPT = textwrap.dedent(
 
 
 def run(script, *args):
-    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=subprocess_env(),
+    )
 
 
 @pytest.mark.parametrize("kill_at", [0, 3])

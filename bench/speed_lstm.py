@@ -3,7 +3,7 @@
 1. layer: forward + backward of LSTM(128) over 28 steps of 28 features (sequential MNIST), cnnkit's
    layer against nn.LSTM(28, 128, batch_first=True); median of many repetitions, alternating.
 2. training: cnnkit's LSTMClassifier through fit against the loop an expert writes around
-   nn.LSTM + nn.Linear with Adam, on the same random sequences already in memory.
+   nn.LSTM + nn.Linear with Adam (bench/frameworks.py's), on the same random sequences in memory.
 
     .venv/bin/python bench/speed_lstm.py [--rounds 3] [--samples 12800]
 """
@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import torch
+from frameworks import LSTMNet, hand_written_epochs  # bench/ is the script's folder
 from torch import nn
 
 import cnnkit as keras
@@ -47,32 +48,8 @@ def compare_layers(batch: int, rounds: int) -> tuple[float, float]:
     return best["cnnkit"], best["torch"]
 
 
-class TorchClassifier(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lstm = nn.LSTM(FEATURES, UNITS, batch_first=True)
-        self.out = nn.Linear(UNITS, 10)
-
-    def forward(self, x):
-        return self.out(self.lstm(x)[0][:, -1])
-
-
 def torch_epoch_seconds(x: np.ndarray, y: np.ndarray, batch: int, epochs: int) -> float:
-    net = TorchClassifier()
-    optimizer = torch.optim.Adam(net.parameters(), 1e-3)
-    images, targets = torch.from_numpy(x), torch.from_numpy(y)
-    times = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        loss_sum = torch.zeros(())
-        for idx in torch.randperm(len(images)).split(batch):
-            loss = nn.functional.cross_entropy(net(images[idx]), targets[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.detach()
-        loss_sum.item()  # the epoch's log line
-        times.append(time.perf_counter() - start)
+    times = hand_written_epochs(LSTMNet(), torch.from_numpy(x), torch.from_numpy(y), epochs, batch)
     return min(times[1:])
 
 

@@ -111,7 +111,10 @@ def _channels(images: np.ndarray, channels: int) -> np.ndarray:
 
 
 def fit_to_shape(data: ImageData, shape) -> ImageData:
-    """The data resized and converted to (height, width, channels), e.g. a trained model's input."""
+    """The data resized and converted to (height, width, channels), e.g. a trained model's input;
+    the data itself when it already has that shape."""
+    if data.input_shape == tuple(shape):
+        return data
     height, width, channels = shape
     convert = lambda x: _channels(_resize(x, height, width), channels)  # noqa: E731
     return replace(data, x_train=convert(data.x_train), x_test=convert(data.x_test))

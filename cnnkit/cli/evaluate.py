@@ -39,7 +39,7 @@ def load_for(model, name: str, folder: str | None) -> datasets.ImageData:
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3:
         raise CommandError(f"{model.name} does not take images (its input shape is {shape})")
-    return data if data.input_shape == shape else datasets.fit_to_shape(data, shape)
+    return datasets.fit_to_shape(data, shape)
 
 
 def print_results(label: str, results: TestResults, data: datasets.ImageData) -> None:

@@ -16,7 +16,7 @@ from cnnkit import distributed, optimizers
 from cnnkit.applications.classifier import Classifier
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
-from cnnkit.cli.evaluate import locate_model, open_model
+from cnnkit.cli.evaluate import load_for, locate_model, open_model
 from cnnkit.cli.run_folder import finish, fit_into, write_json
 from cnnkit.cli.train import default_folder, settings, use_device
 
@@ -70,9 +70,7 @@ def run(args) -> int:
     use_device(args.device)
     cnnkit.utils.set_random_seed(args.seed)
     model = classifier_in(open_model(model_path), model_path)
-    data = datasets.load(args.data, args.data_dir)
-    shape = tuple(model.input_shape[1:])
-    data = data if data.input_shape == shape else datasets.fit_to_shape(data, shape)
+    data = load_for(model, args.data, args.data_dir)  # resized and converted to the network's input
     for layer in model.layers:
         layer.trainable = True  # a run saved mid-transfer may hold frozen layers
     model.replace_classifier(len(data.class_names))

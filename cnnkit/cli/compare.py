@@ -19,7 +19,6 @@ from cnnkit.cli import data as datasets
 from cnnkit.cli import train
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.zoo_commands import build
-from cnnkit.report import plots
 from cnnkit.utils.files import atomic_write
 
 COLUMNS = ["model", "test_accuracy", "parameters", "seconds_per_epoch", "train_images_per_second"]
@@ -71,6 +70,8 @@ def write_leaderboard(out: Path, rows: list[dict]) -> None:
     writer.writerows({key: row[key] for key in COLUMNS} for row in rows)
     atomic_write(out / "leaderboard.csv", lambda stream: stream.write(text.getvalue().encode()))
     atomic_write(out / "leaderboard.md", lambda stream: stream.write((table(rows) + "\n").encode()))
+    from cnnkit.report import plots  # matplotlib loads only when a plot is drawn
+
     figure = plots.leaderboard(
         [r["model"] for r in rows], [r["test_accuracy"] for r in rows], [r["seconds_per_epoch"] for r in rows]
     )

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnkit.report import plots
 from cnnkit.utils.files import atomic_write
 
 
@@ -37,6 +36,8 @@ class RunReport:
 
 def _figures(report: RunReport) -> dict[str, object]:
     """File name -> figure, in page order; the plots whose inputs are missing are left out."""
+    from cnnkit.report import plots  # matplotlib loads when a report is drawn, not with the CLI
+
     names = report.class_names
     figures = {}
     if report.history:
@@ -127,7 +128,9 @@ def write_report(folder, report: RunReport) -> list[Path]:
     """Write report.html and one PNG per plot into `folder`; returns the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    pngs = {name: plots.png_bytes(figure) for name, figure in _figures(report).items()}
+    from cnnkit.report.plots import png_bytes
+
+    pngs = {name: png_bytes(figure) for name, figure in _figures(report).items()}
     written = []
     for name, png in pngs.items():
         atomic_write(folder / name, lambda stream, png=png: stream.write(png))

@@ -49,3 +49,16 @@ def test_export_keeps_the_training_mode_and_checks_its_arguments(tmp_path):
     two = keras.Model(inputs, layers.Add()(inputs))
     with pytest.raises(ValueError, match="takes 2 inputs; export supports models with one input"):
         two.export(tmp_path / "two.onnx")
+
+
+class DataDependent(layers.Layer):
+    def call(self, x):
+        return x if x.sum() > 0 else -x  # a branch on the data: torch.export cannot capture it
+
+
+def test_a_model_torch_cannot_export_gets_one_clear_error(tmp_path):
+    pytest.importorskip("onnxscript")
+    model = keras.Sequential([layers.Input(shape=(3,)), DataDependent()])
+    with pytest.raises(RuntimeError, match=r"^export: torch could not export sequential(_\d+)? as onnx: \S"):
+        model.export(tmp_path / "bad.onnx")
+    assert not (tmp_path / "bad.onnx").exists()

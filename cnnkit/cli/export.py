@@ -18,7 +18,7 @@ def run(args) -> int:
     format_ = args.format or ("torchscript" if args.output.endswith((".pt", ".ts", ".torchscript")) else "onnx")
     try:
         model.export(args.output, format=format_)
-    except (ImportError, ValueError) as error:
+    except (ImportError, ValueError, RuntimeError) as error:
         raise CommandError(str(error)) from None
     print(f"{model_path} -> {args.output} ({format_}; input {tuple(model.input_shape[1:])}, any batch size)")
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import warnings
 
 import torch
@@ -86,5 +87,11 @@ def export_model(model, filepath, format: str = "onnx") -> None:
     wrapper.eval()
     try:
         (_onnx_bytes if format == "onnx" else _torchscript)(wrapper, example, os.fspath(filepath))
+    except ImportError:
+        raise
+    except Exception as error:  # torch.export / tracing: name the model and keep the first line
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()  # torch colours its messages
+        first_line = (text.splitlines() or [type(error).__name__])[0]
+        raise RuntimeError(f"export: torch could not export {model.name} as {format}: {first_line}") from error
     finally:
         model.train(was_training)

@@ -4,7 +4,7 @@ dependencies) with KERAS_BACKEND=torch or jax:
     KERAS_BACKEND=jax bench/.keras-env/bin/python bench/keras_worker.py MODEL SAMPLES EPOCHS BATCH
 
 Prints one JSON line: training images/s (best epoch after the first) and predict images/s at
-batch 1024 (the second call, after any compilation).
+batch 1024 (the best of 3 calls after the first, which compiles).
 """
 
 from __future__ import annotations
@@ -100,9 +100,11 @@ def main() -> None:
     timer = EpochTimer()
     model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, callbacks=[timer])
     model.predict(x, batch_size=1024, verbose=0)
-    start = time.perf_counter()
-    model.predict(x, batch_size=1024, verbose=0)
-    predict_seconds = time.perf_counter() - start
+    predict_seconds = float("inf")
+    for _ in range(3):  # the best of 3 calls, after the first (which compiles), as frameworks.py does
+        start = time.perf_counter()
+        model.predict(x, batch_size=1024, verbose=0)
+        predict_seconds = min(predict_seconds, time.perf_counter() - start)
     print(json.dumps({"train": samples / min(timer.times[1:]), "predict": samples / predict_seconds}))
 
 

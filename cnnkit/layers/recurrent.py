@@ -129,6 +129,12 @@ class RecurrentLayer(Layer):
     def bias_shape(self) -> tuple[int, ...]:
         return (self.GATES * self.units,)
 
+    def working_floats(self, inputs: tuple) -> int:
+        """Floats held per sample in a call: the gates and outputs of every timestep (what
+        evaluate/predict size their CPU pieces by; see training/pieces.py)."""
+        timesteps = inputs[0].shape[1] if inputs and inputs[0].dim() == 3 else 1
+        return timesteps * (self.GATES + 1) * self.units
+
     def bias_initializer_for(self) -> Callable:
         return self.bias_initializer
 

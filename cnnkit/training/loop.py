@@ -28,6 +28,7 @@ from cnnkit.training.data import (
     split_batch,
 )
 from cnnkit.training.forward import TrainingForward
+from cnnkit.training.pieces import in_pieces, piece_size
 from cnnkit.training.progress import Progbar
 from cnnkit.training.setup import MultiOutputSetup
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
@@ -194,18 +195,18 @@ class DataEntry:
         return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps, shard)
 
 
-def _step_outputs(model, setup, x, y, weights):
+def _step_outputs(model, setup, x, y, weights, piece=None):
     """Forward and loss: (loss to minimise, per-output losses or None, predictions for the metrics).
-    Logits feed the loss when it can absorb the output activation."""
+    Logits feed the loss when it can absorb the output activation. `piece`: see _forward."""
     if isinstance(setup, MultiOutputSetup):
-        predictions = _forward(model, setup, x, logits=False)
+        predictions = _forward(model, setup, x, logits=False, piece=piece)
         parts = [part.loss(t, p, weights) for part, t, p in zip(setup.parts, y, predictions)]
         total = sum(weight * value for weight, value in zip(setup.loss_weights, parts))
         return total, [value.detach() for value in parts], [p.detach() for p in predictions]
     loss = setup.loss
     activation = model.output_activation
     if activation is not None and loss.fuses == activation:
-        logits = _forward(model, setup, x, logits=True)
+        logits = _forward(model, setup, x, logits=True, piece=piece)
         if weights is None and hasattr(loss, "fast_mean_on_logits") and loss.reduction != "none":
             value = loss.fast_mean_on_logits(y, logits)
         else:
@@ -214,7 +215,7 @@ def _step_outputs(model, setup, x, y, weights):
         if setup.metrics_use_probabilities:
             logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
         return value, None, logits
-    y_pred = _forward(model, setup, x, logits=False)
+    y_pred = _forward(model, setup, x, logits=False, piece=piece)
     return loss(y, y_pred, weights), None, y_pred.detach()
 
 
@@ -227,17 +228,20 @@ def _device_of(model) -> torch.device:
     return next((p.device for p in model.parameters()), backend.get_device())
 
 
-def _forward(model, setup, x, logits: bool):
+def _forward(model, setup, x, logits: bool, piece: int | None = None):
     """The training forward goes through DistributedDataParallel under torchrun (so it reduces the
-    gradients); evaluation and single-process runs call the model directly."""
+    gradients); evaluation and single-process runs call the model directly, evaluation `piece`
+    samples at a time when that is set (see training/pieces.py)."""
     wrapper = getattr(setup, "distributed_forward", None)
     if wrapper is not None and model.training and torch.is_grad_enabled():
         return wrapper(x, logits=logits)
     if getattr(setup, "jit_compile", False):
         if setup.compiled_forward is None:
             setup.compiled_forward = torch.compile(TrainingForward(model))
-        return setup.compiled_forward(x, logits=logits)
-    return model.forward_logits(x) if logits else model(x)
+        return in_pieces(lambda part: setup.compiled_forward(part, logits=logits), x, piece)
+    if setup is None:  # predict on a model that was never compiled
+        return in_pieces(model, x, piece)
+    return in_pieces(model.forward_logits if logits else model, x, piece)
 
 
 def _sum_metrics_over_processes(setup) -> None:
@@ -289,10 +293,10 @@ def _as_float32(predictions):
 
 
 @torch.no_grad()
-def test_step(model, x, y, weights) -> None:
+def test_step(model, x, y, weights, piece: int | None = None) -> None:
     setup = model.training_setup
     with _precision(model, setup.precision):
-        value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
+        value, parts, y_pred = _step_outputs(model, setup, x, y, weights, piece)
         value = _with_penalties(model, value)
     setup.record(value.float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
 
@@ -303,9 +307,13 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
     wants_batches = callbacks is not None and callbacks.wants("on_test_batch_end")
     bar = Progbar(getattr(batches, "steps", None), verbose)
     steps = 0
+    piece = None
     with _mode(model, training=False):
         for step, (x, y, weights) in enumerate(batches.epoch()):
-            test_step(model, x, y, weights)
+            if step == 0:
+                with torch.no_grad(), _precision(model, setup.precision):
+                    piece = piece_size(model, x)
+            test_step(model, x, y, weights, piece)
             steps = step + 1
             bar.update(steps, setup.results)
             if wants_batches:
@@ -497,9 +505,12 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     done = 0
     setup = model.training_setup
     precision = setup.precision if setup is not None else mixed_precision.global_policy()
+    piece = None
     with _mode(model, training=False), _precision(model, precision):
         for step, (bx, _, _) in enumerate(batches.epoch()):
-            outputs.append(_as_float32(_forward(model, setup, bx, logits=False) if setup else model(bx)))
+            if step == 0:
+                piece = piece_size(model, bx)
+            outputs.append(_as_float32(_forward(model, setup, bx, logits=False, piece=piece)))
             done = step + 1
             bar.update(done, dict)
             if callback_list.wants("on_predict_batch_end"):

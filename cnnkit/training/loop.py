@@ -26,12 +26,15 @@ from cnnkit.training.data import (
     sample_count,
     slice_samples,
     split_batch,
+    to_device,
 )
 from cnnkit.training.forward import TrainingForward
+from cnnkit.training.loading import DatasetBatches
 from cnnkit.training.pieces import in_pieces, piece_size
 from cnnkit.training.progress import Progbar
 from cnnkit.training.setup import MultiOutputSetup
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
+from cnnkit.utils.py_dataset import PyDataset
 
 
 def _check_positive_int(value, name: str, where: str, allow_none: bool = True) -> None:
@@ -121,14 +124,14 @@ class DataEntry:
         if self.output_names is None:
             if first:
                 self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
-            return prepare_targets(y, losses, self.model.output_shape, self.where).to(self.model.device)
+            return to_device(prepare_targets(y, losses, self.model.output_shape, self.where), self.model.device)
         parts = self._per_name(y, self.output_names, "y", "output")
         targets = []
         for part, setup, shape, name in zip(parts, self.setup.parts, self.model.output_shape, self.output_names):
             if first:
                 setup.resolve_metrics(as_tensor(part).dim(), shape)
             where = f"{self.where} (output '{name}')"
-            targets.append(prepare_targets(part, setup.loss, shape, where).to(self.model.device))
+            targets.append(to_device(prepare_targets(part, setup.loss, shape, where), self.model.device))
         return tuple(targets)
 
     def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
@@ -137,7 +140,7 @@ class DataEntry:
             weights = as_tensor(sample_weight).float().reshape(-1)
             if weights.shape[0] != count:
                 raise ValueError(f"{self.where}: sample_weight has {weights.shape[0]} entries for {count} samples")
-            weights = weights.to(self.model.device)
+            weights = to_device(weights, self.model.device)
         if class_weight is not None:
             if self.output_names is not None:
                 raise ValueError(f"{self.where}: class_weight is not supported for models with several outputs")
@@ -175,6 +178,9 @@ class DataEntry:
                 )
             return inputs, targets, self._weights(targets, bw, class_weight, batch_length(inputs))
 
+        if isinstance(x, PyDataset):
+            pin = self.model.device.type == "cuda"
+            return DatasetBatches(x, steps, shuffle, convert, self.where, pin)
         return StreamBatches(x, steps, convert, self.where)
 
     def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps, shard) -> ArrayBatches:

@@ -112,4 +112,4 @@ def class_weights_to_sample_weights(y: torch.Tensor, class_weight: dict, where: 
     for cls, weight in class_weight.items():
         if 0 <= int(cls) < len(table):
             table[int(cls)] = float(weight)
-    return table.to(classes.device)[classes]
+    return table.to(classes.device, non_blocking=True)[classes]

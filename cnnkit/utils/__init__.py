@@ -1,4 +1,4 @@
-"""Keras's utilities: to_categorical, set_random_seed."""
+"""Keras's utilities: to_categorical, set_random_seed, PyDataset."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 import torch
+
+from cnnkit.utils.py_dataset import PyDataset, Sequence
 
 
 def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
@@ -68,4 +70,12 @@ def restore_random_states(states: dict) -> None:
     torch.set_rng_state(torch.tensor(states["torch"], dtype=torch.uint8))
 
 
-__all__ = ["random_states", "restore_random_states", "set_deterministic", "set_random_seed", "to_categorical"]
+__all__ = [
+    "PyDataset",
+    "Sequence",
+    "random_states",
+    "restore_random_states",
+    "set_deterministic",
+    "set_random_seed",
+    "to_categorical",
+]

@@ -56,6 +56,22 @@ def test_train_on_an_image_folder_then_evaluate_and_predict(home, tmp_path):  # 
     assert json.loads(predicted.stdout)[0]["top"][0]["class"] in CLASSES
 
 
+def test_a_folder_streamed_from_disk_trains_validates_and_scores(home, tmp_path):  # noqa: F811
+    pets = tmp_path / "pets"
+    write_image_folder(pets, per_class=12, size=(20, 24))
+    run = tmp_path / "run"
+    args = ["train", "--model", "lenet5", "--data", f"folder:{pets}", "--stream", "on", "--image-size", "28,28"]
+    result = cnnkit(home, *args, "--epochs", "2", "--batch-size", "8", "--out", run)
+    assert result.returncode == 0, result.stderr
+    assert "30 training images of" in result.stderr and "read from disk each epoch" in result.stderr
+    history = list(csv.DictReader((run / "history.csv").open()))
+    assert len(history) == 2 and all(0 <= float(row["val_accuracy"]) <= 1 for row in history)
+    config = json.loads((run / "config.json").read_text())
+    assert config["input_shape"] == [28, 28, 3] and config["stream"] == "on"
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert 0 <= metrics["test_accuracy"] <= 1 and (run / "report.html").exists()
+
+
 def test_train_on_digits_resized(home, tmp_path):  # noqa: F811
     run = tmp_path / "digits"
     args = ["train", "--model", "fashion_cnn", "--data", "digits", "--epochs", "1", "--image-size", "16"]

@@ -6,6 +6,7 @@ from image_files import CLASSES, write_image_folder
 from PIL import Image
 
 from cnnkit.datasets import DatasetError, digits, image_folder
+from cnnkit.datasets.folder_batches import FolderBatches
 
 
 def test_reads_classes_split_and_skips_bad_files(tmp_path):
@@ -82,3 +83,22 @@ def test_digits_are_scikit_learns_scaled_to_bytes():
     assert sorted(labels.tolist()) == sorted(reference.target.tolist())
     (x2, _), (xt2, _) = digits.load_data()
     np.testing.assert_array_equal(xt, xt2)  # a fixed split
+
+
+def test_folder_batches_read_the_pixels_load_data_reads_and_reshuffle_each_epoch(tmp_path):
+    write_image_folder(tmp_path, per_class=10, size=(20, 24))
+    files = image_folder.list_files(tmp_path, test_fraction=0.0)
+    in_memory = image_folder.read_images(files.train, files.image_shape, [])
+    batches = FolderBatches(files.train, files.image_shape, batch_size=8, seed=3, workers=2)
+    assert len(batches) == 4 and batches.workers == 2
+    epochs = []
+    for _ in range(2):
+        seen = [batches[i] for i in range(len(batches))]
+        epochs.append(np.concatenate([labels for _, labels in seen]))
+        order = batches.order
+        images = np.concatenate([x for x, _ in seen])
+        np.testing.assert_array_equal(images, in_memory[0][order].astype(np.float32) / 255)
+        batches.on_epoch_end()
+    assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
+    again = FolderBatches(files.train, files.image_shape, batch_size=8, seed=3)
+    np.testing.assert_array_equal(np.concatenate([again[i][1] for i in range(4)]), epochs[0])

@@ -83,7 +83,7 @@ def run(args) -> int:
     names = model_names(args.models)
     args.data = datasets.canonical_name(args.data)
     out = Path(args.out or train.default_folder("compare", args.data))
-    data = datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size))
+    data = datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size), args.stream)
     for name in names:  # every name and shape is checked before the first model trains
         build(name, data.input_shape, len(data.class_names), device="meta")
     rows = []

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.cli.errors import CommandError
+from cnnkit.cli.on_disk import IN_MEMORY_LIMIT, OnDisk
 from cnnkit.datasets import cifar10, digits, fashion_mnist, image_folder, mnist
 from cnnkit.datasets.idx import DatasetError
 
@@ -23,7 +24,7 @@ FOLDER_PREFIX = "folder:"
 @dataclass
 class ImageData:
     name: str
-    x_train: np.ndarray
+    x_train: np.ndarray | OnDisk  # OnDisk: a large folder's images, read while training
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
@@ -52,11 +53,18 @@ def _report_skipped(path: str, why: str) -> None:
     print(f"skipped {path}: {why}", file=sys.stderr)
 
 
-def _load_folder(name: str, image_size) -> ImageData:
+def _load_folder(name: str, image_size, stream: str) -> ImageData:
     path = name[len(FOLDER_PREFIX) :]
     if not path:
         raise CommandError(f"--data {FOLDER_PREFIX}PATH needs a folder path; received {name!r}")
     try:
+        files = image_folder.list_files(path, image_size=image_size, on_skip=_report_skipped)
+        training = OnDisk(files.train, files.image_shape)
+        if stream == "on" or (stream == "auto" and training.decoded_bytes > IN_MEMORY_LIMIT):
+            print(f"{len(training)} training images of {path} are read from disk each epoch", file=sys.stderr)
+            x_test, y_test = image_folder.read_images(files.test, files.image_shape, files.skipped, _report_skipped)
+            labels = np.asarray([label for _, label in files.train], dtype=np.int64)
+            return ImageData(name, training, labels, _images(x_test), y_test, files.class_names)
         folder = image_folder.load_data(path, image_size=image_size, on_skip=_report_skipped)
     except DatasetError as error:
         raise CommandError(f"cannot load {name}: {error}") from None
@@ -73,10 +81,12 @@ def canonical_name(name: str) -> str:
     return name
 
 
-def load(name: str, folder: str | None = None, image_size: tuple[int, int] | None = None) -> ImageData:
+def load(
+    name: str, folder: str | None = None, image_size: tuple[int, int] | None = None, stream: str = "auto"
+) -> ImageData:
     """The data set `name`; `image_size` (height, width) resizes every image."""
     if name.startswith(FOLDER_PREFIX):
-        return _load_folder(name, image_size)
+        return _load_folder(name, image_size, stream)
     if name not in LOADERS:
         raise CommandError(f"unknown data set {name!r}; known: {KNOWN}")
     loader, class_names = LOADERS[name]
@@ -117,6 +127,8 @@ def fit_to_shape(data: ImageData, shape) -> ImageData:
         return data
     height, width, channels = shape
     convert = lambda x: _channels(_resize(x, height, width), channels)  # noqa: E731
+    if isinstance(data.x_train, OnDisk):  # read straight at the new shape
+        return replace(data, x_train=OnDisk(data.x_train.files, tuple(shape)), x_test=convert(data.x_test))
     return replace(data, x_train=convert(data.x_train), x_test=convert(data.x_test))
 
 

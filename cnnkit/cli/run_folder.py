@@ -18,6 +18,7 @@ import numpy as np
 from cnnkit import callbacks, mixed_precision
 from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
+from cnnkit.cli.on_disk import OnDisk
 from cnnkit.cli.run_report import build_report, read_history
 from cnnkit.cli.scoring import score
 from cnnkit.report import write_report
@@ -70,14 +71,21 @@ def fit_into(out: Path, model, data: ImageData, args, *, epochs: int, initial_ep
         # other file is rewritten for that epoch then.
         callbacks.BackupAndRestore(out / "backup"),
     ]
+    if isinstance(data.x_train, OnDisk):  # a large folder: batches read by background threads
+        train, validation = data.x_train.batches(args.batch_size, args.val_split, args.seed)
+        source = {"x": train, "validation_data": validation}
+    else:
+        source = {
+            "x": data.x_train,
+            "y": data.y_train,
+            "batch_size": args.batch_size,
+            "validation_split": args.val_split,
+        }
     try:
         model.fit(
-            data.x_train,
-            data.y_train,
-            batch_size=args.batch_size,
+            **source,
             epochs=epochs,
             initial_epoch=initial_epoch,
-            validation_split=args.val_split,
             callbacks=run_callbacks,
             verbose=1 if sys.stdout.isatty() else 2,
         )

@@ -41,6 +41,13 @@ def add_training_arguments(parser) -> None:
     parser.add_argument("--dropout", type=float, default=None, help="dropout before the final classifier")
     parser.add_argument("--augment", action="store_true", help="random shifts, small rotations and zooms")
     parser.add_argument("--val-split", type=float, default=0.1)
+    parser.add_argument(
+        "--stream",
+        default="auto",
+        choices=["auto", "on", "off"],
+        help="folder:PATH data: read the training images from disk each epoch, in background threads, "
+        "instead of decoding them into memory once (auto: when they would take over 2 GiB)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ... (default: CUDA if present)")
     parser.add_argument(
@@ -140,7 +147,7 @@ def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
     use_device(args.device)
     cnnkit.utils.set_random_seed(args.seed)
     cnnkit.mixed_precision.set_global_policy(args.precision)
-    data = data or datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size))
+    data = data or datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size), args.stream)
     model = _model(args, data)
     train_count = int(len(data.x_train) * (1 - args.val_split))
     steps = -(-train_count // args.batch_size)

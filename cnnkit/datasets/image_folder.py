@@ -81,28 +81,41 @@ def _header(path: Path) -> tuple[tuple[int, int], bool]:
         return (image.height, image.width), image.mode in GREY_MODES
 
 
-def load_data(
+@dataclass
+class FolderFiles:
+    """A folder's readable image files, split, with the one size and colour they will be read at."""
+
+    train: list[tuple[Path, int]]  # (file, label)
+    test: list[tuple[Path, int]]
+    class_names: list[str]
+    height: int
+    width: int
+    channels: int
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return (self.height, self.width, self.channels)
+
+
+def _check_arguments(test_fraction: float, channels: int | None) -> None:
+    if not 0 <= test_fraction < 1:
+        raise DatasetError(f"test_fraction must be in [0, 1); received {test_fraction}")
+    if channels not in (None, 1, 3):
+        raise DatasetError(f"channels must be 1 or 3; received {channels}")
+
+
+def list_files(
     path,
     image_size: tuple[int, int] | None = None,
     channels: int | None = None,
     test_fraction: float = 0.2,
     on_skip: Callable[[str, str], None] | None = None,
-    seed: int = 0,
-) -> FolderData:
-    """Read PATH/<class>/<image files> into arrays; see the module's docstring."""
-    if not 0 <= test_fraction < 1:
-        raise DatasetError(f"test_fraction must be in [0, 1); received {test_fraction}")
-    if channels not in (None, 1, 3):
-        raise DatasetError(f"channels must be 1 or 3; received {channels}")
+) -> FolderFiles:
+    """PATH/<class>/<image files>, split, from the files' headers only (no pixels decoded)."""
+    _check_arguments(test_fraction, channels)
     root = Path(path)
     skipped: list[tuple[str, str]] = []
-
-    def skip(file: Path, why: str) -> None:
-        skipped.append((str(file), why))
-        if on_skip is not None:
-            on_skip(str(file), why)
-
-    # Pass 1: headers only, to choose the common size and grey or colour.
     entries = []  # (file, label, is_test, size, grey)
     class_names = []
     for folder in _class_folders(root):
@@ -114,36 +127,59 @@ def load_data(
             try:
                 size, grey = _header(file)
             except (UnidentifiedImageError, OSError) as error:
-                skip(file, f"not a readable image ({error})")
+                _skip(skipped, on_skip, file, f"not a readable image ({error})")
                 continue
             entries.append((file, label, is_test, size, grey))
     if not entries:
         raise DatasetError(f"{root}: no readable images in {len(class_names)} class folders")
     height, width = image_size or Counter(size for *_, size, _ in entries).most_common(1)[0][0]
     channels = channels or (1 if all(grey for *_, grey in entries) else 3)
+    train = [(file, label) for file, label, is_test, *_ in entries if not is_test]
+    test = [(file, label) for file, label, is_test, *_ in entries if is_test]
+    return FolderFiles(train, test, class_names, height, width, channels, skipped)
 
-    # Pass 2: decode, convert and resize. A file whose header read but whose pixels do not
-    # (a truncated JPEG, say) is skipped here.
-    splits = {False: ([], []), True: ([], [])}
-    for file, label, is_test, _, _ in entries:
+
+def _skip(skipped: list, on_skip, file, why: str) -> None:
+    skipped.append((str(file), why))
+    if on_skip is not None:
+        on_skip(str(file), why)
+
+
+def read_images(files: list[tuple[Path, int]], shape, skipped: list, on_skip=None) -> tuple[np.ndarray, np.ndarray]:
+    """Decode (file, label) pairs into uint8 images of `shape` (H, W, C) and int64 labels. A file
+    whose header read but whose pixels do not (a truncated JPEG, say) is skipped."""
+    images, labels = [], []
+    for file, label in files:
         try:
-            pixels = read_image(file, height, width, channels)
+            images.append(read_image(file, *shape))
         except (OSError, ValueError) as error:
-            skip(file, f"not a readable image ({error})")
+            _skip(skipped, on_skip, file, f"not a readable image ({error})")
             continue
-        images, labels = splits[bool(is_test)]
-        images.append(pixels)
         labels.append(label)
+    if not images:
+        return np.zeros((0, *shape), np.uint8), np.zeros(0, np.int64)
+    return np.stack(images), np.asarray(labels, dtype=np.int64)
 
-    def arrays(images, labels):
-        if not images:
-            return np.zeros((0, height, width, channels), np.uint8), np.zeros(0, np.int64)
+
+def load_data(
+    path,
+    image_size: tuple[int, int] | None = None,
+    channels: int | None = None,
+    test_fraction: float = 0.2,
+    on_skip: Callable[[str, str], None] | None = None,
+    seed: int = 0,
+) -> FolderData:
+    """Read PATH/<class>/<image files> into arrays; see the module's docstring."""
+    files = list_files(path, image_size, channels, test_fraction, on_skip)
+
+    def arrays(part):
+        images, labels = read_images(part, files.image_shape, files.skipped, on_skip)
         # Shuffled (reproducibly), since files come class by class and a validation split takes
         # the last part of the training arrays, as in Keras.
         order = np.random.default_rng(seed).permutation(len(images))
-        return np.stack(images)[order], np.asarray(labels, dtype=np.int64)[order]
+        return images[order], labels[order]
 
-    (x_train, y_train), (x_test, y_test) = arrays(*splits[False]), arrays(*splits[True])
+    (x_train, y_train), (x_test, y_test) = arrays(files.train), arrays(files.test)
     if len(x_train) == 0:
-        raise DatasetError(f"{root}: no readable training images")
-    return FolderData(x_train, y_train, x_test, y_test, class_names, skipped)
+        raise DatasetError(f"{path}: no readable training images")
+    return FolderData(x_train, y_train, x_test, y_test, files.class_names, files.skipped)

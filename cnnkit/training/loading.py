@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from cnnkit import distributed
 from cnnkit.training.data import Batch
 
 
@@ -68,21 +69,33 @@ def in_processes(dataset, order: list[int], pin: bool) -> Iterator:
 
 class DatasetBatches:
     """The batches of a PyDataset, an epoch at a time: each batch once, in shuffled order when
-    `shuffle`; `steps` (steps_per_epoch) takes only the first ones."""
+    `shuffle`; `steps` (steps_per_epoch) takes only the first ones.
 
-    def __init__(self, dataset, steps: int | None, shuffle: bool, convert: Callable, where: str, pin: bool) -> None:
+    `shard` under torchrun, as for arrays (see data.ArrayBatches): each process takes every
+    world_size-th batch of the same order, so a batch is one process's share of a global step."""
+
+    def __init__(
+        self, dataset, steps: int | None, shuffle: bool, convert: Callable, where: str, pin: bool, shard=None
+    ) -> None:
         count = dataset.num_batches
         if not isinstance(count, int) or count < 1:
             raise ValueError(f"{where}: the PyDataset has no batches (its __len__ returned {count!r})")
         if steps is not None and steps > count:
             raise ValueError(f"{where}: steps={steps} is more than the PyDataset's {count} batches")
         self.dataset, self.shuffle, self.convert, self.where, self.pin = dataset, shuffle, convert, where, pin
-        self.count, self.steps = count, steps or count
+        self.count, self.shard = count, shard
+        per_process = count if shard is None else len(distributed.shard(torch.arange(count), shard == "train"))
+        self.steps = min(steps or per_process, per_process)
         self._checked = False
 
     def _order(self) -> list[int]:
-        order = torch.randperm(self.count).tolist() if self.shuffle else list(range(self.count))
-        return order[: self.steps]
+        if self.shard is None:
+            order = torch.randperm(self.count) if self.shuffle else torch.arange(self.count)
+        else:
+            cpu = torch.device("cpu")
+            order = distributed.same_permutation(self.count, cpu) if self.shuffle else torch.arange(self.count)
+            order = distributed.shard(order, pad=self.shard == "train")
+        return order.tolist()[: self.steps]
 
     def epoch(self) -> Iterator[Batch]:
         dataset = self.dataset

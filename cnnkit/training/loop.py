@@ -180,7 +180,7 @@ class DataEntry:
 
         if isinstance(x, PyDataset):
             pin = self.model.device.type == "cuda"
-            return DatasetBatches(x, steps, shuffle, convert, self.where, pin)
+            return DatasetBatches(x, steps, shuffle, convert, self.where, pin, shard)
         return StreamBatches(x, steps, convert, self.where)
 
     def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps, shard) -> ArrayBatches:
@@ -341,7 +341,7 @@ def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatch
         vx, vy, vw = (*validation_data, None)[:3]
         shard = "eval" if distributed.active() else None
         return entry.batches(vx, vy, vw, batch_size=batch_size, steps=steps, shard=shard)
-    return entry.batches(validation_data, steps=steps)
+    return entry.batches(validation_data, steps=steps, shard="eval" if distributed.active() else None)
 
 
 def fit(

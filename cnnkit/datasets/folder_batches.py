@@ -1,0 +1,69 @@
+"""Image files read batch by batch while the model trains: a PyDataset over (file, label) pairs,
+for folders too large to decode into memory at once.
+
+Worker threads decode the next batches (Pillow releases the GIL while it decodes and resizes, so
+threads run in parallel without copying the dataset into processes). The files are reshuffled at
+each epoch's end from `seed`, so batches differ between epochs and repeat between runs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from cnnkit.datasets.image_folder import read_images
+from cnnkit.utils.py_dataset import PyDataset
+
+
+def default_workers() -> int:
+    """Threads that decode images: one per core, at most 8 (beyond that the disk or the GIL-held
+    parts bound it)."""
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _report(path: str, why: str) -> None:
+    print(f"skipped {path}: {why}", file=sys.stderr)
+
+
+class FolderBatches(PyDataset):
+    """Batches (images float32 in [0, 1], (N, H, W, C); labels int64) decoded from `files`."""
+
+    def __init__(
+        self,
+        files: list[tuple[Path, int]],
+        image_shape: tuple[int, int, int],
+        batch_size: int = 32,
+        shuffle: bool = True,
+        seed: int = 0,
+        workers: int | None = None,
+        max_queue_size: int = 10,
+    ) -> None:
+        super().__init__(workers=workers or default_workers(), max_queue_size=max_queue_size)
+        if not files:
+            raise ValueError("FolderBatches: no files to read")
+        self.files, self.image_shape, self.batch_size = list(files), tuple(image_shape), batch_size
+        self.shuffle, self.seed, self.epochs_done = shuffle, seed, 0
+        self.skipped: list[tuple[str, str]] = []
+        self.order = self._order()
+
+    def _order(self) -> np.ndarray:
+        count = len(self.files)
+        if not self.shuffle:
+            return np.arange(count)
+        return np.random.default_rng([self.seed, self.epochs_done]).permutation(count)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.files) / self.batch_size)
+
+    def __getitem__(self, index: int):
+        picked = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        images, labels = read_images([self.files[i] for i in picked], self.image_shape, self.skipped, _report)
+        return images.astype(np.float32) / 255.0, labels
+
+    def on_epoch_end(self) -> None:
+        self.epochs_done += 1
+        self.order = self._order()

@@ -9,9 +9,12 @@ from cnnkit import layers
 
 def trained(jit_compile, x, y):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [layers.Input(shape=(8, 8, 1)), layers.Conv2D(4, 3, activation="relu"), layers.Flatten(), layers.Dense(3)]
-    )
+    if x.ndim == 3:  # sequences: the LSTM's fused kernel runs eagerly between compiled parts
+        model = keras.Sequential([layers.Input(shape=x.shape[1:]), layers.LSTM(6), layers.Dense(3)])
+    else:
+        model = keras.Sequential(
+            [layers.Input(shape=(8, 8, 1)), layers.Conv2D(4, 3, activation="relu"), layers.Flatten(), layers.Dense(3)]
+        )
     model.compile(
         optimizer=keras.optimizers.SGD(0.1),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -23,8 +26,9 @@ def trained(jit_compile, x, y):
 
 
 @pytest.mark.slow  # torch.compile takes tens of seconds on a CPU
-def test_compiled_steps_match_eager(rng):
-    x, y = rng.random((32, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 32)
+@pytest.mark.parametrize("sample_shape", [(8, 8, 1), (5, 4)], ids=["conv", "lstm"])
+def test_compiled_steps_match_eager(rng, sample_shape):
+    x, y = rng.random((32, *sample_shape), dtype=np.float32), rng.integers(0, 3, 32)
     eager, eager_history = trained(False, x, y)
     compiled, compiled_history = trained(True, x, y)
     assert compiled.training_setup.compiled_forward is not None

@@ -81,3 +81,20 @@ def test_float16_loss_scaling_survives_an_overflowing_step(rng):
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)  # the overflowing update was skipped
     assert scaler.get_scale() == 2.0**99  # and the scale halved for the next step
+
+
+def test_recurrent_layers_run_in_float32_under_a_cpu_policy(rng):
+    # oneDNN has no bfloat16 LSTM on many CPUs; the layer must still run (and here, exactly as in
+    # float32), and a model with it trains under the policy.
+    x = torch.from_numpy(rng.random((16, 7, 5), dtype=np.float32))
+    for layer in (layers.LSTM(6), layers.GRU(6), layers.SimpleRNN(6)):
+        expected = layer(x)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            got = layer(x)
+        assert got.dtype == torch.float32
+        torch.testing.assert_close(got, expected, rtol=0, atol=0)
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    model = keras.Sequential([layers.Input(shape=(7, 5)), layers.LSTM(6), layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    history = model.fit(x.numpy(), rng.integers(0, 3, 16), batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])

@@ -194,7 +194,7 @@ class RecurrentLayer(Layer):
             inputs = inputs.flip(1)
         steps_mask = None if mask is None else (mask.flip(1) if self.go_backwards else mask)
         if steps_mask is None and self._fusable() and self._fused_form():
-            outputs, states = self.run_fused(inputs, states)
+            outputs, states = self._run_fused_where_possible(inputs, states)
         else:
             outputs, states = self.run_stepwise(inputs, states, steps_mask)
         if self.stateful:
@@ -206,6 +206,17 @@ class RecurrentLayer(Layer):
 
     def _fused_form(self) -> bool:
         return True
+
+    # torch.compile cannot trace torch's fused CPU kernels (aten.mkldnn_rnn_layer): under
+    # compile(jit_compile=True) the recurrence runs eagerly between the compiled parts.
+    @torch.compiler.disable
+    def _run_fused_where_possible(self, inputs, states):
+        if inputs.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
+            # oneDNN has no low-precision RNN primitive on many CPUs ("could not create a primitive
+            # descriptor"), so under a mixed policy the CPU recurrence runs in float32.
+            with torch.autocast("cpu", enabled=False):
+                return self.run_fused(inputs.float(), [state.float() for state in states])
+        return self.run_fused(inputs, states)
 
     def input_projection(self, inputs: torch.Tensor) -> torch.Tensor:
         return F.linear(inputs, self.kernel, self.bias)

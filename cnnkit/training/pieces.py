@@ -1,11 +1,12 @@
 """evaluate and predict on the CPU: each batch goes through the model in cache-sized pieces.
 
 At batch 1024, ResNet20's first activations are 64 MB each, the Fashion CNN's 100 MB. Tensors that
-large miss every cache, and above glibc's 32 MB mmap limit each one is fresh memory whose pages
-fault in on first touch, so the forward spends more time moving memory than computing. Cut into
-pieces whose largest activation is about 8 MiB, the same forward ran 1.9-2.5x faster for the two
-CNNs and ~1.2x for the LSTM on the 2-core benchmark machine (bench/README.md), with identical
-outputs: in inference every sample's result is its own, whatever else is in the batch.
+large miss every cache (and, above glibc's 32 MB mmap threshold, each one is likely fresh memory
+whose pages fault in on first touch), so the forward spends more time moving memory than
+computing. Cut into pieces whose largest activation is about 8 MiB, the same forward ran 2.9x
+faster for ResNet20, 1.9x for the Fashion CNN, 1.3x for LeNet-5 and 1.1x for the LSTM classifier
+on the 2-core benchmark machine (bench/README.md), with identical outputs: in inference every
+sample's result is its own, whatever else is in the batch.
 
 Training keeps the user's batch (it sets the gradient and batch norm's statistics), the GPU takes
 batches whole (its allocator reuses memory and it wants large batches), and stateful recurrent

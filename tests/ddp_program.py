@@ -2,6 +2,7 @@
 alone. It writes what each process ends with to OUT/rank<r>.npz."""
 
 import json
+import os
 import sys
 
 import numpy as np
@@ -25,7 +26,28 @@ model = keras.Sequential(
 model.compile(
     optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
 )
-history = model.fit(x, y, batch_size=16, epochs=2, verbose=0, validation_split=0.25)
+if sys.argv[2:] == ["pydataset"]:
+    # The same global batches of 16 from a PyDataset: batches of 8 that the processes split
+    # between them (one of 16 alone); validation from a PyDataset too.
+    per_batch = 16 // int(os.environ.get("WORLD_SIZE", "1"))  # fit joins the processes later
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self, part):
+            super().__init__(workers=2)
+            self.x, self.y = x[part], y[part]
+
+        def __len__(self):
+            return len(self.x) // per_batch
+
+        def __getitem__(self, index):
+            return self.x[index * per_batch : (index + 1) * per_batch], self.y[
+                index * per_batch : (index + 1) * per_batch
+            ]
+
+    training, validation = Batches(slice(None, 64)), Batches(slice(64, None))
+    history = model.fit(training, validation_data=validation, epochs=2, verbose=0, shuffle=False)
+else:
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0, validation_split=0.25)
 evaluation = model.evaluate(x, y, verbose=0)
 predictions = model.predict(x, verbose=0)
 np.savez(

@@ -27,13 +27,14 @@ def weights(result) -> list[np.ndarray]:
     return [result[name] for name in result.files if name.startswith("arr_")]
 
 
-def test_two_processes_train_like_one(tmp_path):
+@pytest.mark.parametrize("source", ["arrays", "pydataset"])
+def test_two_processes_train_like_one(tmp_path, source):
     (tmp_path / "two").mkdir()
     (tmp_path / "one").mkdir()
-    run = torchrun(HERE / "ddp_program.py", tmp_path / "two")
+    run = torchrun(HERE / "ddp_program.py", tmp_path / "two", source)
     assert run.returncode == 0, run.stderr[-3000:]
     alone = subprocess.run(
-        [sys.executable, HERE / "ddp_program.py", tmp_path / "one"],
+        [sys.executable, HERE / "ddp_program.py", tmp_path / "one", source],
         capture_output=True,
         text=True,
         env=subprocess_env(),

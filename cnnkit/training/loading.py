@@ -39,9 +39,8 @@ def in_threads(dataset, order: list[int], pin: bool) -> Iterator:
     ahead = max(dataset.max_queue_size, dataset.workers)
     with ThreadPoolExecutor(dataset.workers, thread_name_prefix="cnnkit-loader") as pool:
         waiting = deque()
-        upcoming = iter(order)
         try:
-            for index in upcoming:
+            for index in order:
                 waiting.append(pool.submit(make, index))
                 if len(waiting) >= ahead:
                     yield waiting.popleft().result()

@@ -16,6 +16,7 @@ process's share and reduces; `predict` runs all samples on each process and retu
 
 from __future__ import annotations
 
+import atexit
 import os
 
 import torch
@@ -60,7 +61,16 @@ def ensure_started(device: torch.device) -> bool:
         if device.type == "cuda":
             torch.cuda.set_device(device)
         dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
+        atexit.register(_leave_process_group)
     return active()
+
+
+def _leave_process_group() -> None:
+    """At exit, before the interpreter tears itself down. A process group still alive then is
+    destroyed with the rest, and a process that finished first (one that writes no report) could
+    abort there: "terminate called without an active exception", exit code -6 under torchrun."""
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def local_batch_size(batch_size: int, where: str) -> int:

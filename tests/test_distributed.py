@@ -32,7 +32,7 @@ def test_two_processes_train_like_one(tmp_path, source):
     (tmp_path / "two").mkdir()
     (tmp_path / "one").mkdir()
     run = torchrun(HERE / "ddp_program.py", tmp_path / "two", source)
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
     alone = subprocess.run(
         [sys.executable, HERE / "ddp_program.py", tmp_path / "one", source],
         capture_output=True,
@@ -59,7 +59,7 @@ def test_cnnkit_train_under_torchrun(home, tmp_path):  # noqa: F811
     run = tmp_path / "run"
     args = ["-m", "cnnkit", "train", "--model", "lenet5_modern", "--data", "fashion_mnist", "--epochs", "2"]
     result = torchrun(*args, "--batch-size", "16", "--out", run, env=home)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stdout.count("test accuracy") == 1  # process 0 alone reports and writes
     rows = list(csv.DictReader(open(run / "history.csv")))
     assert [row["epoch"] for row in rows] == ["0", "1"]

@@ -102,3 +102,18 @@ def test_folder_batches_read_the_pixels_load_data_reads_and_reshuffle_each_epoch
     assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
     again = FolderBatches(files.train, files.image_shape, batch_size=8, seed=3)
     np.testing.assert_array_equal(np.concatenate([again[i][1] for i in range(4)]), epochs[0])
+
+
+def test_folder_batches_leave_out_truncated_files_and_never_return_an_empty_batch(tmp_path):
+    write_image_folder(tmp_path, per_class=2, size=(20, 24))
+    files = image_folder.list_files(tmp_path, test_fraction=0.0)
+    broken = files.train[0][0]
+    broken.write_bytes(broken.read_bytes()[:60])  # the header survives, the pixels do not
+    batches = FolderBatches(files.train, files.image_shape, batch_size=1, shuffle=False, workers=1)
+    x, y = batches[0]  # its only file is broken: the next batch stands in
+    assert len(x) == 1 and y[0] == files.train[1][1]
+    assert [path for path, _ in batches.skipped] == [str(broken)]
+    for file, _ in files.train:
+        file.write_bytes(file.read_bytes()[:60])
+    with pytest.raises(ValueError, match="none of the 6 files could be read"):
+        batches[0]

@@ -60,9 +60,15 @@ class FolderBatches(PyDataset):
         return math.ceil(len(self.files) / self.batch_size)
 
     def __getitem__(self, index: int):
-        picked = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        images, labels = read_images([self.files[i] for i in picked], self.image_shape, self.skipped, _report)
-        return images.astype(np.float32) / 255.0, labels
+        # A file whose header read but whose pixels do not (a truncated JPEG) is left out of its
+        # batch; a batch left with no image at all would give a NaN loss, so the next one stands in.
+        for attempt in range(len(self)):
+            start = ((index + attempt) % len(self)) * self.batch_size
+            picked = self.order[start : start + self.batch_size]
+            images, labels = read_images([self.files[i] for i in picked], self.image_shape, self.skipped, _report)
+            if len(images):
+                return images.astype(np.float32) / 255.0, labels
+        raise ValueError(f"FolderBatches: none of the {len(self.files)} files could be read as an image")
 
     def on_epoch_end(self) -> None:
         self.epochs_done += 1

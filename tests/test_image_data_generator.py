@@ -76,6 +76,36 @@ def test_seeded_flows_repeat():
     np.testing.assert_array_equal(first, second)
 
 
+def test_a_flow_trains_the_same_in_worker_threads_and_repeats_after_set_random_seed(rng):
+    x = rng.random((64, 8, 8, 1)).astype(np.float32)
+    y = rng.integers(0, 2, 64)
+    datagen = ImageDataGenerator(rotation_range=20, width_shift_range=0.2, horizontal_flip=True)
+
+    def trained(workers):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                layers.Input(shape=(8, 8, 1)),
+                layers.Flatten(),
+                layers.Dropout(0.3),
+                layers.Dense(2, activation="softmax"),
+            ]
+        )
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        flow = datagen.flow(x, y, batch_size=8)  # no seed: drawn from torch's, after set_random_seed
+        flow.workers = workers
+        model.fit(flow, epochs=2, verbose=0)
+        return model.get_weights()
+
+    alone, threads, again = trained(1), trained(3), trained(1)
+    for a, b, c in zip(alone, threads, again):
+        np.testing.assert_array_equal(a, b)  # batches do not depend on which thread made them
+        np.testing.assert_array_equal(a, c)
+    keras.utils.set_random_seed(1)
+    plain = datagen.flow(x, y, batch_size=64, shuffle=False)[0][0]
+    assert not np.allclose(plain, x, atol=1e-3)  # the images really were transformed
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="fill_mode must be one of"):
         ImageDataGenerator(fill_mode="wrap")

@@ -15,6 +15,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cnnkit.utils.py_dataset import PyDataset
+
 _FILL = {"nearest": "border", "reflect": "reflection", "constant": "zeros"}
 
 
@@ -98,15 +100,29 @@ class ImageDataGenerator:
         return images * self.rescale if self.rescale else images
 
     def flow(self, x, y=None, batch_size: int = 32, shuffle: bool = True, seed: int | None = None, subset=None):
-        """Batches of (transformed x, y) for `fit`; one pass per epoch, reshuffled each time."""
+        """Batches of (transformed x, y) for `fit`; one pass per epoch, reshuffled each time. Set
+        `.workers` on the result to change how many threads prepare batches (see ArrayFlow)."""
         return ArrayFlow(self, x, y, batch_size, shuffle, seed, subset)
 
 
-class ArrayFlow:
-    """What `ImageDataGenerator.flow` returns: iterate it for one epoch of batches (`len()` of
-    them), or call `next()` on it for an endless stream, as Keras's iterator allows."""
+def _default_workers() -> int:
+    """Threads that augment the next batches while the model trains: two on a machine with a GPU
+    (the CPU is otherwise idle there); one, in the training thread, on a CPU alone, where the
+    model's own work already takes every core."""
+    return 2 if torch.cuda.is_available() else 1
+
+
+class ArrayFlow(PyDataset):
+    """What `ImageDataGenerator.flow` returns: a PyDataset (as Keras's NumpyArrayIterator is), so
+    `fit` loads its batches ahead in `workers` threads. Iterate it for one epoch of batches (`len()`
+    of them), or call `next()` on it for an endless stream, as Keras's iterator allows.
+
+    Batch `i` of epoch `e` is drawn from its own random generator, seeded by (seed, e, i): the same
+    batches whichever thread makes them. Without a seed, one is drawn from torch's generator, so
+    `set_random_seed` makes runs repeat."""
 
     def __init__(self, generator: ImageDataGenerator, x, y, batch_size: int, shuffle: bool, seed, subset) -> None:
+        super().__init__(workers=_default_workers())
         x = np.asarray(x)
         if x.ndim != 4:
             raise ValueError(f"ImageDataGenerator.flow: x must be images (N, height, width, channels); got {x.shape}")
@@ -122,20 +138,36 @@ class ArrayFlow:
             x, y = x[part], None if y is None else np.asarray(y)[part]
         self.generator, self.x, self.y = generator, x, None if y is None else np.asarray(y)
         self.batch_size, self.shuffle = batch_size, shuffle
-        self.random = np.random.default_rng(seed)
-        self.torch_random = None if seed is None else torch.Generator().manual_seed(seed)
+        self.seed = int(seed) if seed is not None else int(torch.randint(0, 2**62, ()))
+        self.epoch = 0
+        self.order = self._order()
         self._stream: Iterator | None = None
+
+    def _order(self) -> np.ndarray:
+        if not self.shuffle:
+            return np.arange(len(self.x))
+        return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.x))
 
     def __len__(self) -> int:
         return math.ceil(len(self.x) / self.batch_size)
 
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(f"ImageDataGenerator.flow: batch {index} of {len(self)}")
+        pick = np.sort(self.order[index * self.batch_size : (index + 1) * self.batch_size])
+        state = np.random.SeedSequence([self.seed, self.epoch, index]).generate_state(1, np.uint64)[0]
+        random = torch.Generator().manual_seed(int(state))
+        images = self.generator.standardize(self.generator.random_transform_batch(self.x[pick], random))
+        return images if self.y is None else (images, self.y[pick])
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+        self.order = self._order()
+
     def __iter__(self) -> Iterator:
-        order = self.random.permutation(len(self.x)) if self.shuffle else np.arange(len(self.x))
-        for start in range(0, len(order), self.batch_size):
-            pick = np.sort(order[start : start + self.batch_size])
-            transformed = self.generator.random_transform_batch(self.x[pick], self.torch_random)
-            images = self.generator.standardize(transformed)
-            yield images if self.y is None else (images, self.y[pick])
+        for index in range(len(self)):
+            yield self[index]
+        self.on_epoch_end()
 
     def __next__(self):
         while True:

@@ -75,6 +75,20 @@ def test_each_output_of_a_model_is_joined_from_its_pieces(rng):
         np.testing.assert_allclose(got, expected.numpy(), rtol=1e-6, atol=1e-6)
 
 
+@on_cpu_only
+def test_a_model_with_two_inputs_gets_both_cut_into_the_same_pieces(rng):
+    images, extra = keras.Input((32, 32, 3)), keras.Input((5,))
+    pooled = layers.GlobalAveragePooling2D()(layers.Conv2D(32, 3, padding="same")(images))
+    model = keras.Model([images, extra], layers.Dense(2)(layers.concatenate([pooled, extra])))
+    xa, xb = rng.random((300, 32, 32, 3), dtype=np.float32), rng.random((300, 5), dtype=np.float32)
+    inputs = (convert_inputs(xa, model.input_shape[0], model.device, "test"), torch.from_numpy(xb))
+    model.eval()
+    assert pieces.piece_size(model, inputs) == 60  # 300 * 128 KiB: 5 pieces
+    with torch.no_grad():
+        whole = model(inputs).numpy()
+    np.testing.assert_allclose(model.predict([xa, xb], batch_size=300, verbose=0), whole, rtol=1e-6, atol=1e-7)
+
+
 def test_small_activations_and_training_keep_the_batch_whole(rng):
     dense = keras.Sequential([layers.Dense(8, input_shape=(20,)), layers.Dense(2)])
     x = torch.from_numpy(rng.random((1024, 20), dtype=np.float32)).to(dense.device)

@@ -56,8 +56,8 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
         nhwc = x if not channels_first else x.permute(0, 2, 3, 1)
         if nhwc.is_contiguous() and nhwc.dtype == torch.float32 and nhwc.device == device:
             return nhwc.permute(0, 3, 1, 2)  # already what the model takes: no copy
-        if nhwc.device != device and nhwc.dtype != torch.float32:
-            nhwc = to_device(nhwc.contiguous(), device)  # move the smaller dtype (uint8 images: 4x less)
+        if nhwc.device != device and nhwc.element_size() < 4:
+            nhwc = to_device(nhwc.contiguous(), device)  # move uint8 images as bytes: 4x less to copy
         out = torch.empty(nhwc.shape, dtype=torch.float32, device=device)
         out.copy_(nhwc, non_blocking=True)  # one pass: dtype and device together
         return out.permute(0, 3, 1, 2)

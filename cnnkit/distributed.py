@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import warnings
 
 import torch
 import torch.distributed as dist
@@ -124,6 +125,10 @@ def wrap_for_training(model: nn.Module) -> nn.Module | None:
 
     from cnnkit.training.forward import TrainingForward
 
+    # Convolution weights' gradients come out channels-last (the images are) while the weights are
+    # not, so DDP copies them into its buckets stride by stride and says so once per process. It
+    # copies every gradient into its buckets anyway (no gradient_as_bucket_view); the hint is noise.
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides", category=UserWarning)
     device = next((p.device for p in model.parameters()), torch.device("cpu"))
     ids = [device] if device.type == "cuda" else None
     return DistributedDataParallel(TrainingForward(model), device_ids=ids)

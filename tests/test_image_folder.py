@@ -5,6 +5,7 @@ import pytest
 from image_files import CLASSES, write_image_folder
 from PIL import Image
 
+import cnnkit
 from cnnkit.datasets import DatasetError, digits, image_folder
 from cnnkit.datasets.folder_batches import FolderBatches
 
@@ -89,19 +90,25 @@ def test_folder_batches_read_the_pixels_load_data_reads_and_reshuffle_each_epoch
     write_image_folder(tmp_path, per_class=10, size=(20, 24))
     files = image_folder.list_files(tmp_path, test_fraction=0.0)
     in_memory = image_folder.read_images(files.train, files.image_shape, [])
-    batches = FolderBatches(files.train, files.image_shape, batch_size=8, seed=3, workers=2)
+    batches = FolderBatches(files.train, files.image_shape, batch_size=8, workers=2)
     assert len(batches) == 4 and batches.workers == 2
-    epochs = []
-    for _ in range(2):
-        seen = [batches[i] for i in range(len(batches))]
-        epochs.append(np.concatenate([labels for _, labels in seen]))
-        order = batches.order
-        images = np.concatenate([x for x, _ in seen])
-        np.testing.assert_array_equal(images, in_memory[0][order].astype(np.float32) / 255)
-        batches.on_epoch_end()
-    assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
-    again = FolderBatches(files.train, files.image_shape, batch_size=8, seed=3)
-    np.testing.assert_array_equal(np.concatenate([again[i][1] for i in range(4)]), epochs[0])
+
+    def epochs():
+        cnnkit.utils.set_random_seed(5)
+        labels = []
+        for _ in range(2):
+            batches.on_epoch_begin()
+            seen = [batches[i] for i in range(len(batches))]
+            images = np.concatenate([x for x, _ in seen])
+            np.testing.assert_array_equal(images, in_memory[0][batches.order].astype(np.float32) / 255)
+            labels.append(np.concatenate([y for _, y in seen]))
+            batches.on_epoch_end()
+        return labels
+
+    first = epochs()
+    assert not np.array_equal(first[0], first[1])  # a new order each epoch
+    for a, b in zip(first, epochs()):  # the same orders after the same seed
+        np.testing.assert_array_equal(a, b)
 
 
 def test_folder_batches_leave_out_truncated_files_and_never_return_an_empty_batch(tmp_path):

@@ -18,11 +18,19 @@ TRAINING_SCRIPT = textwrap.dedent(
     import cnnkit as keras
     from cnnkit import callbacks, layers
 
-    backup_dir, kill_at, weights_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    backup_dir, kill_at, weights_path, source = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.random((64, 8, 8, 1)).astype("float32")
     y = rng.integers(0, 3, 64)
+    if source != "arrays":  # image files read by background threads, reshuffled every epoch
+        from PIL import Image
+        from cnnkit.datasets import folder_batches, image_folder
+        for n, (image, label) in enumerate(zip(x, y)):
+            os.makedirs(f"{source}/{label}", exist_ok=True)
+            Image.fromarray((image[..., 0] * 255).astype("uint8")).save(f"{source}/{label}/{n}.png")
+        files = image_folder.list_files(source, test_fraction=0.0)
+        x, y = folder_batches.FolderBatches(files.train, files.image_shape, batch_size=16, workers=2), None
     model = keras.Sequential([
         layers.Input(shape=(8, 8, 1)),
         layers.Conv2D(4, 3, activation="relu"),
@@ -43,7 +51,9 @@ TRAINING_SCRIPT = textwrap.dedent(
             self.epoch = epoch
 
     extra = [KillMidEpoch()] if kill_at >= 0 else []
-    model.fit(x, y, batch_size=16, epochs=5, verbose=0, callbacks=[callbacks.BackupAndRestore(backup_dir), *extra])
+    batch_size = 16 if y is not None else None  # a dataset sets its own
+    backup = callbacks.BackupAndRestore(backup_dir)
+    model.fit(x, y, batch_size=batch_size, epochs=5, verbose=0, callbacks=[backup, *extra])
     model.save_weights(weights_path)
     """
 )
@@ -59,20 +69,21 @@ def run(script, *args):
     )
 
 
-@pytest.mark.parametrize("kill_at", [0, 3])
-def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at):
+@pytest.mark.parametrize("kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder")])
+def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at, source):
     script = tmp_path / "train.py"
     script.write_text(TRAINING_SCRIPT)
-    straight = run(script, tmp_path / "backup_a", -1, tmp_path / "straight.safetensors")
+    source = source if source == "arrays" else tmp_path / "images"
+    straight = run(script, tmp_path / "backup_a", -1, tmp_path / "straight.safetensors", source)
     assert straight.returncode == 0, straight.stderr
 
-    killed = run(script, tmp_path / "backup_b", kill_at, tmp_path / "never.safetensors")
+    killed = run(script, tmp_path / "backup_b", kill_at, tmp_path / "never.safetensors", source)
     assert killed.returncode == -signal.SIGKILL
     assert not (tmp_path / "never.safetensors").exists()
     has_backup = (tmp_path / "backup_b" / "backup.cnnkit").exists()
     assert has_backup == (kill_at > 0)  # killed in epoch 0: nothing to resume from yet
 
-    resumed = run(script, tmp_path / "backup_b", -1, tmp_path / "resumed.safetensors")
+    resumed = run(script, tmp_path / "backup_b", -1, tmp_path / "resumed.safetensors", source)
     assert resumed.returncode == 0, resumed.stderr
     assert not (tmp_path / "backup_b" / "backup.cnnkit").exists()  # deleted once training completed
     a, b = load_file(tmp_path / "straight.safetensors"), load_file(tmp_path / "resumed.safetensors")

@@ -42,7 +42,7 @@ class OnDisk:
         order = np.random.default_rng(seed).permutation(len(self.files))
         files = [self.files[i] for i in order]
         split = int(len(files) * (1 - val_split))
-        train = FolderBatches(files[:split], self.image_shape, batch_size, shuffle=True, seed=seed)
+        train = FolderBatches(files[:split], self.image_shape, batch_size, shuffle=True)
         if split == len(files):
             return train, None
         return train, FolderBatches(files[split:], self.image_shape, batch_size, shuffle=False)

@@ -2,8 +2,10 @@
 for folders too large to decode into memory at once.
 
 Worker threads decode the next batches (Pillow releases the GIL while it decodes and resizes, so
-threads run in parallel without copying the dataset into processes). The files are reshuffled at
-each epoch's end from `seed`, so batches differ between epochs and repeat between runs.
+threads run in parallel without copying the dataset into processes). The files are reshuffled as
+each epoch begins, from torch's random generator: batches differ between epochs, repeat after
+`set_random_seed`, and a run resumed by BackupAndRestore (which restores that generator) goes on
+with the shuffles the uninterrupted run would have made.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from cnnkit.datasets.image_folder import read_images
 from cnnkit.utils.py_dataset import PyDataset
@@ -38,7 +41,6 @@ class FolderBatches(PyDataset):
         image_shape: tuple[int, int, int],
         batch_size: int = 32,
         shuffle: bool = True,
-        seed: int = 0,
         workers: int | None = None,
         max_queue_size: int = 10,
     ) -> None:
@@ -46,15 +48,9 @@ class FolderBatches(PyDataset):
         if not files:
             raise ValueError("FolderBatches: no files to read")
         self.files, self.image_shape, self.batch_size = list(files), tuple(image_shape), batch_size
-        self.shuffle, self.seed, self.epochs_done = shuffle, seed, 0
+        self.shuffle = shuffle
         self.skipped: list[tuple[str, str]] = []
-        self.order = self._order()
-
-    def _order(self) -> np.ndarray:
-        count = len(self.files)
-        if not self.shuffle:
-            return np.arange(count)
-        return np.random.default_rng([self.seed, self.epochs_done]).permutation(count)
+        self.order = np.arange(len(self.files))
 
     def __len__(self) -> int:
         return math.ceil(len(self.files) / self.batch_size)
@@ -70,6 +66,6 @@ class FolderBatches(PyDataset):
                 return images.astype(np.float32) / 255.0, labels
         raise ValueError(f"FolderBatches: none of the {len(self.files)} files could be read as an image")
 
-    def on_epoch_end(self) -> None:
-        self.epochs_done += 1
-        self.order = self._order()
+    def on_epoch_begin(self) -> None:
+        if self.shuffle:
+            self.order = torch.randperm(len(self.files)).numpy()

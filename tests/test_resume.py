@@ -23,7 +23,12 @@ TRAINING_SCRIPT = textwrap.dedent(
     rng = np.random.default_rng(0)
     x = rng.random((64, 8, 8, 1)).astype("float32")
     y = rng.integers(0, 3, 64)
-    if source != "arrays":  # image files read by background threads, reshuffled every epoch
+    if source == "flow":  # augmented batches, made ahead by worker threads
+        from cnnkit.preprocessing.image import ImageDataGenerator
+        flow = ImageDataGenerator(rotation_range=20, horizontal_flip=True).flow(x, y, batch_size=16)
+        flow.workers = 2
+        x, y = flow, None
+    elif source != "arrays":  # image files read by background threads, reshuffled every epoch
         from PIL import Image
         from cnnkit.datasets import folder_batches, image_folder
         for n, (image, label) in enumerate(zip(x, y)):
@@ -69,11 +74,11 @@ def run(script, *args):
     )
 
 
-@pytest.mark.parametrize("kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder")])
+@pytest.mark.parametrize("kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow")])
 def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at, source):
     script = tmp_path / "train.py"
     script.write_text(TRAINING_SCRIPT)
-    source = source if source == "arrays" else tmp_path / "images"
+    source = tmp_path / "images" if source == "folder" else source
     straight = run(script, tmp_path / "backup_a", -1, tmp_path / "straight.safetensors", source)
     assert straight.returncode == 0, straight.stderr
 

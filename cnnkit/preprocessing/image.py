@@ -118,8 +118,9 @@ class ArrayFlow(PyDataset):
     of them), or call `next()` on it for an endless stream, as Keras's iterator allows.
 
     Batch `i` of epoch `e` is drawn from its own random generator, seeded by (seed, e, i): the same
-    batches whichever thread makes them. Without a seed, one is drawn from torch's generator, so
-    `set_random_seed` makes runs repeat."""
+    batches whichever thread makes them. Without a seed, each epoch's seed is drawn from torch's
+    generator as the epoch begins, so `set_random_seed` makes runs repeat and a run resumed by
+    BackupAndRestore (which restores that generator) continues as the uninterrupted one would."""
 
     def __init__(self, generator: ImageDataGenerator, x, y, batch_size: int, shuffle: bool, seed, subset) -> None:
         super().__init__(workers=_default_workers())
@@ -138,6 +139,7 @@ class ArrayFlow(PyDataset):
             x, y = x[part], None if y is None else np.asarray(y)[part]
         self.generator, self.x, self.y = generator, x, None if y is None else np.asarray(y)
         self.batch_size, self.shuffle = batch_size, shuffle
+        self.fixed_seed = seed
         self.seed = int(seed) if seed is not None else int(torch.randint(0, 2**62, ()))
         self.epoch = 0
         self.order = self._order()
@@ -159,6 +161,11 @@ class ArrayFlow(PyDataset):
         random = torch.Generator().manual_seed(int(state))
         images = self.generator.standardize(self.generator.random_transform_batch(self.x[pick], random))
         return images if self.y is None else (images, self.y[pick])
+
+    def on_epoch_begin(self) -> None:
+        if self.fixed_seed is None:  # this epoch's seed stands for (seed, epoch): no count to resume
+            self.seed, self.epoch = int(torch.randint(0, 2**62, ())), 0
+            self.order = self._order()
 
     def on_epoch_end(self) -> None:
         self.epoch += 1

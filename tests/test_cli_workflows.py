@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 from image_files import CLASSES, write_image_folder
-from test_cli import cnnkit, home  # noqa: F401 (home is a fixture)
+from test_cli import cnnkit, cnnkit_in_process, home  # noqa: F401 (home is a fixture)
 
 from cnnkit.datasets import image_folder
 from cnnkit.models import load_model
@@ -155,8 +155,9 @@ def test_compare_then_transfer(home, tmp_path):  # noqa: F811
         (["export", "no/such/run", "model.onnx"], "no run folder or model file at 'no/such/run'"),
     ],
 )
-def test_bad_arguments_are_one_line(home, args, message):  # noqa: F811
-    result = cnnkit(home, *args, timeout=60)
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+def test_bad_arguments_are_one_line(home, args, message, tmp_path, monkeypatch, capsys):  # noqa: F811
+    monkeypatch.chdir(tmp_path)
+    status, stderr = cnnkit_in_process(home, args, monkeypatch, capsys)
+    assert status == 2, stderr
+    assert message in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1

@@ -130,3 +130,11 @@ def test_bad_pydatasets_are_refused_in_one_line(arrays):
         Batches(x, y, 8, workers=0)
     with pytest.raises(ValueError, match="has no batches"):
         model().fit(Batches(x[:0], y[:0], 8), verbose=0)
+
+
+def test_a_pydataset_gives_its_own_labels_and_batch_size(arrays):
+    x, y = arrays
+    with pytest.raises(ValueError, match="PyDataset or DataLoader it gives the labels itself; pass y=None"):
+        model().fit(Batches(x, y, 8), y, verbose=0)
+    with pytest.raises(ValueError, match="batch_size is set by the generator, PyDataset or DataLoader"):
+        model().fit(Batches(x, y, 8), batch_size=8, verbose=0)

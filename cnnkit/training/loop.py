@@ -159,7 +159,7 @@ class DataEntry:
             return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps, shard)
         if y is not None or sample_weight is not None:
             raise ValueError(
-                f"{self.where}: when x is a generator, PyDataset or DataLoader it must give the labels itself; pass y=None"
+                f"{self.where}: when x is a generator, PyDataset or DataLoader it gives the labels itself; pass y=None"
             )
         if batch_size is not None:
             raise ValueError(

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cnnkit import distributed
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.on_disk import IN_MEMORY_LIMIT, OnDisk
 from cnnkit.datasets import cifar10, digits, fashion_mnist, image_folder, mnist
@@ -61,7 +62,8 @@ def _load_folder(name: str, image_size, stream: str) -> ImageData:
         files = image_folder.list_files(path, image_size=image_size, on_skip=_report_skipped)
         training = OnDisk(files.train, files.image_shape)
         if stream == "on" or (stream == "auto" and training.decoded_bytes > IN_MEMORY_LIMIT):
-            print(f"{len(training)} training images of {path} are read from disk each epoch", file=sys.stderr)
+            if distributed.is_main():  # under torchrun, said once
+                print(f"{len(training)} training images of {path} are read from disk each epoch", file=sys.stderr)
             x_test, y_test = image_folder.read_images(files.test, files.image_shape, files.skipped, _report_skipped)
             labels = np.asarray([label for _, label in files.train], dtype=np.int64)
             return ImageData(name, training, labels, _images(x_test), y_test, files.class_names)

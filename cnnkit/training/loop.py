@@ -247,8 +247,6 @@ def _forward(model, setup, x, logits: bool, piece: int | None = None):
         if setup.compiled_forward is None:
             setup.compiled_forward = torch.compile(TrainingForward(model))
         return in_pieces(lambda part: setup.compiled_forward(part, logits=logits), x, piece)
-    if setup is None:  # predict on a model that was never compiled
-        return in_pieces(model, x, piece)
     return in_pieces(model.forward_logits if logits else model, x, piece)
 
 
@@ -334,6 +332,7 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
 
 def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatches | StreamBatches:
     entry = DataEntry(model, "fit (validation_data)", need_targets=True)
+    shard = "eval" if distributed.active() else None
     if isinstance(validation_data, (tuple, list)):
         if len(validation_data) not in (2, 3):
             raise ValueError(
@@ -341,9 +340,8 @@ def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatch
                 f"received a sequence of {len(validation_data)} items"
             )
         vx, vy, vw = (*validation_data, None)[:3]
-        shard = "eval" if distributed.active() else None
         return entry.batches(vx, vy, vw, batch_size=batch_size, steps=steps, shard=shard)
-    return entry.batches(validation_data, steps=steps, shard="eval" if distributed.active() else None)
+    return entry.batches(validation_data, steps=steps, shard=shard)
 
 
 def fit(

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from cnnkit import distributed
+from cnnkit.cli.errors import CommandError
 from cnnkit.datasets.folder_batches import FolderBatches
 
 # Decoded float32 training images above this size stay on disk (`--stream auto`).
@@ -42,6 +43,8 @@ class OnDisk:
         order = np.random.default_rng(seed).permutation(len(self.files))
         files = [self.files[i] for i in order]
         split = int(len(files) * (1 - val_split))
+        if split == 0:
+            raise CommandError(f"--val-split {val_split} leaves none of the {len(files)} training images to train on")
         train = FolderBatches(files[:split], self.image_shape, batch_size, shuffle=True)
         if split == len(files):
             return train, None

@@ -76,6 +76,19 @@ def test_seeded_flows_repeat():
     np.testing.assert_array_equal(first, second)
 
 
+def test_a_seeded_flow_started_at_an_epoch_makes_that_epochs_batches():
+    x = np.random.default_rng(0).random((8, 4, 4, 1)).astype(np.float32)
+    datagen = ImageDataGenerator(rotation_range=40, zoom_range=0.3)
+    ran = datagen.flow(x, batch_size=4, seed=3)
+    epochs = [np.concatenate(list(ran)) for _ in range(3)]  # each pass ends an epoch
+    assert not np.array_equal(epochs[1], epochs[2])
+    resumed = datagen.flow(x, batch_size=4, seed=3)
+    resumed.start_at_epoch(2)  # what fit does when it resumes at epoch 2
+    np.testing.assert_array_equal(np.concatenate(list(resumed)), epochs[2])
+    ran.start_at_epoch(1)  # a flow already past that epoch (a second fit) keeps its own count
+    assert ran.epoch == 3
+
+
 def test_a_flow_trains_the_same_in_worker_threads_and_repeats_after_set_random_seed(rng):
     x = rng.random((64, 8, 8, 1)).astype(np.float32)
     y = rng.integers(0, 2, 64)

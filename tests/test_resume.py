@@ -23,9 +23,10 @@ TRAINING_SCRIPT = textwrap.dedent(
     rng = np.random.default_rng(0)
     x = rng.random((64, 8, 8, 1)).astype("float32")
     y = rng.integers(0, 3, 64)
-    if source == "flow":  # augmented batches, made ahead by worker threads
+    if source in ("flow", "seeded_flow"):  # augmented batches, made ahead by worker threads
         from cnnkit.preprocessing.image import ImageDataGenerator
-        flow = ImageDataGenerator(rotation_range=20, horizontal_flip=True).flow(x, y, batch_size=16)
+        seed = 7 if source == "seeded_flow" else None  # seeded: batches keyed by (seed, epoch, batch)
+        flow = ImageDataGenerator(rotation_range=20, horizontal_flip=True).flow(x, y, batch_size=16, seed=seed)
         flow.workers = 2
         x, y = flow, None
     elif source != "arrays":  # image files read by background threads, reshuffled every epoch
@@ -74,7 +75,9 @@ def run(script, *args):
     )
 
 
-@pytest.mark.parametrize("kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow")])
+@pytest.mark.parametrize(
+    "kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow"), (3, "seeded_flow")]
+)
 def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at, source):
     script = tmp_path / "train.py"
     script.write_text(TRAINING_SCRIPT)

@@ -120,7 +120,8 @@ class ArrayFlow(PyDataset):
     Batch `i` of epoch `e` is drawn from its own random generator, seeded by (seed, e, i): the same
     batches whichever thread makes them. Without a seed, each epoch's seed is drawn from torch's
     generator as the epoch begins, so `set_random_seed` makes runs repeat and a run resumed by
-    BackupAndRestore (which restores that generator) continues as the uninterrupted one would."""
+    BackupAndRestore (which restores that generator) continues as the uninterrupted one would. With
+    a seed, a resumed fit starts the count at its first epoch (start_at_epoch), to the same end."""
 
     def __init__(self, generator: ImageDataGenerator, x, y, batch_size: int, shuffle: bool, seed, subset) -> None:
         super().__init__(workers=_default_workers())
@@ -170,6 +171,14 @@ class ArrayFlow(PyDataset):
     def on_epoch_end(self) -> None:
         self.epoch += 1
         self.order = self._order()
+
+    def start_at_epoch(self, epoch: int) -> None:
+        """fit begins at `epoch`: a seeded flow makes that epoch's batches, so a run resumed by
+        BackupAndRestore in a new process continues as the uninterrupted one would. A flow that has
+        already run further (a second fit on it) keeps its own count."""
+        if self.fixed_seed is not None and epoch > self.epoch:
+            self.epoch = epoch
+            self.order = self._order()
 
     def __iter__(self) -> Iterator:
         for index in range(len(self)):

@@ -96,6 +96,13 @@ class DatasetBatches:
             order = distributed.shard(order, pad=self.shard == "train")
         return order.tolist()[: self.steps]
 
+    def start_at_epoch(self, epoch: int) -> None:
+        """fit starts at `epoch` (initial_epoch, or where BackupAndRestore resumes): a dataset whose
+        batches are keyed by the epoch (a seeded ImageDataGenerator.flow) continues from there."""
+        start = getattr(self.dataset, "start_at_epoch", None)
+        if start is not None:
+            start(epoch)
+
     def epoch(self) -> Iterator[Batch]:
         dataset = self.dataset
         dataset.on_epoch_begin()

@@ -417,6 +417,8 @@ def fit(
     callback_list.on_train_begin()
     if model.resume_from_epoch is not None:  # BackupAndRestore found an interrupted run
         initial_epoch = max(initial_epoch, model.resume_from_epoch)
+    if initial_epoch and isinstance(train, DatasetBatches):
+        train.start_at_epoch(initial_epoch)
     # Under torchrun, DistributedDataParallel; made after any restore, since it starts every
     # process from process 0's weights.
     setup.distributed_forward = distributed.wrap_for_training(model)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import subprocess_env
+from image_files import write_image_folder
 from test_cli import home  # noqa: F401 (a fixture)
 
 HERE = Path(__file__).parent
@@ -55,12 +56,21 @@ def test_two_processes_train_like_one(tmp_path, source):
     np.testing.assert_allclose(first["predictions"], single["predictions"], atol=1e-6)
 
 
-def test_cnnkit_train_under_torchrun(home, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("data", ["fashion_mnist", "streamed_folder"])
+def test_cnnkit_train_under_torchrun(home, tmp_path, data):  # noqa: F811
     run = tmp_path / "run"
-    args = ["-m", "cnnkit", "train", "--model", "lenet5_modern", "--data", "fashion_mnist", "--epochs", "2"]
+    extra = []
+    if data == "streamed_folder":  # read from disk each epoch, each process its own batches
+        pets = tmp_path / "pets"
+        write_image_folder(pets, per_class=8, size=(28, 28), grey=True)
+        (pets / "circle" / "broken.png").write_bytes(b"not an image")
+        data, extra = f"folder:{pets}", ["--stream", "on"]
+    args = ["-m", "cnnkit", "train", "--model", "lenet5_modern", "--data", data, "--epochs", "2", *extra]
     result = torchrun(*args, "--batch-size", "16", "--out", run, env=home)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert result.stdout.count("test accuracy") == 1  # process 0 alone reports and writes
+    assert result.stderr.count("broken.png: not a readable image") == (1 if extra else 0)  # said once
+    assert result.stderr.count("read from disk each epoch") == (1 if extra else 0)
     rows = list(csv.DictReader(open(run / "history.csv")))
     assert [row["epoch"] for row in rows] == ["0", "1"]
     assert (run / "report.html").exists() and not (run / "backup").exists()

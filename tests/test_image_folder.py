@@ -111,7 +111,7 @@ def test_folder_batches_read_the_pixels_load_data_reads_and_reshuffle_each_epoch
         np.testing.assert_array_equal(a, b)
 
 
-def test_folder_batches_leave_out_truncated_files_and_never_return_an_empty_batch(tmp_path):
+def test_folder_batches_leave_out_truncated_files_and_never_return_an_empty_batch(tmp_path, capsys):
     write_image_folder(tmp_path, per_class=2, size=(20, 24))
     files = image_folder.list_files(tmp_path, test_fraction=0.0)
     broken = files.train[0][0]
@@ -120,6 +120,9 @@ def test_folder_batches_leave_out_truncated_files_and_never_return_an_empty_batc
     x, y = batches[0]  # its only file is broken: the next batch stands in
     assert len(x) == 1 and y[0] == files.train[1][1]
     assert [path for path, _ in batches.skipped] == [str(broken)]
+    batches[0]  # the next epoch meets the same file: listed and said once
+    assert [path for path, _ in batches.skipped] == [str(broken)]
+    assert capsys.readouterr().err.count(f"skipped {broken}: not a readable image") == 1
     for file, _ in files.train:
         file.write_bytes(file.read_bytes()[:60])
     with pytest.raises(ValueError, match="none of the 6 files could be read"):

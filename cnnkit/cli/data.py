@@ -51,7 +51,8 @@ def _images(array: np.ndarray) -> np.ndarray:
 
 
 def _report_skipped(path: str, why: str) -> None:
-    print(f"skipped {path}: {why}", file=sys.stderr)
+    if distributed.is_main():  # under torchrun every process lists the same files: said once
+        print(f"skipped {path}: {why}", file=sys.stderr)
 
 
 def _load_folder(name: str, image_size, stream: str) -> ImageData:
@@ -70,7 +71,7 @@ def _load_folder(name: str, image_size, stream: str) -> ImageData:
         folder = image_folder.load_data(path, image_size=image_size, on_skip=_report_skipped)
     except DatasetError as error:
         raise CommandError(f"cannot load {name}: {error}") from None
-    if folder.skipped:
+    if folder.skipped and distributed.is_main():
         print(f"{len(folder.skipped)} unreadable file(s) skipped in {path}", file=sys.stderr)
     x, y, xt, yt = (folder.x_train, folder.y_train, folder.x_test, folder.y_test)
     return ImageData(name, _images(x), y, _images(xt), yt, folder.class_names)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,6 @@ def default_workers() -> int:
     """Threads that decode images: one per core, at most 8 (beyond that the disk or the GIL-held
     parts bound it)."""
     return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
-def _report(path: str, why: str) -> None:
-    print(f"skipped {path}: {why}", file=sys.stderr)
 
 
 class FolderBatches(PyDataset):
@@ -49,7 +46,8 @@ class FolderBatches(PyDataset):
             raise ValueError("FolderBatches: no files to read")
         self.files, self.image_shape, self.batch_size = list(files), tuple(image_shape), batch_size
         self.shuffle = shuffle
-        self.skipped: list[tuple[str, str]] = []
+        self.skipped: list[tuple[str, str]] = []  # (path, why), each unreadable file once
+        self._skipped_lock = threading.Lock()  # worker threads find them
         self.order = np.arange(len(self.files))
 
     def __len__(self) -> int:
@@ -61,10 +59,19 @@ class FolderBatches(PyDataset):
         for attempt in range(len(self)):
             start = ((index + attempt) % len(self)) * self.batch_size
             picked = self.order[start : start + self.batch_size]
-            images, labels = read_images([self.files[i] for i in picked], self.image_shape, self.skipped, _report)
+            images, labels = read_images([self.files[i] for i in picked], self.image_shape, [], self._skip)
             if len(images):
                 return images.astype(np.float32) / 255.0, labels
         raise ValueError(f"FolderBatches: none of the {len(self.files)} files could be read as an image")
+
+    def _skip(self, path: str, why: str) -> None:
+        """Say so the first time a file fails to decode, not again every epoch (under torchrun each
+        process reads other files, so each says which of its own it left out)."""
+        with self._skipped_lock:
+            if any(path == seen for seen, _ in self.skipped):
+                return
+            self.skipped.append((path, why))
+        print(f"skipped {path}: {why}", file=sys.stderr)
 
     def on_epoch_begin(self) -> None:
         if self.shuffle:

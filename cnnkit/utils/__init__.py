@@ -1,4 +1,5 @@
-"""Keras's utilities: to_categorical, set_random_seed, PyDataset."""
+"""Keras's utilities: to_categorical, set_random_seed, PyDataset, and the image file helpers
+(load_img, img_to_array, array_to_img, save_img)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 import numpy as np
 import torch
 
+from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cnnkit.utils.py_dataset import PyDataset, Sequence
 
 
@@ -73,6 +75,10 @@ def restore_random_states(states: dict) -> None:
 __all__ = [
     "PyDataset",
     "Sequence",
+    "array_to_img",
+    "img_to_array",
+    "load_img",
+    "save_img",
     "random_states",
     "restore_random_states",
     "set_deterministic",

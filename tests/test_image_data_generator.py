@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 
 import cnnkit as keras
 from cnnkit import layers
-from cnnkit.preprocessing.image import ImageDataGenerator
+from cnnkit.preprocessing.image import ImageDataGenerator, _affine_grid
 
 
 def test_no_augmentation_is_the_identity_and_rescale_applies(rng):
@@ -154,6 +156,12 @@ def test_the_keras_cifar10_example_generator_runs_unchanged(rng):
     datagen.fit(x)
     images, labels = datagen.flow(x, np.arange(16), batch_size=8)[0]
     assert images.shape == (8, 8, 8, 3) and labels.shape == (8,)
+
+
+def test_the_sampling_grid_is_torchs_affine_grid():
+    theta = torch.randn(5, 2, 3, generator=torch.Generator().manual_seed(0))
+    expected = F.affine_grid(theta, [5, 1, 7, 9], align_corners=False)
+    torch.testing.assert_close(_affine_grid(theta, 7, 9), expected, rtol=0, atol=1e-6)
 
 
 def test_shear_is_an_exact_affine_map(rng):

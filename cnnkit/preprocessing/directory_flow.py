@@ -33,7 +33,6 @@ from cnnkit.utils.image_utils import (
     channels_of,
     check_choice,
     check_target_size,
-    img_to_array,
     load_img,
 )
 
@@ -150,10 +149,13 @@ class DirectoryFlow(Flow):
             image = load_img(path, self.color_mode, self.target_size, self.interpolation, self.keep_aspect_ratio)
         except (OSError, ValueError) as error:  # the header read when listed, the pixels do not
             raise ValueError(f"{WHERE}: cannot decode {path} ({error}); remove or replace the file") from None
-        return img_to_array(image)
+        return np.asarray(image).reshape(self.image_shape)
 
     def make_batch(self, picked, random):
-        images = self.augment(np.stack([self._read(self.filepaths[i]) for i in picked]), random)
+        pixels = np.empty((len(picked), *self.image_shape), np.float32)
+        for row, index in enumerate(picked):
+            pixels[row] = self._read(self.filepaths[index])  # uint8 to float32 in the one copy
+        images = self.augment(pixels, random)
         labels = self.classes[picked]
         if self.class_mode in ("sparse", "binary"):
             return images, labels.astype(np.float32)

@@ -66,9 +66,10 @@ class Flow(PyDataset):
         raise NotImplementedError
 
     def augment(self, images: np.ndarray, random: torch.Generator) -> np.ndarray:
-        """The generator's random transforms, then its standardization, as Keras's iterators do."""
+        """The generator's random transforms, then its standardization, as Keras's iterators do.
+        `images` is the flow's own copy, so it may be standardized in place."""
         generator = self.image_data_generator
-        return generator.standardize(generator.random_transform_batch(images, random))
+        return generator.standardize_in_place(generator.random_transform_batch(images, random))
 
     def _save(self, images: np.ndarray, index: int) -> None:
         """save_to_dir: each image of the batch as it goes to the model (Keras's preview files)."""

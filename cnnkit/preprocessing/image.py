@@ -43,6 +43,18 @@ def _check_shift(value, name: str):
     raise ValueError(f"{WHERE}: {name} must be a number or a list of shifts; received {name}={value!r}")
 
 
+def _affine_grid(theta: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """F.affine_grid(theta, (N, C, height, width), align_corners=False), as two broadcast
+    multiply-adds: torch's CPU version runs a batched matrix product with an inner size of 3,
+    which took longer than the sampling itself."""
+    xs = (torch.arange(width, dtype=torch.float32) * 2 + 1) / width - 1  # pixel centres in [-1, 1]
+    ys = ((torch.arange(height, dtype=torch.float32) * 2 + 1) / height - 1)[:, None]
+    t = theta[:, :, :, None, None]
+    return torch.stack(
+        [t[:, 0, 0] * xs + t[:, 0, 1] * ys + t[:, 0, 2], t[:, 1, 0] * xs + t[:, 1, 1] * ys + t[:, 1, 2]], -1
+    )
+
+
 class ImageDataGenerator:
     """Keras's arguments and defaults. Geometry: rotations (degrees), shifts (a fraction of the size;
     whole pixels if an int >= 1; one of the values at random, either sign, if a list), shear (an
@@ -181,7 +193,7 @@ class ImageDataGenerator:
         pixels = rotation @ shearing @ torch.diag_embed(torch.stack([sx, sy], 1))
         to_grid = torch.tensor([[1.0, h / w], [w / h, 1.0]])
         theta = torch.cat([pixels * to_grid, torch.stack([tx, ty], 1)[:, :, None]], 2)
-        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        grid = _affine_grid(theta, h, w)
         mode = _ORDERS[self.interpolation_order]
         out = F.grid_sample(x, grid, mode=mode, padding_mode=_FILL[self.fill_mode], align_corners=False)
         if self.fill_mode == "constant" and self.cval:
@@ -205,16 +217,21 @@ class ImageDataGenerator:
 
     # ---- standardization ------------------------------------------------------------------------
     def standardize(self, images: np.ndarray) -> np.ndarray:
-        """A batch (N, H, W, C) standardized as the arguments ask, in Keras's order."""
-        x = np.asarray(images, dtype=np.float32)
+        """A batch (N, H, W, C) standardized as the arguments ask, in Keras's order (into a new
+        array: `images` is left as it is)."""
+        return self.standardize_in_place(np.array(images, dtype=np.float32))
+
+    def standardize_in_place(self, x: np.ndarray) -> np.ndarray:
+        """standardize, reusing the float32 batch `x` (the flows' own copies) where it can: the
+        batch is not copied again for each step."""
         if self.preprocessing_function is not None:  # Keras calls it on each image
             x = np.stack([np.asarray(self.preprocessing_function(image), dtype=np.float32) for image in x])
         if self.rescale:
-            x = x * np.float32(self.rescale)
+            x *= np.float32(self.rescale)
         if self.samplewise_center:
-            x = x - x.mean(axis=(1, 2, 3), keepdims=True)
+            x -= x.mean(axis=(1, 2, 3), keepdims=True)
         if self.samplewise_std_normalization:
-            x = x / (x.std(axis=(1, 2, 3), keepdims=True) + 1e-6)
+            x /= x.std(axis=(1, 2, 3), keepdims=True) + 1e-6
         for wanted, statistic in (
             (self.featurewise_center, "mean"),
             (self.featurewise_std_normalization, "std"),
@@ -223,12 +240,12 @@ class ImageDataGenerator:
             if wanted and getattr(self, statistic) is None:
                 raise ValueError(f"{WHERE}: featurewise/ZCA standardization needs statistics: call fit(x_train) first")
         if self.featurewise_center:
-            x = x - self.mean
+            x -= self.mean
         if self.featurewise_std_normalization:
-            x = x / (self.std + 1e-6)
+            x /= self.std + 1e-6
         if self.zca_whitening:
             x = (x.reshape(len(x), -1) @ self.zca_whitening_matrix).reshape(x.shape)
-        return x.astype(np.float32, copy=False)
+        return x
 
     def fit(self, x, augment: bool = False, rounds: int = 1, seed: int | None = None) -> None:
         """The statistics the feature-wise options and ZCA whitening need, from training images

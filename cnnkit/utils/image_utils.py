@@ -9,6 +9,8 @@ has one channel.
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from PIL import Image
 
@@ -62,8 +64,11 @@ def load_img(
     where = "load_img"
     check_choice(color_mode, COLOR_MODES, "color_mode", where)
     check_choice(interpolation, INTERPOLATIONS, "interpolation", where)
-    with Image.open(path) as opened:
-        image = opened.convert(COLOR_MODES[color_mode])  # decodes the pixels: the file can close
+    with open(path, "rb") as file:  # one read: Pillow's decoder would ask for the file in small blocks
+        image = Image.open(io.BytesIO(file.read()))
+        image.load()
+    if image.mode != COLOR_MODES[color_mode]:  # (converting to the same mode would only copy)
+        image = image.convert(COLOR_MODES[color_mode])
     if target_size is None:
         return image
     check_target_size(target_size, where)

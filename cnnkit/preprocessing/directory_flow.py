@@ -26,7 +26,7 @@ from PIL import Image
 
 from cnnkit import distributed
 from cnnkit.datasets.folder_batches import default_workers
-from cnnkit.preprocessing.flow import Flow
+from cnnkit.preprocessing.flow import Flow, check_subset, subset_slice
 from cnnkit.utils.image_utils import (
     COLOR_MODES,
     INTERPOLATIONS,
@@ -77,6 +77,8 @@ def _readable(path: Path) -> str | None:
 class DirectoryFlow(Flow):
     """Batches (images, labels) from `directory`; see the module's docstring."""
 
+    WHERE = WHERE
+
     def __init__(
         self,
         generator,
@@ -98,10 +100,7 @@ class DirectoryFlow(Flow):
         check_choice(color_mode, COLOR_MODES, "color_mode", WHERE)
         check_choice(class_mode, CLASS_MODES, "class_mode", WHERE)
         check_choice(interpolation, INTERPOLATIONS, "interpolation", WHERE)
-        if subset not in (None, "training", "validation"):
-            raise ValueError(f"{WHERE}: subset must be 'training' or 'validation'; received subset={subset!r}")
-        if subset is not None and not generator.validation_split:
-            raise ValueError(f"{WHERE}: subset needs validation_split in the ImageDataGenerator")
+        check_subset(generator.validation_split, subset, WHERE)
         self.directory = Path(directory)
         self.target_size, self.color_mode, self.class_mode = tuple(target_size), color_mode, class_mode
         self.interpolation, self.keep_aspect_ratio = interpolation, bool(keep_aspect_ratio)
@@ -131,9 +130,7 @@ class DirectoryFlow(Flow):
         chosen = []  # (path, label)
         for label, name in enumerate(names):
             files = image_files(self.directory / name, follow_links)
-            split = int(len(files) * validation_split) if subset else 0
-            part = files[:split] if subset == "validation" else files[split:]
-            chosen += [(path, label) for path in part]
+            chosen += [(path, label) for path in files[subset_slice(len(files), validation_split, subset)]]
         with ThreadPoolExecutor(default_workers()) as pool:  # headers only: fast, and cheap to do once
             problems = list(pool.map(_readable, [path for path, _ in chosen]))
         kept = []

@@ -14,6 +14,7 @@ seed, a resumed fit starts the count at its first epoch (start_at_epoch), to the
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Iterator
 
@@ -24,21 +25,27 @@ from cnnkit.utils.image_utils import save_img
 from cnnkit.utils.py_dataset import PyDataset
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)  # NumPy's ints too
+
+
 class Flow(PyDataset):
     """Batches of `count` samples; a subclass makes them in `make_batch(picked, random)`."""
 
+    WHERE = "ImageDataGenerator"  # what errors name: the method that made the flow
+
     def __init__(self, generator, count: int, batch_size: int, shuffle: bool, seed, workers: int, save) -> None:
         super().__init__(workers=workers)
-        where = type(self).__name__
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        where = self.WHERE
+        if not _is_int(batch_size) or batch_size < 1:
             raise ValueError(f"{where}: batch_size must be an int >= 1; received batch_size={batch_size!r}")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        if seed is not None and not _is_int(seed):
             raise ValueError(f"{where}: seed must be an int or None; received seed={seed!r}")
-        self.image_data_generator, self.n, self.batch_size = generator, count, batch_size
+        self.image_data_generator, self.n, self.batch_size = generator, count, int(batch_size)
         self.shuffle = bool(shuffle)
         self.save_to_dir, self.save_prefix, self.save_format = save
-        self.fixed_seed = seed
-        self.seed = seed if seed is not None else int(torch.randint(0, 2**62, ()))
+        self.fixed_seed = None if seed is None else int(seed)
+        self.seed = self.fixed_seed if seed is not None else int(torch.randint(0, 2**62, ()))
         self.epoch = 0
         self.order = self._order()
         self._stream: Iterator | None = None
@@ -53,7 +60,7 @@ class Flow(PyDataset):
 
     def __getitem__(self, index: int):
         if not 0 <= index < len(self):
-            raise IndexError(f"{type(self).__name__}: batch {index} of {len(self)}")
+            raise IndexError(f"{self.WHERE}: batch {index} of {len(self)}")
         picked = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         state = np.random.SeedSequence([self.seed, self.epoch, index]).generate_state(1, np.uint64)[0]
         random = torch.Generator().manual_seed(int(state))
@@ -116,16 +123,17 @@ def default_workers() -> int:
     return 2 if torch.cuda.is_available() else 1
 
 
-def split_for_subset(count: int, validation_split: float, subset, where: str) -> slice:
-    """Which samples a subset takes: Keras's iterators keep the first `validation_split` of them
-    for "validation" and the rest for "training"."""
+def check_subset(validation_split: float, subset, where: str) -> None:
     if subset not in (None, "training", "validation"):
         raise ValueError(f"{where}: subset must be 'training' or 'validation'; received subset={subset!r}")
-    if subset is None:
-        return slice(None)
-    if not validation_split:
+    if subset is not None and not validation_split:
         raise ValueError(f"{where}: subset needs validation_split in the ImageDataGenerator")
-    split = int(count * validation_split)
+
+
+def subset_slice(count: int, validation_split: float, subset) -> slice:
+    """Which of `count` samples a subset takes: Keras's iterators keep the first `validation_split`
+    of them for "validation" and the rest for "training"."""
+    split = int(count * validation_split) if subset else 0
     return slice(None, split) if subset == "validation" else slice(split, None)
 
 
@@ -133,8 +141,10 @@ class ArrayFlow(Flow):
     """What `ImageDataGenerator.flow` returns (Keras's NumpyArrayIterator): batches of images from
     an array, with their labels and sample weights when given."""
 
+    WHERE = "ImageDataGenerator.flow"
+
     def __init__(self, generator, x, y, batch_size, shuffle, sample_weight, seed, save, ignore_class_split, subset):
-        where = "ImageDataGenerator.flow"
+        where = self.WHERE
         x = np.asarray(x)
         if x.ndim != 4:
             raise ValueError(f"{where}: x must be images (N, height, width, channels); received shape {x.shape}")
@@ -143,7 +153,8 @@ class ArrayFlow(Flow):
         for name, values in (("y", y), ("sample_weight", weights)):
             if values is not None and len(values) != len(x):
                 raise ValueError(f"{where}: x has {len(x)} images but {name} has {len(values)} entries")
-        part = split_for_subset(len(x), generator.validation_split, subset, where)
+        check_subset(generator.validation_split, subset, where)
+        part = subset_slice(len(x), generator.validation_split, subset)
         if subset is not None and y is not None and not ignore_class_split:
             kept, everything = np.unique(y[part], axis=0), np.unique(y, axis=0)
             if len(kept) != len(everything):

@@ -1,4 +1,5 @@
-"""Session-wide state: the default device and Keras-style unique layer names."""
+"""Session-wide state: the default device and Keras-style unique layer names; and the answers of
+`keras.backend` that tutorials ask (image_data_format, floatx, epsilon, backend)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,29 @@ def get_device() -> torch.device:
     from cnnkit import distributed  # under torchrun, each process has its own GPU
 
     return distributed.local_device() or torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def image_data_format() -> str:
+    """How images are laid out at the API: always "channels_last" (N, H, W, C), as Keras's default.
+    Inside, layers run NCHW; the conversion happens once where data enters."""
+    return "channels_last"
+
+
+def set_image_data_format(data_format: str) -> None:
+    if data_format != "channels_last":
+        raise ValueError(
+            f"set_image_data_format: cnnkit takes images channels-last (N, H, W, C); received {data_format!r}"
+        )
+
+
+def floatx() -> str:
+    return "float32"
+
+
+def epsilon() -> float:
+    """Keras's fuzz factor, 1e-7 (what its losses clip probabilities by)."""
+    return 1e-7
+
+
+def backend() -> str:
+    return "torch"

@@ -141,3 +141,39 @@ def test_image_file_helpers(tmp_path):
         load_img(tmp_path / "wide.png", color_mode="cmyk")
     with pytest.raises(ValueError, match="1, 3 or 4 channels"):
         array_to_img(np.zeros((4, 4, 2)))
+
+
+def test_keras2_generator_methods_are_fit_evaluate_and_predict(folder):
+    """fit_generator & co. (the Keras blog's 2016 calls) give what fit, evaluate and predict give;
+    their loading arguments reach the flow."""
+    datagen = ImageDataGenerator(rescale=1.0 / 255, zoom_range=0.2)
+
+    def trained(use_generator_methods: bool):
+        keras.utils.set_random_seed(0)
+        flow = datagen.flow_from_directory(folder, target_size=(12, 12), batch_size=6, class_mode="sparse", seed=1)
+        model = keras.Sequential([layers.Input(shape=(12, 12, 3)), layers.Flatten(), layers.Dense(3, "softmax")])
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        if use_generator_methods:
+            model.fit_generator(flow, steps_per_epoch=2, epochs=2, verbose=0, workers=3, max_queue_size=4)
+            assert flow.workers == 3 and flow.max_queue_size == 4
+            return model, model.evaluate_generator(flow, steps=2), model.predict_generator(flow, steps=1)
+        model.fit(flow, steps_per_epoch=2, epochs=2, verbose=0)
+        return model, model.evaluate(flow, steps=2, verbose=0), model.predict(flow, steps=1, verbose=0)
+
+    (old, old_scores, old_predictions), (new, new_scores, new_predictions) = trained(True), trained(False)
+    for a, b in zip(old.get_weights(), new.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(old_scores, new_scores, rtol=1e-6)
+    assert old_predictions.shape == (6, 3)
+    np.testing.assert_allclose(old_predictions, new_predictions, rtol=1e-6)
+
+
+def test_backend_answers_what_tutorials_ask():
+    from cnnkit import backend as K
+    from cnnkit.training.losses import EPSILON
+
+    assert K.image_data_format() == "channels_last" and K.floatx() == "float32" and K.backend() == "torch"
+    assert K.epsilon() == EPSILON == 1e-7  # what the losses clip probabilities by
+    K.set_image_data_format("channels_last")
+    with pytest.raises(ValueError, match="channels-last"):
+        K.set_image_data_format("channels_first")

@@ -17,6 +17,7 @@ from cnnkit.models import weights_file
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
 from cnnkit.training.setup import MultiOutputSetup, TrainingSetup
+from cnnkit.utils.py_dataset import PyDataset
 
 
 class Model(Layer):
@@ -125,6 +126,35 @@ class Model(Layer):
         """Outputs as a NumPy array (images channels-last), computed in inference mode."""
         return loop.predict(self, x, batch_size, verbose, steps, callbacks)
 
+    # Keras 2's generator methods, kept by old tutorials: thin aliases, as fit, evaluate and predict
+    # take generators and PyDatasets themselves. `workers`, `use_multiprocessing` and
+    # `max_queue_size` apply to a PyDataset (such as an ImageDataGenerator flow) when given.
+    def fit_generator(
+        self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None, validation_data=None,
+        validation_steps=None, validation_freq=1, class_weight=None, max_queue_size=None, workers=None,
+        use_multiprocessing=None, shuffle=True, initial_epoch=0,
+    ):  # fmt: skip
+        _loading_settings(generator, max_queue_size, workers, use_multiprocessing)
+        return self.fit(
+            generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose, callbacks=callbacks,
+            validation_data=validation_data, validation_steps=validation_steps, validation_freq=validation_freq,
+            class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch,
+        )  # fmt: skip
+
+    def evaluate_generator(
+        self, generator, steps=None, callbacks=None, max_queue_size=None, workers=None, use_multiprocessing=None,
+        verbose=0,
+    ):  # fmt: skip
+        _loading_settings(generator, max_queue_size, workers, use_multiprocessing)
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(
+        self, generator, steps=None, callbacks=None, max_queue_size=None, workers=None, use_multiprocessing=None,
+        verbose=0,
+    ) -> np.ndarray:  # fmt: skip
+        _loading_settings(generator, max_queue_size, workers, use_multiprocessing)
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One update on exactly this batch; returns the loss (and metrics) of that batch."""
         self.require_compiled("train_on_batch")
@@ -216,3 +246,16 @@ class Model(Layer):
                 return layer
         names = ", ".join(getattr(layer, "name", "?") for layer in layers)
         raise ValueError(f"get_layer: no layer named {name!r}; layers are: {names}")
+
+
+def _loading_settings(data, max_queue_size, workers, use_multiprocessing) -> None:
+    """The *_generator methods' loading arguments, set on a PyDataset (other sources load in the
+    training thread, as fit does with them)."""
+    if not isinstance(data, PyDataset):
+        return
+    if workers is not None:
+        data.workers = max(1, int(workers))  # Keras 2's workers=0 meant the training thread
+    if use_multiprocessing is not None:
+        data.use_multiprocessing = bool(use_multiprocessing)
+    if max_queue_size is not None:
+        data.max_queue_size = max(1, int(max_queue_size))

@@ -12,11 +12,11 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit.backend import to_snake_case
+from cnnkit.backend import epsilon, to_snake_case
 from cnnkit.layers.layout import runtime_dim
 from cnnkit.utils import custom_objects
 
-EPSILON = 1e-7  # Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
+EPSILON = epsilon()  # Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 
 
 def _tensors(y_true, y_pred) -> tuple[torch.Tensor, torch.Tensor]:

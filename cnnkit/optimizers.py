@@ -2,6 +2,18 @@
 learning-rate schedules (`cnnkit.optimizers.schedules.ExponentialDecay(...)`)."""
 
 from cnnkit.training import schedules
-from cnnkit.training.optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop, get
+from cnnkit.training.optimizers import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Nadam, Optimizer, RMSprop, get
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "get", "schedules"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "get",
+    "schedules",
+]

@@ -137,7 +137,7 @@ def test_optimizers_have_keras_defaults_and_names():
     assert optimizers.Adagrad().initial_accumulator_value == 0.1
     assert optimizers.Adam(lr=0.01).learning_rate == 0.01
     assert isinstance(optimizers.get("RMSprop"), optimizers.RMSprop)
-    with pytest.raises(ValueError, match="Unknown optimizer 'adamm'. Expected one of: adagrad, adam"):
+    with pytest.raises(ValueError, match="Unknown optimizer 'adamm'. Expected one of: adadelta, adagrad, adam, adamax"):
         optimizers.get("adamm")
     with pytest.raises(ValueError, match="learning_rate must be a positive number"):
         optimizers.SGD(learning_rate=-1)

@@ -184,37 +184,39 @@ class SGD(Optimizer):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
-class Adam(Optimizer):
-    """Adam with Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7."""
-
-    torch_class = torch.optim.Adam
+class AdamFamily(Optimizer):
+    """What Adam, Adamax and Nadam share: two moment decays and epsilon, Keras's defaults."""
 
     def __init__(
-        self,
-        learning_rate: float = 0.001,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-7,
-        amsgrad: bool = False,
-        **kwargs,
+        self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, **kwargs
     ) -> None:
         super().__init__(learning_rate, **kwargs)
         for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0 <= value < 1:
                 raise ValueError(f"{type(self).__name__}: {argument} must be in [0, 1); received {value!r}.")
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, bool(amsgrad)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def _torch_arguments(self) -> dict:
-        return {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon, "amsgrad": self.amsgrad}
+        return {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon}
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-            "amsgrad": self.amsgrad,
-        }
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Adam(AdamFamily):
+    """Adam with Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7."""
+
+    torch_class = torch.optim.Adam
+
+    def __init__(self, learning_rate: float = 0.001, *args, amsgrad: bool = False, **kwargs) -> None:
+        super().__init__(learning_rate, *args, **kwargs)
+        self.amsgrad = bool(amsgrad)
+
+    def _torch_arguments(self) -> dict:
+        return {**super()._torch_arguments(), "amsgrad": self.amsgrad}
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 class AdamW(Adam):
@@ -272,8 +274,61 @@ class Adagrad(Optimizer):
     def _torch_arguments(self) -> dict:
         return {"initial_accumulator_value": self.initial_accumulator_value, "eps": self.epsilon}
 
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012) with Keras 3's defaults: lr 0.001, rho 0.95, epsilon 1e-7 (Keras 2
+    used lr 1.0, the paper's setting; pass learning_rate=1.0 for that)."""
+
+    torch_class = torch.optim.Adadelta
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs) -> None:
+        super().__init__(learning_rate, **kwargs)
+        if not 0 <= rho < 1:
+            raise ValueError(f"Adadelta: rho must be in [0, 1); received rho={rho!r}.")
+        self.rho, self.epsilon = rho, epsilon
+
+    def _torch_arguments(self) -> dict:
+        return {"rho": self.rho, "eps": self.epsilon}
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+class Adamax(AdamFamily):
+    """Adamax (Adam with the infinity norm) with Keras defaults: lr 0.001, beta_1 0.9, beta_2
+    0.999, epsilon 1e-7. torch adds epsilon to |g| inside the max, Keras to the max itself."""
+
+    torch_class = torch.optim.Adamax
+
+
+class Nadam(AdamFamily):
+    """Adam with Nesterov momentum (Dozat 2016) with Keras defaults: lr 0.001, beta_1 0.9, beta_2
+    0.999, epsilon 1e-7, and Keras's momentum schedule beta_1 * (1 - 0.5 * 0.96^t)."""
+
+    torch_class = torch.optim.NAdam
+
+    def _torch_arguments(self) -> dict:
+        # torch's schedule is 0.96^(t * momentum_decay): a decay of 1 is Keras's 0.96^t.
+        return {**super()._torch_arguments(), "momentum_decay": 1.0}
+
+
+_BY_NAME = {
+    "sgd": SGD,
+    "adam": Adam,
+    "adamw": AdamW,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adadelta": Adadelta,
+    "adamax": Adamax,
+    "nadam": Nadam,
+}
 
 
 def get(identifier: str | Optimizer) -> Optimizer:

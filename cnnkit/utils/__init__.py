@@ -1,5 +1,5 @@
 """Keras's utilities: to_categorical, set_random_seed, PyDataset, and the image file helpers
-(load_img, img_to_array, array_to_img, save_img)."""
+(load_img, img_to_array, array_to_img, save_img) and pad_sequences."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import torch
 
 from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cnnkit.utils.py_dataset import PyDataset, Sequence
+from cnnkit.utils.sequence_utils import pad_sequences
 
 
 def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
@@ -78,6 +79,7 @@ __all__ = [
     "array_to_img",
     "img_to_array",
     "load_img",
+    "pad_sequences",
     "save_img",
     "random_states",
     "restore_random_states",

@@ -25,6 +25,9 @@ def folder(tmp_path):
     root = tmp_path / "shapes"
     write_image_folder(root, per_class=6, size=(20, 24))
     (root / ".ipynb_checkpoints").mkdir()  # hidden folders are not classes
+    (root / "circle" / "._000.png").write_bytes(b"macOS metadata")  # hidden files are not images
+    (root / "square" / ".thumbs").mkdir()
+    (root / "square" / ".thumbs" / "000.png").write_bytes((root / "square" / "000.png").read_bytes())
     return root
 
 

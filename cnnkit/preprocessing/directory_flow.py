@@ -4,10 +4,11 @@ trains (Keras's DirectoryIterator).
     directory/cats/001.jpg, directory/cats/002.jpg, ..., directory/dogs/...  ->  classes cats, dogs
 
 Each class is a sub-folder (searched recursively, in sorted order); files with an image extension
-count. With `validation_split`, the first part of each class's files is the "validation" subset
-and the rest "training", as in Keras. Files whose header does not read as an image are reported
-and left out when the folder is listed; `classes`, `filenames` and `samples` then describe exactly
-the images the batches hold, in order when shuffle=False (for lining predictions up with them).
+count, hidden ones (a leading dot) do not. With `validation_split`, the first part of each class's
+files is the "validation" subset and the rest "training", as in Keras. Files whose header does not
+read as an image are reported and left out when the folder is listed; `classes`, `filenames` and
+`samples` then describe exactly the images the batches hold, in order when shuffle=False (for
+lining predictions up with them).
 
 Batches are decoded by worker threads (one per core, up to 8: Pillow releases the GIL), resized to
 `target_size`, then transformed and standardized by the generator. Pixel values are 0..255 until
@@ -57,11 +58,16 @@ def class_folders(directory: Path, classes) -> list[str]:
 
 
 def image_files(folder: Path, follow_links: bool) -> list[Path]:
-    """The image files under `folder`, in a fixed (sorted) order."""
+    """The image files under `folder`, in a fixed (sorted) order. Hidden files and folders are left
+    out (macOS's "._photo.jpg" companions, .ipynb_checkpoints)."""
     found = []
     for root, dirs, files in os.walk(folder, followlinks=follow_links):
-        dirs.sort()
-        found += [Path(root) / name for name in sorted(files) if Path(name).suffix.lower() in IMAGE_EXTENSIONS]
+        dirs[:] = [name for name in dirs if not name.startswith(".")]  # not walked into
+        found += [
+            Path(root) / name
+            for name in files
+            if Path(name).suffix.lower() in IMAGE_EXTENSIONS and not name.startswith(".")
+        ]
     return sorted(found)
 
 

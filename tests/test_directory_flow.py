@@ -45,6 +45,10 @@ def test_batches_hold_the_files_in_order_with_their_labels(folder, capsys):
     assert labels.dtype == np.float32 and list(flow.classes) == [0] * 6 + [1] * 6 + [2] * 6
     for image, name in zip(images, flow.filenames):
         np.testing.assert_array_equal(image, decoded(folder / name))
+    first, _ = flow.next()  # Keras's iterator methods: next() runs on across epochs, reset() restarts
+    flow.next()
+    flow.reset()
+    np.testing.assert_array_equal(next(flow)[0], first)
 
 
 def test_class_modes_colour_modes_and_resizing(folder):

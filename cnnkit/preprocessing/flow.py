@@ -115,6 +115,12 @@ class Flow(PyDataset):
             except StopIteration:
                 self._stream = None
 
+    next = __next__  # Keras's iterators spell it `flow.next()` too
+
+    def reset(self) -> None:
+        """Start `next()` again from the first batch of an epoch (as notebooks do before predict)."""
+        self._stream = None
+
 
 def default_workers() -> int:
     """Threads that augment the next batches while the model trains: two on a machine with a GPU

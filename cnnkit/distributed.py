@@ -39,7 +39,11 @@ def world_size() -> int:
 
 
 def rank() -> int:
-    return dist.get_rank() if active() else 0
+    """This process's rank; under torchrun, torchrun's RANK even before the process group starts
+    (fit starts it), so what a script prints while it sets up comes from process 0 alone."""
+    if active():
+        return dist.get_rank()
+    return int(os.environ.get("RANK", "0")) if launched() else 0
 
 
 def is_main() -> bool:

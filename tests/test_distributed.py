@@ -88,6 +88,27 @@ def test_batch_size_must_divide_among_processes(tmp_path):
     assert "batch_size=15 is the global batch and must divide evenly among the 2 processes" in result.stderr
 
 
+def test_a_script_sets_up_once_under_torchrun(tmp_path):
+    """Before fit starts the process group, each process already knows its rank, so what a script
+    prints while it sets up (flow_from_directory's "Found ...") comes from process 0 alone."""
+    write_image_folder(tmp_path / "shapes", per_class=4, size=(8, 8))
+    program = tmp_path / "setup.py"
+    program.write_text(
+        "import sys\n"
+        "from cnnkit import distributed\n"
+        "from cnnkit.preprocessing.image import ImageDataGenerator\n"
+        "ImageDataGenerator().flow_from_directory(sys.argv[1], target_size=(8, 8))\n"
+        "print('rank', distributed.rank(), 'main', distributed.is_main())\n"
+    )
+    result = torchrun(program, tmp_path / "shapes")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("Found 12 images belonging to 3 classes.") == 1
+    assert sorted(line for line in result.stdout.splitlines() if line.startswith("rank")) == [
+        "rank 0 main True",
+        "rank 1 main False",
+    ]
+
+
 @pytest.fixture(autouse=True)
 def _no_inherited_rendezvous(monkeypatch):
     """A test run itself started by torchrun must not hand its rendezvous to the processes it starts."""

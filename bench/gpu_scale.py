@@ -6,7 +6,12 @@
    against the hand-written AMP loop (autocast + GradScaler) for the Fashion CNN, LeNet5,
    ResNet20 and the LSTM classifier, on the same network module;
 3. ResNet50 at 224x224: cnnkit against a hand-written AMP + channels-last loop (target >= 0.95x),
-   and cnnkit with channels-last weights (whether that should be a default on GPUs).
+   and cnnkit with channels-last weights (whether that should be a default on GPUs);
+4. whether image files keep the GPU busy: ResNet50's `fit` from `flow_from_directory` (JPEG
+   files decoded by its worker threads, with the Keras blog's augmentation) against `fit` from the
+   same images already in memory.
+
+Each part runs on even if an earlier one fails (its error is printed), so one run gives them all.
 
     python3 bench/gpu_scale.py            # on the GPU machine
     python3 bench/gpu_scale.py --smoke    # a tiny run of every path on the CPU (bfloat16)
@@ -15,8 +20,11 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
+import traceback
 import warnings
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -78,7 +86,8 @@ def cnnkit_fit(model, x, y, batch: int, epochs: int, channels_last: bool = False
         on_epoch_end=lambda epoch, logs: times.append(times.pop() + time.perf_counter()),
     )
     model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, callbacks=[timer])
-    return len(x) / min(times)
+    samples = x.n if hasattr(x, "n") else len(x)  # a flow's len() counts batches
+    return samples / min(times)
 
 
 def sync(device) -> None:
@@ -156,6 +165,45 @@ def resnet50(device, dtype, count: int, batch: int, epochs: int, size: int) -> N
     )
 
 
+def directory_flow(device, dtype, count: int, batch: int, epochs: int, size: int) -> None:
+    from PIL import Image
+
+    from cnnkit.preprocessing.image import ImageDataGenerator
+
+    policy = "mixed_float16" if dtype == torch.float16 else "mixed_bfloat16"
+    x, y = synthetic((size, size, 3), count, classes=2)
+    with tempfile.TemporaryDirectory() as folder:
+        for n, (image, label) in enumerate(zip(x, y)):
+            (Path(folder) / str(label)).mkdir(exist_ok=True)
+            Image.fromarray((image * 255).astype(np.uint8)).save(Path(folder) / str(label) / f"{n}.jpg", quality=90)
+        build = lambda: applications.ResNet50(input_shape=(size, size, 3), classes=2)  # noqa: E731
+        augment = {"rescale": 1 / 255, "shear_range": 0.2, "zoom_range": 0.2, "horizontal_flip": True}
+        flow = ImageDataGenerator(**augment).flow_from_directory(
+            folder, target_size=(size, size), batch_size=batch, class_mode="sparse"
+        )
+        rates = {}
+        for label, data in (("files", {"x": flow, "y": None}), ("arrays", {"x": x, "y": y})):
+            mixed_precision.set_global_policy(policy)
+            keras.utils.set_random_seed(0)
+            rates[label] = cnnkit_fit(build(), data["x"], data["y"], None if data["y"] is None else batch, epochs)
+            mixed_precision.set_global_policy("float32")
+    print(
+        f"ResNet50 {size}x{size} {policy} batch {batch} fit from JPEG files ({flow.workers} decoding threads, "
+        f"augmented) {rates['files']:,.0f} img/s; from arrays in memory {rates['arrays']:,.0f} img/s "
+        f"({rates['files'] / rates['arrays']:.3f}x)",
+        flush=True,
+    )
+
+
+def run_part(part, *args, **kwargs) -> None:
+    """One measurement; a failure is printed and the next part runs."""
+    try:
+        part(*args, **kwargs)
+    except Exception:  # noqa: BLE001 (report anything and go on: device time is scarce)
+        mixed_precision.set_global_policy("float32")
+        print(f"{part.__name__} FAILED:\n{traceback.format_exc()}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes on the CPU, to check the script runs")
@@ -169,9 +217,10 @@ def main() -> None:
         device, dtype = torch.device("cuda"), torch.float16
         print(f"torch {torch.__version__} on {torch.cuda.get_device_name()}")
         count, epochs, resnet = 25_600, 3, {"count": 2_048, "batch": 256, "epochs": 3, "size": 224}
-    count_host_syncs(device, count)
-    small_models(device, dtype, count, epochs)
-    resnet50(device, dtype, **resnet)
+    run_part(count_host_syncs, device, count)
+    run_part(small_models, device, dtype, count, epochs)
+    run_part(resnet50, device, dtype, **resnet)
+    run_part(directory_flow, device, dtype, **resnet)
     print(f"gpu_scale done in {time.perf_counter() - start:.0f}s")
 
 

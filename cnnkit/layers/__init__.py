@@ -11,7 +11,22 @@ from cnnkit.layers.augmentation import (
 )
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import Conv2D
-from cnnkit.layers.core import Activation, Dense, Dropout, GaussianNoise, Rescaling, SpatialDropout2D
+from cnnkit.layers.conv1d import (
+    AveragePooling1D,
+    Conv1D,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
+    MaxPooling1D,
+)
+from cnnkit.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    GaussianNoise,
+    Rescaling,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
 from cnnkit.layers.embedding import Embedding
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.masking import Masking
@@ -43,7 +58,12 @@ from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras's shorter aliases.
+Convolution1D = Conv1D
 Convolution2D = Conv2D
+MaxPool1D = MaxPooling1D
+AvgPool1D = AveragePooling1D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
 MaxPool2D = MaxPooling2D
 AvgPool2D = AveragePooling2D
 GlobalAvgPool2D = GlobalAveragePooling2D
@@ -72,25 +92,35 @@ __all__ = [
     "minimum",
     "multiply",
     "subtract",
+    "AveragePooling1D",
     "AveragePooling2D",
+    "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
+    "Conv1D",
     "Conv2D",
+    "Convolution1D",
     "Convolution2D",
     "Dense",
     "Dropout",
     "Flatten",
     "GaussianNoise",
+    "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
     "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
     "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "KerasTensor",
     "Layer",
     "LeakyReLU",
+    "MaxPool1D",
     "MaxPool2D",
+    "MaxPooling1D",
     "MaxPooling2D",
     "RandomContrast",
     "RandomCrop",
@@ -102,6 +132,7 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Softmax",
+    "SpatialDropout1D",
     "SpatialDropout2D",
     "ZeroPadding2D",
 ]

@@ -169,6 +169,31 @@ class SpatialDropout2D(Layer):
         return {**super().get_config(), "rate": self.rate}
 
 
+class SpatialDropout1D(Layer):
+    """Dropout of whole channels of a sequence: in training each channel of each sequence is
+    zeroed at every step with probability `rate` (the rest scaled by 1/(1 - rate)). Input shape
+    (batch, steps, channels); output the same."""
+
+    def __init__(self, rate: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
+        self.rate = float(rate)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 3, "(batch, steps, channels)")
+        return tuple(input_shape)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.rate == 0:
+            return x
+        keep = torch.full((x.shape[0], 1, x.shape[2]), 1 - self.rate, device=x.device, dtype=x.dtype)
+        return x * torch.bernoulli(keep) / (1 - self.rate)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate}
+
+
 class GaussianNoise(Layer):
     """Adds zero-mean Gaussian noise of standard deviation `stddev` in training only (a
     regulariser). Shape unchanged."""

@@ -70,5 +70,7 @@ def test_new_optimizers_by_name_with_keras_defaults_and_saved_settings():
     assert optimizers.Adamax().get_config()["beta_2"] == 0.999
     with pytest.raises(TypeError, match="unknown argument\\(s\\) amsgrad"):
         optimizers.Nadam(amsgrad=True)
+    adam = optimizers.Adam(0.01, 0.8, 0.99, 1e-6, True)  # Keras's positional order, amsgrad fifth
+    assert (adam.beta_1, adam.beta_2, adam.epsilon, adam.amsgrad) == (0.8, 0.99, 1e-6, True)
     config = optimizers.Adagrad(initial_accumulator_value=0.5, epsilon=1e-3).get_config()
     assert (config["initial_accumulator_value"], config["epsilon"]) == (0.5, 1e-3)  # saved with the model

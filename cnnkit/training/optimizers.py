@@ -208,8 +208,16 @@ class Adam(AdamFamily):
 
     torch_class = torch.optim.Adam
 
-    def __init__(self, learning_rate: float = 0.001, *args, amsgrad: bool = False, **kwargs) -> None:
-        super().__init__(learning_rate, *args, **kwargs)
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
         self.amsgrad = bool(amsgrad)
 
     def _torch_arguments(self) -> dict:

@@ -29,6 +29,7 @@ from cnnkit.layers.core import (
 )
 from cnnkit.layers.embedding import Embedding
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.lambda_layer import Lambda
 from cnnkit.layers.masking import Masking
 from cnnkit.layers.merge import (
     Add,
@@ -116,6 +117,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "KerasTensor",
+    "Lambda",
     "Layer",
     "LeakyReLU",
     "MaxPool1D",

@@ -62,5 +62,7 @@ def test_a_lambda_cannot_be_saved_and_nothing_is_written(tmp_path):
     with pytest.raises(ValueError, match="a lambda cannot be saved .* define the function with `def`"):
         model.save(tmp_path / "model.keras")
     assert not list(tmp_path.iterdir())
+    assert "Lambda" in repr(model)  # printing and exporting need no saved function
+    model.export(tmp_path / "model.onnx")
     with pytest.raises(ValueError, match="function must be callable"):
         layers.Lambda("x * 2")

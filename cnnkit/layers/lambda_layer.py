@@ -71,17 +71,19 @@ class Lambda(Layer):
     def call(self, x):
         return _runtime_view(self.function(_keras_view(x), **self.arguments))
 
-    def get_config(self) -> dict:
-        name = getattr(self.function, "__name__", None)
-        if name in (None, "<lambda>"):
+    def check_savable(self) -> None:
+        """Called before a model file is written: a lambda could never be found again by name."""
+        if getattr(self.function, "__name__", "<lambda>") == "<lambda>":
             raise self.error(
                 "a lambda cannot be saved (loading never runs code from a file): define the function with "
                 "`def`, then load the model with custom_objects={'its_name': its_name}"
             )
+
+    def get_config(self) -> dict:
         declared = self.declared_output_shape
         return {
             **super().get_config(),
-            "function": name,
+            "function": getattr(self.function, "__name__", "<lambda>"),
             "output_shape": None if callable(declared) or declared is None else list(declared),
             "arguments": self.arguments,
         }
@@ -91,6 +93,8 @@ class Lambda(Layer):
         config = dict(config)
         name = config.pop("function")
         function = custom_objects.lookup(name)
+        if name == "<lambda>":  # only a training backup holds one; model files refuse it
+            raise ValueError(f"the saved Lambda layer {config.get('name')!r} held a lambda, which cannot be loaded")
         if function is None:
             raise ValueError(
                 f"the saved model's Lambda layer {config.get('name')!r} calls the function {name!r}; pass "

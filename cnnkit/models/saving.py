@@ -151,6 +151,9 @@ def write_archive(model, stream, extra: dict | None = None) -> None:
 
 def save_model(model, filepath: str | os.PathLike) -> None:
     """Write architecture, weights, compile settings and optimizer state to one file, atomically."""
+    for layer in model.modules():  # refuse what could not be loaded back, before writing anything
+        if hasattr(layer, "check_savable"):
+            layer.check_savable()
     atomic_write(filepath, lambda stream: write_archive(model, stream))
 
 

@@ -1,6 +1,6 @@
 """Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside)."""
 
-from cnnkit.layers.activation_layers import LeakyReLU, ReLU, Softmax
+from cnnkit.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from cnnkit.layers.augmentation import (
     RandomContrast,
     RandomCrop,
@@ -47,7 +47,7 @@ from cnnkit.layers.merge import (
     multiply,
     subtract,
 )
-from cnnkit.layers.normalization import BatchNormalization
+from cnnkit.layers.normalization import BatchNormalization, LayerNormalization
 from cnnkit.layers.pooling import (
     AveragePooling2D,
     GlobalAveragePooling2D,
@@ -104,6 +104,7 @@ __all__ = [
     "Convolution2D",
     "Dense",
     "Dropout",
+    "ELU",
     "Flatten",
     "GaussianNoise",
     "GlobalAveragePooling1D",
@@ -119,11 +120,13 @@ __all__ = [
     "KerasTensor",
     "Lambda",
     "Layer",
+    "LayerNormalization",
     "LeakyReLU",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPooling1D",
     "MaxPooling2D",
+    "PReLU",
     "RandomContrast",
     "RandomCrop",
     "RandomFlip",

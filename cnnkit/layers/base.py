@@ -29,6 +29,17 @@ def as_pair(value: int | tuple | list, argument: str, owner: str) -> tuple[int, 
     return pair
 
 
+# The weights a layer may regularize, with the attribute holding each one's regularizer (Keras's
+# argument names: a recurrent kernel's is `recurrent_regularizer`).
+REGULARIZED_WEIGHTS = {
+    "kernel": "kernel_regularizer",
+    "recurrent_kernel": "recurrent_regularizer",
+    "bias": "bias_regularizer",
+    "embeddings": "embeddings_regularizer",
+    "alpha": "alpha_regularizer",
+}
+
+
 class Layer(nn.Module):
     """Base of every cnnkit layer and model.
 
@@ -206,8 +217,8 @@ class Layer(nn.Module):
         Keras's `layer.losses`; training adds their sum to the loss."""
         penalties = []
         for module in self.modules():
-            for name in ("kernel", "recurrent_kernel", "bias", "embeddings"):
-                regularizer = getattr(module, f"{name}_regularizer", None)
+            for name, regularizer_name in REGULARIZED_WEIGHTS.items():
+                regularizer = getattr(module, regularizer_name, None)
                 weight = getattr(module, name, None)
                 if regularizer is not None and weight is not None:
                     penalties.append(regularizer(weight))

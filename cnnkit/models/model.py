@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from cnnkit import backend
-from cnnkit.layers.base import Layer
+from cnnkit.layers.base import REGULARIZED_WEIGHTS, Layer
 from cnnkit.models import weights_file
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
@@ -98,10 +98,7 @@ class Model(Layer):
     @property
     def has_regularizers(self) -> bool:
         """Whether any layer has a weight regularizer (looked up once per fit/evaluate call)."""
-        return any(
-            getattr(m, "kernel_regularizer", None) is not None or getattr(m, "bias_regularizer", None) is not None
-            for m in self.modules()
-        )
+        return any(getattr(m, name, None) is not None for m in self.modules() for name in REGULARIZED_WEIGHTS.values())
 
     def build_optimizer(self) -> None:
         optimizer = self.training_setup.optimizer

@@ -139,6 +139,8 @@ def test_bad_arguments():
     x = np.zeros((4, 3, 3, 1), np.float32)
     with pytest.raises(ValueError, match="call fit\\(x_train\\) first"):
         ImageDataGenerator(featurewise_center=True).standardize(x)
+    with pytest.raises(ValueError, match="ImageDataGenerator.flow: seed must be an int >= 0 or None; received seed=-1"):
+        ImageDataGenerator().flow(x, seed=-1)
     with pytest.raises(ValueError, match="x has 4 images but sample_weight has 3 entries"):
         ImageDataGenerator().flow(x, np.zeros(4), sample_weight=np.ones(3))
 

@@ -39,8 +39,8 @@ class Flow(PyDataset):
         where = self.WHERE
         if not _is_int(batch_size) or batch_size < 1:
             raise ValueError(f"{where}: batch_size must be an int >= 1; received batch_size={batch_size!r}")
-        if seed is not None and not _is_int(seed):
-            raise ValueError(f"{where}: seed must be an int or None; received seed={seed!r}")
+        if seed is not None and (not _is_int(seed) or seed < 0):
+            raise ValueError(f"{where}: seed must be an int >= 0 or None; received seed={seed!r}")
         self.image_data_generator, self.n, self.batch_size = generator, count, int(batch_size)
         self.shuffle = bool(shuffle)
         self.save_to_dir, self.save_prefix, self.save_format = save

@@ -64,5 +64,11 @@ def test_a_lambda_cannot_be_saved_and_nothing_is_written(tmp_path):
     assert not list(tmp_path.iterdir())
     assert "Lambda" in repr(model)  # printing and exporting need no saved function
     model.export(tmp_path / "model.onnx")
+    with_array = keras.Sequential(
+        [layers.Input(shape=(3,)), layers.Lambda(scaled, arguments={"factor": np.ones(3)}), layers.Dense(1)]
+    )
+    with pytest.raises(ValueError, match="its arguments \\['factor'\\] cannot be saved as data"):
+        with_array.save(tmp_path / "model.keras")
+    assert not (tmp_path / "model.keras").exists()
     with pytest.raises(ValueError, match="function must be callable"):
         layers.Lambda("x * 2")

@@ -12,6 +12,7 @@ says to use a named function.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import torch
@@ -78,6 +79,13 @@ class Lambda(Layer):
                 "a lambda cannot be saved (loading never runs code from a file): define the function with "
                 "`def`, then load the model with custom_objects={'its_name': its_name}"
             )
+        try:
+            json.dumps(self.arguments)
+        except TypeError:
+            raise self.error(
+                f"its arguments {sorted(self.arguments)} cannot be saved as data (numbers, strings, lists and "
+                "dicts can); pass the others through a named function instead"
+            ) from None
 
     def get_config(self) -> dict:
         declared = self.declared_output_shape

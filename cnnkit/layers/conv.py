@@ -29,6 +29,24 @@ def check_positive_pair(value, argument: str, owner: str) -> tuple[int, int]:
     return pair
 
 
+def convolution_config(layer: Layer) -> dict:
+    """The arguments Conv1D and Conv2D share, as their saved configs hold them."""
+    return {
+        "filters": layer.filters,
+        "kernel_size": layer.kernel_size,
+        "strides": layer.strides,
+        "padding": layer.padding,
+        "dilation_rate": layer.dilation_rate,
+        "groups": layer.groups,
+        "activation": layer.activation_name,
+        "use_bias": layer.use_bias,
+        "kernel_initializer": initializers.name_of(layer.kernel_initializer),
+        "bias_initializer": initializers.name_of(layer.bias_initializer),
+        "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
+        "bias_regularizer": regularizers.serialize(layer.bias_regularizer),
+    }
+
+
 class Conv2D(Layer):
     """2-D convolution: `activation(conv(x, kernel) + bias)`.
 
@@ -144,18 +162,4 @@ class Conv2D(Layer):
         return self.activation(self.pre_activation(x))
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "dilation_rate": self.dilation_rate,
-            "groups": self.groups,
-            "activation": self.activation_name,
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.name_of(self.kernel_initializer),
-            "bias_initializer": initializers.name_of(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-        }
+        return {**super().get_config(), **convolution_config(self)}

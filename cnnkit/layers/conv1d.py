@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from cnnkit import activations, initializers, regularizers
 from cnnkit.layers.base import Layer
-from cnnkit.layers.conv import check_data_format
+from cnnkit.layers.conv import check_data_format, convolution_config
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.masking import get_mask
 from cnnkit.layers.same_padding import output_length, same_pads
@@ -131,21 +131,7 @@ class Conv1D(Layer):
         return self.activation(y.transpose(1, 2))
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "dilation_rate": self.dilation_rate,
-            "groups": self.groups,
-            "activation": self.activation_name,
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.name_of(self.kernel_initializer),
-            "bias_initializer": initializers.name_of(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-        }
+        return {**super().get_config(), **convolution_config(self)}
 
 
 class _Pooling1D(Layer):

@@ -147,10 +147,11 @@ class Rescaling(Layer):
         return {**super().get_config(), "scale": self.scale, "offset": self.offset}
 
 
-class SpatialDropout2D(Layer):
-    """Dropout of whole feature maps: in training each channel of each image is zeroed with
-    probability `rate` (the rest scaled by 1/(1 - rate)). Input shape (batch, height, width,
-    channels); output the same."""
+class _SpatialDropout(Layer):
+    """Dropout of whole channels: in training each channel of each sample is zeroed everywhere
+    with probability `rate` (the rest scaled by 1/(1 - rate)). Output shape: the input's."""
+
+    RANK, LAYOUT = 4, "(batch, height, width, channels)"
 
     def __init__(self, rate: float, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -159,39 +160,27 @@ class SpatialDropout2D(Layer):
         self.rate = float(rate)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
+        self.expect_rank(input_shape, self.RANK, self.LAYOUT)
         return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate}
+
+
+class SpatialDropout1D(_SpatialDropout):
+    """Whole channels of a sequence (batch, steps, channels), at every step together."""
+
+    RANK, LAYOUT = 3, "(batch, steps, channels)"
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return F.dropout1d(x.transpose(1, 2), self.rate, self.training).transpose(1, 2)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Whole feature maps of an image (batch, height, width, channels)."""
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         return F.dropout2d(x, self.rate, self.training)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate}
-
-
-class SpatialDropout1D(Layer):
-    """Dropout of whole channels of a sequence: in training each channel of each sequence is
-    zeroed at every step with probability `rate` (the rest scaled by 1/(1 - rate)). Input shape
-    (batch, steps, channels); output the same."""
-
-    def __init__(self, rate: float, **kwargs) -> None:
-        super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
-        self.rate = float(rate)
-
-    def compute_output_shape(self, input_shape: Shape) -> Shape:
-        self.expect_rank(input_shape, 3, "(batch, steps, channels)")
-        return tuple(input_shape)
-
-    def call(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.rate == 0:
-            return x
-        keep = torch.full((x.shape[0], 1, x.shape[2]), 1 - self.rate, device=x.device, dtype=x.dtype)
-        return x * torch.bernoulli(keep) / (1 - self.rate)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate}
 
 
 class GaussianNoise(Layer):

@@ -87,16 +87,14 @@ class PReLU(Layer):
     along `shared_axes` (e.g. shared_axes=[1, 2] learns one slope per channel of an image);
     alpha starts at zeros."""
 
-    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,
-                 **kwargs) -> None:  # fmt: skip
+    def __init__(
+        self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         if alpha_constraint is not None:
             raise self.error("alpha_constraint is not supported")
-        shared = (
-            []
-            if shared_axes is None
-            else list(shared_axes if isinstance(shared_axes, (list, tuple)) else [shared_axes])
-        )
+        shared = [] if shared_axes is None else shared_axes
+        shared = list(shared) if isinstance(shared, (list, tuple)) else [shared]
         if not all(isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in shared):
             raise self.error(f"shared_axes must be axes >= 1 (not the batch); received shared_axes={shared_axes!r}")
         self.shared_axes = shared

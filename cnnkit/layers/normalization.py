@@ -154,13 +154,14 @@ class LayerNormalization(Layer):
         for dim, size in zip(runtime, shape):
             runtime_shape[dim] = size
         self._view = runtime_shape
+        # Trailing axes of a feature or sequence tensor: torch's fused kernel takes them as they are.
+        self._fused = rank != 4 and not self.rms_scaling and self._dims == list(range(rank - len(runtime), rank))
 
     def _broadcast(self, weight: torch.Tensor) -> torch.Tensor:
         return weight.permute(self._order).reshape(self._view)
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
-        trailing = self._dims == list(range(x.dim() - len(self._dims), x.dim()))
-        if trailing and x.dim() != 4 and not self.rms_scaling:  # features or sequences: torch's kernel
+        if self._fused:
             return F.layer_norm(x, x.shape[-len(self._dims) :], self.gamma, self.beta, self.epsilon)
         if self.rms_scaling:
             y = x * torch.rsqrt(x.square().mean(self._dims, keepdim=True) + self.epsilon)

@@ -80,7 +80,6 @@ def test_pooling1d_matches_its_definition(kind, reduce, size, stride, padding):
 
 
 def test_global_poolings_and_the_mask_from_embedding():
-    x = np.random.default_rng(0).standard_normal((3, 7, 4)).astype(np.float32)
     run_layer_test(layers.GlobalMaxPooling1D(), (7, 4), lambda v, _: v.max(1), (4,), 0)
     run_layer_test(layers.GlobalAveragePooling1D(keepdims=True), (7, 4), lambda v, _: v.mean(1, keepdims=True))
     tokens = np.array([[3, 1, 4, 0, 0], [5, 9, 2, 6, 5]])  # 0 pads the first sequence
@@ -89,7 +88,6 @@ def test_global_poolings_and_the_mask_from_embedding():
     vectors = embedding.get_weights()[0][tokens]
     expected = [vectors[0, :3].mean(0), vectors[1].mean(0)]  # the padding is left out, as in Keras
     np.testing.assert_allclose(model.predict(tokens, verbose=0), expected, rtol=1e-6, atol=1e-6)
-    assert x.shape == (3, 7, 4)
 
 
 def test_spatial_dropout1d_drops_whole_channels_in_training_only():

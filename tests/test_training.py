@@ -243,6 +243,8 @@ def test_binary_classification_and_regression(rng):
 
 
 def test_predict_returns_channels_last_images_and_call_takes_both_forms(rng):
+    """A tensor is called NCHW, as torch modules are; a NumPy array channels-last, as in Keras, and
+    the images come back channels-last too."""
     model = keras.Sequential([layers.Conv2D(2, 3, padding="same", input_shape=(5, 6, 3))])
     x = rng.standard_normal((4, 5, 6, 3)).astype(np.float32)
     out = model.predict(x, verbose=0)
@@ -250,7 +252,7 @@ def test_predict_returns_channels_last_images_and_call_takes_both_forms(rng):
     nchw = model(torch.from_numpy(x).permute(0, 3, 1, 2))
     assert nchw.shape == (4, 2, 5, 6)
     np.testing.assert_allclose(out, nchw.permute(0, 2, 3, 1).detach().numpy(), atol=1e-6)
-    np.testing.assert_allclose(model(x).detach().numpy(), nchw.detach().numpy(), atol=1e-6)
+    np.testing.assert_allclose(model(x).detach().numpy(), out, atol=1e-6)
 
 
 def test_train_and_test_on_batch(rng):

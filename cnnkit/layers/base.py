@@ -9,7 +9,8 @@ Shapes given to `build` and `compute_output_shape` are channels-last with the ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import torch
 from torch import nn
 
 from cnnkit import backend
-from cnnkit.layers.layout import Shape, api_shape, format_shape
+from cnnkit.layers.layout import Shape, api_shape, format_shape, from_api_array, to_api_layout
 from cnnkit.layers.node import call_symbolically, is_symbolic
 
 
@@ -38,6 +39,26 @@ REGULARIZED_WEIGHTS = {
     "embeddings": "embeddings_regularizer",
     "alpha": "alpha_regularizer",
 }
+
+
+def _is_arrays(value) -> bool:
+    """A NumPy array, or a list of them (a merge layer's inputs)."""
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0 and all(isinstance(v, np.ndarray) for v in value)
+    return isinstance(value, np.ndarray)
+
+
+@contextmanager
+def running_as(module: nn.Module, training: bool) -> Iterator[None]:
+    """Run `module` and everything in it in training (or inference) mode, then restore each
+    one's own mode."""
+    modes = [(m, m.training) for m in module.modules()]
+    module.train(training)
+    try:
+        yield
+    finally:
+        for m, mode in modes:
+            m.training = mode
 
 
 class Layer(nn.Module):
@@ -106,13 +127,33 @@ class Layer(nn.Module):
     def call(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement call().")
 
-    def __call__(self, *args, **kwargs):
-        """On tensors, torch's call (hooks, then `forward`); on KerasTensors, record a graph node."""
+    def __call__(self, *args, training: bool | None = None, **kwargs):
+        """On tensors, torch's call (hooks, then `forward`); on KerasTensors, record a graph node.
+
+        `training`, as in Keras: True or False runs this call in training or inference mode
+        whatever mode the model is in (a frozen base model called with training=False keeps its
+        BatchNormalization on the moving statistics while the new head trains); None follows it.
+        NumPy arrays are taken channels-last, as at Keras's API, and images come back that way."""
+        if training not in (None, True, False):
+            raise self.error(f"training must be True, False or None; received training={training!r}")
         if args and is_symbolic(args[0]):
             if len(args) > 1 or kwargs:
-                raise self.error("on symbolic tensors a layer takes one argument: a tensor or a list of tensors")
-            return call_symbolically(self, args[0])
-        return super().__call__(*args, **kwargs)
+                raise self.error(
+                    "on symbolic tensors a layer takes one argument (a tensor or a list of tensors) and training="
+                )
+            return call_symbolically(self, args[0], training)
+        arrays = bool(args) and _is_arrays(args[0])
+        if arrays:
+            args = (self.accept_arrays(args[0]), *args[1:])
+        with nullcontext() if training is None else running_as(self, training):
+            result = super().__call__(*args, **kwargs)
+        return to_api_layout(result) if arrays else result
+
+    def accept_arrays(self, x):
+        """NumPy input(s) as run-time tensors on this layer's device (models convert their own, with
+        their shape checks)."""
+        device = next((t.device for t in self.parameters()), None)
+        return [from_api_array(a, device) for a in x] if isinstance(x, (list, tuple)) else from_api_array(x, device)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.built:

@@ -7,6 +7,7 @@ the API names them (sequences stay (batch, timesteps, features)).
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 Shape = tuple  # (None, *dims): the batch axis first, its size unknown
@@ -28,6 +29,21 @@ def to_channels_last(x: torch.Tensor) -> torch.Tensor:
 def to_channels_first(x: torch.Tensor) -> torch.Tensor:
     """NHWC -> NCHW (a view); other ranks unchanged."""
     return x.permute(0, 3, 1, 2) if x.dim() == 4 else x
+
+
+def from_api_array(x: np.ndarray, device: torch.device | None) -> torch.Tensor:
+    """A NumPy array given to a layer (channels-last, as at Keras's API) as the run-time tensor:
+    floats as float32 (Keras's floatx), integers (token ids) kept, images NCHW."""
+    tensor = torch.as_tensor(np.asarray(x), device=device)
+    return to_channels_first(tensor.float() if tensor.is_floating_point() else tensor)
+
+
+def to_api_layout(result):
+    """What a layer called on NumPy arrays returns: its output with images back in the channels-last
+    layout they came in (a view), so `np.array(layer(x)[0])` is an image as Keras returns it."""
+    if isinstance(result, (list, tuple)):
+        return type(result)(to_api_layout(part) for part in result)
+    return to_channels_last(result) if isinstance(result, torch.Tensor) else result
 
 
 def runtime_dim(axis: int, rank: int) -> int:

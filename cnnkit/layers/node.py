@@ -47,10 +47,11 @@ class KerasTensor:
 class Node:
     """One call of `layer` on symbolic `inputs` (one tensor, or a list for merge layers)."""
 
-    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool) -> None:
+    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool, training: bool | None = None) -> None:
         self.layer = layer
         self.inputs = inputs
         self.takes_list = takes_list
+        self.training = training  # `layer(x, training=False)`: this call always runs in inference mode
         self.outputs: list[KerasTensor] = []
         self.index = len(layer.inbound_nodes)
         layer.inbound_nodes.append(self)
@@ -62,13 +63,14 @@ def is_symbolic(value) -> bool:
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(isinstance(v, KerasTensor) for v in value)
 
 
-def call_symbolically(layer: Layer, inputs) -> KerasTensor | list[KerasTensor]:
-    """Build `layer` for the shapes of `inputs` and record the call; returns the output tensor(s)."""
+def call_symbolically(layer: Layer, inputs, training: bool | None = None) -> KerasTensor | list[KerasTensor]:
+    """Build `layer` for the shapes of `inputs` and record the call (with its `training` argument,
+    if given); returns the output tensor(s)."""
     takes_list = not isinstance(inputs, KerasTensor)
     tensors = list(inputs) if takes_list else [inputs]
     shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
     output_shape = layer.build_for(shapes, backend.get_device())
-    node = Node(layer, tensors, takes_list)
+    node = Node(layer, tensors, takes_list, training)
     several = isinstance(output_shape, list)
     node.outputs = [KerasTensor(shape, node, i) for i, shape in enumerate(output_shape if several else [output_shape])]
     return node.outputs if several else node.outputs[0]

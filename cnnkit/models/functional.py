@@ -7,11 +7,13 @@ one pass over that plan, so a shared layer, a skip connection or a branch costs 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import torch
 from torch import nn
 
 from cnnkit import backend
-from cnnkit.layers.base import Layer
+from cnnkit.layers.base import Layer, running_as
 from cnnkit.layers.input_layer import Input, InputLayer
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.node import KerasTensor, Node
@@ -90,15 +92,15 @@ class Functional(Model):
         self.layers = nn.ModuleList(layers)
 
         slots = {id(t): i for i, t in enumerate(self.inputs)}
-        self._steps: list[tuple[int, list[int], bool, list[int]]] = []
+        # (layer position, slots read, takes a list, slots written, the call's training argument)
+        self._steps: list[tuple[int, list[int], bool, list[int], bool | None]] = []
         self._connections: dict[int, list[str]] = {}
         for node in nodes:
             position = next(i for i, layer in enumerate(layers) if layer is node.layer)
             for tensor in node.outputs:
                 slots[id(tensor)] = len(slots)
-            self._steps.append(
-                (position, [slots[id(t)] for t in node.inputs], node.takes_list, [slots[id(t)] for t in node.outputs])
-            )
+            reads, writes = [slots[id(t)] for t in node.inputs], [slots[id(t)] for t in node.outputs]
+            self._steps.append((position, reads, node.takes_list, writes, node.training))
             self._connections.setdefault(position, []).extend(t.label for t in node.inputs)
         self._slot_count = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
@@ -133,10 +135,13 @@ class Functional(Model):
                 return [tensor.source.name, 0, 0]
             return [tensor.node.layer.name, call_number[id(tensor.node)], tensor.index]
 
-        calls = [
-            {"layer": node.layer.name, "takes_list": node.takes_list, "inputs": [reference(t) for t in node.inputs]}
-            for node in nodes
-        ]
+        calls = []
+        for node in nodes:
+            inputs = [reference(t) for t in node.inputs]
+            call = {"layer": node.layer.name, "takes_list": node.takes_list, "inputs": inputs}
+            if node.training is not None:
+                call["training"] = node.training
+            calls.append(call)
         return {"calls": calls, "outputs": [reference(t) for t in self.outputs]}
 
     def _fusable_output(self, nodes: list[Node]) -> bool:
@@ -211,13 +216,14 @@ class Functional(Model):
         values: list = [None] * self._slot_count
         values[: len(self.inputs)] = self._prepare(x)
         last = len(self._steps) - 1
-        for step, (position, reads, takes_list, writes) in enumerate(self._steps):
+        for step, (position, reads, takes_list, writes, training) in enumerate(self._steps):
             layer = self.layers[position]
             argument = [values[i] for i in reads] if takes_list else values[reads[0]]
             if logits and step == last:
-                result = layer.pre_activation(argument)
+                with nullcontext() if training is None else running_as(layer, training):
+                    result = layer.pre_activation(argument)
             else:
-                result = layer(argument)
+                result = layer(argument, training=training)
             if len(writes) == 1:
                 values[writes[0]] = result
             else:
@@ -278,7 +284,7 @@ class Functional(Model):
         for call in config["calls"]:
             name = call["layer"]
             arguments = [produced[tuple(ref)] for ref in call["inputs"]]
-            result = built[name](arguments if call["takes_list"] else arguments[0])
+            result = built[name](arguments if call["takes_list"] else arguments[0], training=call.get("training"))
             index = calls_so_far.get(name, 0)
             calls_so_far[name] = index + 1
             for position, tensor in enumerate(result if isinstance(result, list) else [result]):

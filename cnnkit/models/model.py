@@ -37,6 +37,9 @@ class Model(Layer):
         self.history = None
         self._target_device: torch.device | None = None
 
+    def accept_arrays(self, x):
+        return x  # Sequential and Functional convert NumPy input themselves, checking its shape
+
     # Names of the inputs / outputs of a model with several of them (None: just one).
     input_names: list[str] | None = None
     output_names: list[str] | None = None

@@ -18,26 +18,16 @@ the generator's `rescale`.
 from __future__ import annotations
 
 import os
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from cnnkit import distributed
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow, check_subset, subset_slice
-from cnnkit.utils.image_utils import (
-    COLOR_MODES,
-    INTERPOLATIONS,
-    channels_of,
-    check_choice,
-    check_target_size,
-    load_img,
-)
+from cnnkit.preprocessing.image_files import IMAGE_EXTENSIONS, image_files, keep_readable, read_image
+from cnnkit.utils.image_utils import COLOR_MODES, INTERPOLATIONS, channels_of, check_choice, check_target_size
 
-IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff"}
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
 WHERE = "flow_from_directory"
 
@@ -55,29 +45,6 @@ def class_folders(directory: Path, classes) -> list[str]:
     if missing:
         raise ValueError(f"{WHERE}: classes {missing} have no sub-folder in {directory}")
     return list(classes)
-
-
-def image_files(folder: Path, follow_links: bool) -> list[Path]:
-    """The image files under `folder`, in a fixed (sorted) order. Hidden files and folders are left
-    out (macOS's "._photo.jpg" companions, .ipynb_checkpoints)."""
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=follow_links):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]  # not walked into
-        found += [
-            Path(root) / name
-            for name in files
-            if Path(name).suffix.lower() in IMAGE_EXTENSIONS and not name.startswith(".")
-        ]
-    return sorted(found)
-
-
-def _readable(path: Path) -> str | None:
-    """None when the file's header reads as an image; otherwise why not."""
-    try:
-        with Image.open(path):
-            return None
-    except (OSError, ValueError) as error:
-        return f"not a readable image ({error})"
 
 
 class DirectoryFlow(Flow):
@@ -133,26 +100,17 @@ class DirectoryFlow(Flow):
         return self.classes
 
     def _list(self, names, validation_split: float, subset, follow_links: bool) -> tuple[list[str], list[int]]:
-        chosen = []  # (path, label)
+        paths, labels = [], []
         for label, name in enumerate(names):
             files = image_files(self.directory / name, follow_links)
-            chosen += [(path, label) for path in files[subset_slice(len(files), validation_split, subset)]]
-        with ThreadPoolExecutor(default_workers()) as pool:  # headers only: fast, and cheap to do once
-            problems = list(pool.map(_readable, [path for path, _ in chosen]))
-        kept = []
-        for (path, label), problem in zip(chosen, problems):
-            if problem is None:
-                kept.append((str(path), label))
-            elif distributed.is_main():
-                print(f"skipped {path}: {problem}", file=sys.stderr)
-        return [path for path, _ in kept], [label for _, label in kept]
+            chosen = files[subset_slice(len(files), validation_split, subset)]
+            paths += chosen
+            labels += [label] * len(chosen)
+        return keep_readable(paths, labels)
 
     def _read(self, path: str) -> np.ndarray:
-        try:
-            image = load_img(path, self.color_mode, self.target_size, self.interpolation, self.keep_aspect_ratio)
-        except (OSError, ValueError) as error:  # the header read when listed, the pixels do not
-            raise ValueError(f"{WHERE}: cannot decode {path} ({error}); remove or replace the file") from None
-        return np.asarray(image).reshape(self.image_shape)
+        fit = "crop" if self.keep_aspect_ratio else "stretch"
+        return read_image(path, WHERE, self.color_mode, self.target_size, self.interpolation, fit)
 
     def make_batch(self, picked, random):
         pixels = np.empty((len(picked), *self.image_shape), np.float32)

@@ -1,5 +1,5 @@
-"""Keras's utilities: to_categorical, set_random_seed, PyDataset, and the image file helpers
-(load_img, img_to_array, array_to_img, save_img) and pad_sequences."""
+"""Keras's utilities: to_categorical, set_random_seed, PyDataset, image_dataset_from_directory,
+the image file helpers (load_img, img_to_array, array_to_img, save_img) and pad_sequences."""
 
 from __future__ import annotations
 
@@ -73,10 +73,21 @@ def restore_random_states(states: dict) -> None:
     torch.set_rng_state(torch.tensor(states["torch"], dtype=torch.uint8))
 
 
+def __getattr__(name: str):
+    # Imported on first use: the image dataset reads through cnnkit.preprocessing, which needs
+    # this package (initializers import custom_objects from it) while cnnkit is still loading.
+    if name == "image_dataset_from_directory":
+        from cnnkit.utils.image_dataset import image_dataset_from_directory
+
+        return image_dataset_from_directory
+    raise AttributeError(f"module 'cnnkit.utils' has no attribute {name!r}")
+
+
 __all__ = [
     "PyDataset",
     "Sequence",
     "array_to_img",
+    "image_dataset_from_directory",
     "img_to_array",
     "load_img",
     "pad_sequences",

@@ -1,0 +1,305 @@
+"""keras.utils.image_dataset_from_directory: batches of images read from a folder of class
+sub-folders while the model trains.
+
+    train_ds, val_ds = image_dataset_from_directory(
+        "flowers", validation_split=0.2, subset="both", seed=123, image_size=(180, 180), batch_size=32)
+    model.fit(train_ds, validation_data=val_ds, epochs=10)
+
+As in Keras: every file is listed (classes in sorted order, or `class_names`'s), the list is
+shuffled once with `seed` (NumPy's RandomState, so a seed splits the files as Keras splits them),
+and the last `validation_split` of it is the validation subset. The training batches are
+reshuffled every epoch. Images are float32 in 0..255, (batch, height, width, channels), resized
+by Pillow; labels int32, one-hot float32 ("categorical") or float32 (batch, 1) ("binary").
+
+Keras returns a tf.data.Dataset. cnnkit returns a PyDataset (NumPy batches, made ahead by worker
+threads) with the parts of tf.data that Keras scripts use: `class_names`, `file_paths`, `len()`,
+iteration, `take(n)`, `map(function)`, `cache()` and `prefetch()`.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from cnnkit import backend, distributed
+from cnnkit.datasets.folder_batches import default_workers
+from cnnkit.preprocessing.flow import Flow
+from cnnkit.preprocessing.image_files import image_files, keep_readable, read_image
+from cnnkit.utils.image_utils import COLOR_MODES, channels_of, check_choice
+from cnnkit.utils.py_dataset import PyDataset
+
+WHERE = "image_dataset_from_directory"
+EXTENSIONS = {".bmp", ".gif", ".jpeg", ".jpg", ".png"}  # Keras's list
+LABEL_MODES = ("int", "categorical", "binary", None)
+# Keras's interpolation names (TensorFlow's resize methods) and the Pillow filters that do the same.
+INTERPOLATIONS = {
+    "bilinear": "bilinear",
+    "nearest": "nearest",
+    "bicubic": "bicubic",
+    "area": "box",
+    "lanczos3": "lanczos",
+}
+
+
+class ChainedBatches:
+    """The tf.data methods Keras scripts chain on a dataset of batches."""
+
+    def take(self, count: int) -> DerivedBatches:
+        """The first `count` batches (`for images, labels in ds.take(1): ...` to look at one)."""
+        if not isinstance(count, numbers.Integral) or count < 1:
+            raise ValueError(f"{WHERE}: take(count) needs an int >= 1; received {count!r}")
+        return DerivedBatches(self, count=int(count))
+
+    def map(self, function, num_parallel_calls=None, deterministic=None) -> DerivedBatches:
+        """`function` applied to each batch, as function(images, labels), in the worker threads."""
+        if not callable(function):
+            raise ValueError(f"{WHERE}: map(function) needs a callable; received {function!r}")
+        return DerivedBatches(self, function=function)
+
+    def prefetch(self, buffer_size=None):
+        """The same batches: worker threads already make the next ones while the model trains."""
+        return self
+
+
+class DerivedBatches(ChainedBatches, PyDataset):
+    """Another dataset's batches, the first `count` of them, passed through `function`."""
+
+    def __init__(self, source: PyDataset, count: int | None = None, function=None) -> None:
+        super().__init__(workers=source.workers, max_queue_size=source.max_queue_size)
+        self.source, self.count, self.function = source, count, function
+        self.class_names = getattr(source, "class_names", None)
+        self.file_paths = getattr(source, "file_paths", None)
+
+    def __len__(self) -> int:
+        return len(self.source) if self.count is None else min(self.count, len(self.source))
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(f"{WHERE}: batch {index} of {len(self)}")
+        batch = self.source[index]
+        if self.function is None:
+            return batch
+        return self.function(*batch) if isinstance(batch, tuple) else self.function(batch)
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+        self.on_epoch_end()
+
+    def on_epoch_begin(self) -> None:
+        self.source.on_epoch_begin()
+
+    def on_epoch_end(self) -> None:
+        self.source.on_epoch_end()
+
+    def start_at_epoch(self, epoch: int) -> None:
+        start = getattr(self.source, "start_at_epoch", None)
+        if start is not None:
+            start(epoch)
+
+
+class ImageDataset(ChainedBatches, Flow):
+    """What image_dataset_from_directory returns; see the module's docstring."""
+
+    WHERE = WHERE
+
+    def __init__(self, paths, labels, settings: dict, batch_size: int, shuffle: bool, seed) -> None:
+        self.file_paths, self.labels = list(paths), labels
+        self.class_names, self.label_mode = settings["class_names"], settings["label_mode"]
+        self.num_classes = settings["num_classes"]
+        self.image_size, self.color_mode = settings["image_size"], settings["color_mode"]
+        self.interpolation, self.fit = settings["interpolation"], settings["fit"]
+        self.image_shape = (*self.image_size, channels_of(self.color_mode))
+        self._cache: dict[int, np.ndarray] | None = None
+        self._cache_lock = threading.Lock()
+        super().__init__(None, len(self.file_paths), batch_size, shuffle, seed, default_workers(), (None, "", "png"))
+
+    def cache(self, filename: str = "") -> ImageDataset:
+        """Keep each image once decoded (as its uint8 pixels: exact, 4x smaller than float32), so
+        epochs after the first read no file. In memory only: a `filename` is not written."""
+        if filename:
+            raise ValueError(f"{WHERE}: cache(filename) to a file is not supported; call cache() to cache in memory")
+        if self._cache is None:
+            self._cache = {}
+        return self
+
+    def _pixels(self, index: int) -> np.ndarray:
+        cached = None if self._cache is None else self._cache.get(index)
+        if cached is not None:
+            return cached
+        path = self.file_paths[index]
+        pixels = read_image(path, WHERE, self.color_mode, self.image_size, self.interpolation, self.fit)
+        if self._cache is not None:
+            with self._cache_lock:
+                self._cache[index] = pixels
+        return pixels
+
+    def make_batch(self, picked, random):
+        images = np.empty((len(picked), *self.image_shape), np.float32)
+        for row, index in enumerate(picked):
+            images[row] = self._pixels(index)  # uint8 to float32 in the one copy
+        if self.label_mode is None:
+            return images
+        labels = self.labels[picked]
+        if self.label_mode == "categorical":
+            return images, np.eye(self.num_classes, dtype=np.float32)[labels]
+        if self.label_mode == "binary":
+            return images, labels.astype(np.float32)[:, None]
+        return images, labels
+
+
+def image_dataset_from_directory(
+    directory,
+    labels="inferred",
+    label_mode: str | None = "int",
+    class_names=None,
+    color_mode: str = "rgb",
+    batch_size: int | None = 32,
+    image_size=(256, 256),
+    shuffle: bool = True,
+    seed=None,
+    validation_split: float | None = None,
+    subset: str | None = None,
+    interpolation: str = "bilinear",
+    follow_links: bool = False,
+    crop_to_aspect_ratio: bool = False,
+    pad_to_aspect_ratio: bool = False,
+    data_format: str | None = None,
+    verbose: bool = True,
+):
+    """Batches (images, labels) from the image files under `directory`; see the module's docstring.
+    With subset="both", a pair (training, validation)."""
+    directory = Path(directory)
+    check_choice(label_mode, LABEL_MODES, "label_mode", WHERE)
+    check_choice(color_mode, COLOR_MODES, "color_mode", WHERE)
+    if interpolation not in INTERPOLATIONS:
+        names = ", ".join(map(repr, INTERPOLATIONS))
+        raise ValueError(f"{WHERE}: interpolation must be one of {names}; received interpolation={interpolation!r}")
+    image_size = _image_size(image_size)
+    if batch_size is None:
+        raise ValueError(f"{WHERE}: batch_size=None (single images, for tf.data's .batch()) is not supported")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError(f"{WHERE}: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
+    if (data_format or backend.image_data_format()) != "channels_last":
+        raise ValueError(f"{WHERE}: cnnkit takes images channels-last; received data_format={data_format!r}")
+    _check_split(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
+
+    paths, label_list, names = _index(directory, labels, class_names, follow_links)
+    if label_mode == "binary" and names is not None and len(names) != 2:
+        raise ValueError(f"{WHERE}: label_mode='binary' needs 2 classes; found {names}")
+    if labels is None:
+        label_mode = None
+    if verbose and distributed.is_main():
+        found = f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names is not None else ".")
+        print(found, flush=True)
+    if shuffle:  # once, globally, as Keras does before it splits: the same seed splits the same way
+        order = np.arange(len(paths))
+        np.random.RandomState(seed).shuffle(order)
+        paths, label_list = [paths[i] for i in order], [label_list[i] for i in order]
+    settings = {
+        "class_names": names,
+        "label_mode": label_mode,
+        "num_classes": 0 if label_list[0] is None else max(label_list) + 1,
+        "image_size": image_size,
+        "color_mode": color_mode,
+        "interpolation": INTERPOLATIONS[interpolation],
+        "fit": "crop" if crop_to_aspect_ratio else "pad" if pad_to_aspect_ratio else "stretch",
+    }
+
+    def make(part: str | None, shuffled: bool) -> ImageDataset:
+        chosen = slice(None)
+        if part is not None:
+            validation_count = int(validation_split * len(paths))
+            if verbose and distributed.is_main():
+                count = validation_count if part == "validation" else len(paths) - validation_count
+                print(f"Using {count} files for {part}.", flush=True)
+            chosen = slice(-validation_count, None) if part == "validation" else slice(None, -validation_count)
+        part_paths, part_labels = keep_readable(paths[chosen], label_list[chosen])
+        if not part_paths:
+            raise ValueError(f"{WHERE}: no {part or ''} images in {directory} (image files: {sorted(EXTENSIONS)})")
+        labels_array = None if label_mode is None else np.asarray(part_labels, dtype=np.int32)
+        return ImageDataset(part_paths, labels_array, settings, batch_size, shuffled, seed)
+
+    if subset == "both":
+        return make("training", shuffle), make("validation", False)
+    return make(subset, shuffle)
+
+
+def _image_size(image_size) -> tuple[int, int]:
+    size = (image_size, image_size) if isinstance(image_size, numbers.Integral) else image_size
+    if not (
+        isinstance(size, (tuple, list))
+        and len(size) == 2
+        and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in size)
+    ):
+        raise ValueError(f"{WHERE}: image_size must be (height, width) of positive ints; received {image_size!r}")
+    return int(size[0]), int(size[1])
+
+
+def _check_split(validation_split, subset, shuffle: bool, seed) -> None:
+    if validation_split is not None and not (isinstance(validation_split, float) and 0 < validation_split < 1):
+        raise ValueError(f"{WHERE}: validation_split must be a float in (0, 1); received {validation_split!r}")
+    if subset not in (None, "training", "validation", "both"):
+        raise ValueError(f"{WHERE}: subset must be 'training', 'validation' or 'both'; received {subset!r}")
+    if bool(validation_split) != (subset is not None):
+        raise ValueError(f"{WHERE}: validation_split and subset go together: give both or neither")
+    if validation_split and shuffle and seed is None:
+        raise ValueError(
+            f"{WHERE}: with validation_split and shuffle, give a seed, so that the training and the validation "
+            "calls shuffle the files the same way and their subsets do not overlap"
+        )
+    if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0):
+        raise ValueError(f"{WHERE}: seed must be an int >= 0 or None; received seed={seed!r}")
+
+
+def _index(directory: Path, labels, class_names, follow_links: bool):
+    """(file paths, their labels, the class names): labels from the class sub-folders ("inferred"),
+    from the given list (in the files' sorted order), or none (labels=None)."""
+    if not directory.is_dir():
+        raise ValueError(f"{WHERE}: {directory} is not a folder")
+    if labels == "inferred":
+        folders = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if class_names is not None:
+            missing = [name for name in class_names if name not in folders]
+            if missing:
+                raise ValueError(f"{WHERE}: class_names {missing} have no sub-folder in {directory}; found {folders}")
+            folders = list(class_names)  # their order, as given
+        if not folders:
+            raise ValueError(f"{WHERE}: {directory} has no class sub-folders (expected e.g. {directory}/cats/1.jpg)")
+        paths, label_list = [], []
+        for label, name in enumerate(folders):
+            files = image_files(directory / name, follow_links, EXTENSIONS)
+            paths += [str(path) for path in files]
+            label_list += [label] * len(files)
+        names = folders
+    else:
+        if class_names is not None:
+            raise ValueError(f"{WHERE}: class_names needs labels='inferred'; received labels={labels!r}")
+        paths = [str(path) for path in image_files(directory, follow_links, EXTENSIONS)]
+        if labels is None:
+            label_list, names = [None] * len(paths), None
+        else:
+            label_list = _given_labels(labels, len(paths), directory)
+            names = [str(label) for label in sorted(set(label_list))]
+    if not paths:
+        raise ValueError(f"{WHERE}: no image files ({', '.join(sorted(EXTENSIONS))}) in {directory}")
+    return paths, label_list, names
+
+
+def _given_labels(labels, count: int, directory: Path) -> list[int]:
+    if not isinstance(labels, (list, tuple, np.ndarray)):
+        raise ValueError(
+            f"{WHERE}: labels must be 'inferred', None or a list of int labels, one per file; received {labels!r}"
+        )
+    values = list(labels)
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0 for v in values):
+        raise ValueError(f"{WHERE}: labels must be ints >= 0")
+    if len(values) != count:
+        raise ValueError(f"{WHERE}: {len(values)} labels for the {count} image files in {directory}")
+    return [int(v) for v in values]

@@ -44,3 +44,30 @@ def test_jit_compile_takes_keras_values():
     assert model.training_setup.jit_compile is False
     with pytest.raises(ValueError, match="jit_compile must be True, False or 'auto'; received 'xla'"):
         model.compile(loss="mse", jit_compile="xla")
+
+
+@pytest.mark.slow
+def test_a_base_called_with_training_false_stays_in_inference_mode_when_compiled(rng):
+    x, y = rng.random((32, 8, 8, 3), dtype=np.float32), rng.integers(0, 2, 32)
+
+    def fitted(jit_compile):
+        keras.utils.set_random_seed(0)
+        base = keras.Sequential(
+            [layers.Input((8, 8, 3)), layers.Conv2D(4, 3), layers.BatchNormalization(), layers.Dropout(0.5)]
+        )
+        inputs = layers.Input((8, 8, 3))
+        outputs = layers.Dense(2)(layers.GlobalAveragePooling2D()(base(inputs, training=False)))
+        model = keras.Model(inputs, outputs)
+        model.compile(
+            keras.optimizers.SGD(0.1),
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=jit_compile,
+        )
+        model.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+        return model.get_weights(), base.layers[1].get_weights()
+
+    (compiled, compiled_norm), (eager, _) = fitted(True), fitted(False)
+    np.testing.assert_array_equal(compiled_norm[2], 0)  # moving mean never updated
+    np.testing.assert_array_equal(compiled_norm[3], 1)
+    for a, b in zip(compiled, eager):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

@@ -7,6 +7,7 @@ Every builder returns a Classifier (a Sequential with a backbone and a head; see
 and is registered under a lowercase name for `get_model(name, **kwargs)` and the command line.
 """
 
+from cnnkit.applications import imagenet_utils, resnet50, vgg16, vgg19  # Keras's module addresses
 from cnnkit.applications.alexnet import AlexNet
 from cnnkit.applications.classifier import Classifier
 from cnnkit.applications.googlenet import GoogLeNet, Inception, InceptionAux
@@ -31,6 +32,10 @@ from cnnkit.applications.vgg import VGG11, VGG11_BN, VGG13, VGG13_BN, VGG16, VGG
 from cnnkit.applications.weights import load_torchvision_state_dict, load_weights_file
 
 __all__ = [
+    "imagenet_utils",
+    "resnet50",
+    "vgg16",
+    "vgg19",
     "LSTMClassifier",
     "VGG11",
     "VGG11_BN",

@@ -54,6 +54,7 @@ from cnnkit.layers.pooling import (
     GlobalMaxPooling2D,
     MaxPooling2D,
 )
+from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
 from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
@@ -140,4 +141,7 @@ __all__ = [
     "SpatialDropout1D",
     "SpatialDropout2D",
     "ZeroPadding2D",
+    "CenterCrop",
+    "Normalization",
+    "Resizing",
 ]

@@ -1,0 +1,242 @@
+"""Keras's fixed preprocessing layers: Resizing, CenterCrop and Normalization.
+
+They do the same in training and inference, so a model holds its own preprocessing: small
+images brought to a pretrained network's size (`Resizing(224, 224)`), or inputs standardized by
+statistics that `Normalization.adapt(x_train)` measured once. Input images are (batch, height,
+width, channels) at the API, NCHW inside.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from cnnkit import backend
+from cnnkit.layers.base import Layer
+from cnnkit.layers.layout import Shape, runtime_dim
+from cnnkit.utils.py_dataset import PyDataset
+
+# Keras's interpolation names and torch's modes for them ("nearest-exact" samples pixel centres,
+# as TensorFlow's and Keras's nearest does).
+INTERPOLATIONS = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
+
+
+def _size(value, name: str, owner: Layer) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise owner.error(f"{name} must be a positive int; received {name}={value!r}")
+    return int(value)
+
+
+def _resize(x: torch.Tensor, size: tuple[int, int], interpolation: str) -> torch.Tensor:
+    if tuple(x.shape[-2:]) == size:
+        return x
+    mode = INTERPOLATIONS[interpolation]
+    corners = False if mode in ("bilinear", "bicubic") else None  # pixel centres, as Keras
+    return F.interpolate(x, size=size, mode=mode, align_corners=corners)
+
+
+def _crop_to_aspect(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """The largest centred window of `x` with the aspect ratio of `size` (height, width)."""
+    height, width = x.shape[-2:]
+    crop_height = min(height, width * size[0] // size[1])
+    crop_width = min(width, height * size[1] // size[0])
+    top, left = (height - crop_height) // 2, (width - crop_width) // 2
+    return x[..., top : top + crop_height, left : left + crop_width]
+
+
+def _pad_to_aspect(x: torch.Tensor, size: tuple[int, int], fill_value: float) -> torch.Tensor:
+    """`x` centred on the smallest canvas with the aspect ratio of `size`, filled with fill_value."""
+    height, width = x.shape[-2:]
+    pad_height = max(height, -(-width * size[0] // size[1]))
+    pad_width = max(width, -(-height * size[1] // size[0]))
+    top, left = (pad_height - height) // 2, (pad_width - width) // 2
+    sides = (left, pad_width - width - left, top, pad_height - height - top)
+    return F.pad(x, sides, value=fill_value)
+
+
+class _ImagePreprocessing(Layer):
+    def __init__(self, height: int, width: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.height, self.width = _size(height, "height", self), _size(width, "width", self)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
+        return (input_shape[0], self.height, self.width, input_shape[3])
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "height": self.height, "width": self.width}
+
+
+class Resizing(_ImagePreprocessing):
+    """Images resized to (height, width). `crop_to_aspect_ratio` first crops the centre to the
+    target's aspect ratio, `pad_to_aspect_ratio` pads with fill_value to it: nothing is stretched."""
+
+    def __init__(
+        self,
+        height: int,
+        width: int,
+        interpolation: str = "bilinear",
+        crop_to_aspect_ratio: bool = False,
+        pad_to_aspect_ratio: bool = False,
+        fill_mode: str = "constant",
+        fill_value: float = 0.0,
+        **kwargs,
+    ) -> None:
+        super().__init__(height, width, **kwargs)
+        if interpolation not in INTERPOLATIONS:
+            names = ", ".join(map(repr, INTERPOLATIONS))
+            raise self.error(f"interpolation must be one of {names}; received interpolation={interpolation!r}")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise self.error("only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
+        if fill_mode != "constant":
+            raise self.error(f"fill_mode must be 'constant'; received fill_mode={fill_mode!r}")
+        self.interpolation = interpolation
+        self.crop_to_aspect_ratio, self.pad_to_aspect_ratio = bool(crop_to_aspect_ratio), bool(pad_to_aspect_ratio)
+        self.fill_mode, self.fill_value = fill_mode, float(fill_value)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        size = (self.height, self.width)
+        if self.crop_to_aspect_ratio:
+            x = _crop_to_aspect(x, size)
+        elif self.pad_to_aspect_ratio:
+            x = _pad_to_aspect(x, size, self.fill_value)
+        return _resize(x, size, self.interpolation)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "interpolation": self.interpolation,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+        }
+
+
+class CenterCrop(_ImagePreprocessing):
+    """The centre (height, width) of each image. An image smaller than that is cropped to the
+    target's aspect ratio and resized up to it, as in Keras."""
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        height, width = x.shape[-2:]
+        if height >= self.height and width >= self.width:
+            top, left = (height - self.height) // 2, (width - self.width) // 2
+            return x[..., top : top + self.height, left : left + self.width]
+        size = (self.height, self.width)
+        return _resize(_crop_to_aspect(x, size), size, "bilinear")
+
+
+class Normalization(Layer):
+    """`(x - mean) / sqrt(variance)` per index of `axis` (by default the last: each channel of an
+    image, each feature of a vector); `invert=True` undoes it. Give `mean` and `variance`, or call
+    `adapt(data)` once to measure them on the training data (NumPy, a tensor, or a dataset of
+    batches). The measured statistics are the layer's (non-trainable) weights, saved with it."""
+
+    def __init__(self, axis=-1, mean=None, variance=None, invert: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        axes = () if axis is None else (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+        if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
+            raise self.error(f"axis must be an int, a tuple of ints or None; received axis={axis!r}")
+        if (mean is None) != (variance is None):
+            raise self.error("give both mean and variance, or neither (and call adapt)")
+        self.axis = tuple(int(a) for a in axes)
+        self.given_mean = None if mean is None else np.asarray(mean, np.float32)
+        self.given_variance = None if variance is None else np.asarray(variance, np.float32)
+        self.invert = bool(invert)
+
+    def _kept_axes(self, rank: int) -> tuple[int, ...]:
+        kept = tuple(sorted(a % rank for a in self.axis))
+        if any(a == 0 for a in kept):
+            raise self.error("axis cannot be the batch axis (0)")
+        return kept
+
+    def build(self, input_shape: Shape) -> None:
+        rank = len(input_shape)
+        kept = self._kept_axes(rank)
+        shape = tuple(input_shape[a] for a in kept)
+        if any(d is None for d in shape):
+            raise self.error(f"the axes {self.axis} of the input must be known; received shape {input_shape}")
+        for name, given, default in (("mean", self.given_mean, 0.0), ("variance", self.given_variance, 1.0)):
+            try:
+                value = np.broadcast_to(default if given is None else given, shape)
+            except ValueError:
+                message = f"{name} of shape {given.shape} does not fit the axes {self.axis} of size {shape}"
+                raise self.error(message) from None
+            self.add_weight(name, shape, lambda s, dtype=None, v=value: torch.tensor(np.array(v)), trainable=False)
+        # How the statistics lie along the run-time (NCHW) dimensions, for broadcasting.
+        dims = [runtime_dim(a, rank) for a in kept]
+        self._order = tuple(int(i) for i in np.argsort(dims))
+        self._view = [1] * rank
+        for a, d in zip(kept, dims):
+            self._view[d] = input_shape[a]
+        self.built = True
+
+    def _runtime(self, statistic: torch.Tensor) -> torch.Tensor:
+        return statistic.permute(self._order).reshape(self._view)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        mean = self._runtime(self.mean)
+        scale = torch.clamp(self._runtime(self.variance).sqrt(), min=backend.epsilon())
+        return mean + x * scale if self.invert else (x - mean) / scale
+
+    def adapt(self, data, batch_size: int | None = None, steps: int | None = None) -> None:
+        """Measure the mean and variance of `data` (samples along the first axis) over every axis
+        but `axis`, in float64, batch by batch."""
+        count, mean, m2 = 0, None, None
+        for batch in _batches_of(data, batch_size or 1024, steps, self):
+            if not self.built:
+                self.build_for((None, *batch.shape[1:]))
+            rank = batch.ndim
+            reduce = tuple(a for a in range(rank) if a not in self._kept_axes(rank))
+            n = int(np.prod([batch.shape[a] for a in reduce]))
+            batch_mean = batch.mean(axis=reduce)
+            batch_m2 = ((batch - batch.mean(axis=reduce, keepdims=True)) ** 2).sum(axis=reduce)
+            if mean is None:
+                count, mean, m2 = n, batch_mean, batch_m2
+            else:  # Chan et al.'s pairwise update: exact for any split into batches
+                delta, total = batch_mean - mean, count + n
+                mean = mean + delta * n / total
+                m2 = m2 + batch_m2 + delta**2 * count * n / total
+                count = total
+        if mean is None:
+            raise self.error("adapt: the data has no samples")
+        with torch.no_grad():
+            self.mean.copy_(torch.from_numpy(np.broadcast_to(mean, self.mean.shape).copy()))
+            self.variance.copy_(torch.from_numpy(np.broadcast_to(m2 / count, self.variance.shape).copy()))
+
+    def get_config(self) -> dict:
+        config = {**super().get_config(), "axis": list(self.axis) or None, "invert": self.invert}
+        if self.given_mean is not None:
+            config["mean"], config["variance"] = self.given_mean.tolist(), self.given_variance.tolist()
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> Normalization:
+        config = dict(config)
+        axis = config.pop("axis", -1)
+        return cls(axis=tuple(axis) if isinstance(axis, list) else axis, **config)
+
+
+def _batches_of(data, batch_size: int, steps: int | None, layer: Layer):
+    """float64 NumPy batches, channels-last, from an array or tensor (cut into batches) or from a
+    dataset of batches (x, or (x, y, ...), as fit takes them)."""
+    if isinstance(data, torch.Tensor):
+        data = data.detach().cpu().numpy()
+    if isinstance(data, np.ndarray):
+        for start in range(0, len(data), batch_size):
+            yield data[start : start + batch_size].astype(np.float64)
+        return
+    if isinstance(data, PyDataset):
+        batches = (data[index] for index in range(len(data)))
+    elif hasattr(data, "__iter__") and not isinstance(data, (str, bytes, dict)):
+        batches = iter(data)
+    else:
+        raise layer.error(f"adapt: data must be an array, a tensor or batches; received {type(data).__name__}")
+    for step, batch in enumerate(batches):
+        if steps is not None and step >= steps:
+            break
+        x = batch[0] if isinstance(batch, (tuple, list)) else batch
+        yield (x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)).astype(np.float64)

@@ -57,6 +57,7 @@ from cnnkit.layers.pooling import (
 from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
 from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
+from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras's shorter aliases.
@@ -144,4 +145,6 @@ __all__ = [
     "CenterCrop",
     "Normalization",
     "Resizing",
+    "Conv2DTranspose",
+    "UpSampling2D",
 ]

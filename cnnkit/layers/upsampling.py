@@ -1,0 +1,158 @@
+"""Layers that make images larger: UpSampling2D (repeat or interpolate) and Conv2DTranspose (a
+learned upsampling), as decoders and autoencoders use them.
+
+Conv2DTranspose follows TensorFlow: it is the adjoint (the gradient with respect to the input) of
+a Conv2D with the same kernel, strides and padding, TensorFlow's asymmetric 'same' included; its
+output length is Keras's (`deconv_output_length`). torch's conv_transpose2d pads symmetrically,
+so the output is computed whole and the 'same' window cut from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+from cnnkit import activations, initializers, regularizers
+from cnnkit.layers.base import Layer, as_pair
+from cnnkit.layers.conv import check_data_format, check_positive_pair, convolution_config
+from cnnkit.layers.core import FUSABLE_ACTIVATIONS
+from cnnkit.layers.layout import Shape
+
+IMAGE = "(batch, height, width, channels)"
+
+
+class UpSampling2D(Layer):
+    """Each image `size` (rows, cols) times larger: pixels repeated ("nearest", Keras's default)
+    or interpolated at pixel centres ("bilinear")."""
+
+    def __init__(self, size=(2, 2), data_format: str | None = None, interpolation: str = "nearest", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.size = check_positive_pair(size, "size", f"UpSampling2D '{self.name}'")
+        check_data_format(data_format, f"UpSampling2D '{self.name}'")
+        if interpolation not in ("nearest", "bilinear"):
+            raise self.error(f"interpolation must be 'nearest' or 'bilinear'; received interpolation={interpolation!r}")
+        self.interpolation = interpolation
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, IMAGE)
+        n, h, w, c = input_shape
+        return (n, None if h is None else h * self.size[0], None if w is None else w * self.size[1], c)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        if self.interpolation == "nearest":
+            return F.interpolate(x, scale_factor=self.size, mode="nearest")  # whole factors: plain repeats
+        size = (x.shape[-2] * self.size[0], x.shape[-1] * self.size[1])
+        return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "size": self.size, "interpolation": self.interpolation}
+
+
+def transposed_length(size: int | None, kernel: int, stride: int, padding: str, output_padding, dilation: int):
+    """Keras's output length of a transposed convolution along one axis (None stays None)."""
+    if size is None:
+        return None
+    span = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        return size * stride + (max(span - stride, 0) if padding == "valid" else 0)
+    cut = span // 2 if padding == "same" else 0
+    return (size - 1) * stride + span - 2 * cut + output_padding
+
+
+class Conv2DTranspose(Layer):
+    """Transposed 2-D convolution: `activation(conv_transpose(x, kernel) + bias)`.
+
+    Input (batch, height, width, channels); output (batch, new_height, new_width, filters), e.g.
+    twice the size with strides=2 and padding='same'. The kernel is Keras's (kh, kw, filters,
+    channels) in get_weights(), stored as torch's (channels, filters, kh, kw)."""
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=(1, 1),
+        padding: str = "valid",
+        output_padding=None,
+        data_format: str | None = None,
+        dilation_rate=(1, 1),
+        activation: str | Callable | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | Callable = "glorot_uniform",
+        bias_initializer: str | Callable = "zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        owner = f"Conv2DTranspose '{self.name}'"
+        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
+            raise self.error(f"filters must be a positive int; received filters={filters!r}")
+        self.filters, self.groups = filters, 1
+        self.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
+        self.strides = check_positive_pair(strides, "strides", owner)
+        self.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise self.error("strides > 1 cannot be combined with dilation_rate > 1")
+        if padding not in ("valid", "same"):
+            raise self.error(f"padding must be 'valid' or 'same'; received padding={padding!r}")
+        self.padding = padding
+        self.output_padding = None
+        if output_padding is not None:
+            pair = as_pair(output_padding, "output_padding", owner)
+            if any(p < 0 or p >= s for p, s in zip(pair, self.strides)):
+                received = f"output_padding={output_padding!r}, strides={self.strides}"
+                raise self.error(f"output_padding must be >= 0 and smaller than strides; received {received}")
+            self.output_padding = pair
+        check_data_format(data_format, owner)
+        self.activation = activations.get(activation)
+        self.activation_name = activations.name_of(self.activation)
+        if self.activation_name in FUSABLE_ACTIVATIONS:
+            self.output_activation = self.activation_name
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    def _lengths(self, height, width) -> list:
+        paddings = self.output_padding or (None, None)
+        return [
+            transposed_length(size, k, s, self.padding, p, d)
+            for size, k, s, p, d in zip((height, width), self.kernel_size, self.strides, paddings, self.dilation_rate)
+        ]
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, IMAGE)
+        n, h, w, c = input_shape
+        if c is None:
+            raise self.error("the channels axis of the input must be known")
+        return (n, *self._lengths(h, w), self.filters)
+
+    def build(self, input_shape: Shape) -> None:
+        kernel_shape = (*self.kernel_size, self.filters, input_shape[-1])
+        self.add_weight("kernel", kernel_shape, self.kernel_initializer, torch_order=(3, 2, 0, 1))
+        if self.use_bias:
+            self.add_weight("bias", (self.filters,), self.bias_initializer)
+        else:
+            self.bias = None
+
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
+        lengths = self._lengths(x.shape[-2], x.shape[-1])
+        windows, extra = [], []
+        for size, length, k, s, d in zip(x.shape[-2:], lengths, self.kernel_size, self.strides, self.dilation_rate):
+            whole = (size - 1) * s + (k - 1) * d + 1  # torch's output without padding
+            start = max(whole - length, 0) // 2 if self.padding == "same" else 0  # TensorFlow's cut
+            windows.append(slice(start, start + length))
+            extra.append(max(start + length - whole, 0))  # past the end: bias only, as in TensorFlow
+        out = F.conv_transpose2d(x, self.kernel, self.bias, self.strides, 0, tuple(extra), 1, self.dilation_rate)
+        return out[..., windows[0], windows[1]]
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(self.pre_activation(x))
+
+    def get_config(self) -> dict:
+        config = {**super().get_config(), **convolution_config(self), "output_padding": self.output_padding}
+        del config["groups"]
+        return config

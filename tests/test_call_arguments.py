@@ -96,3 +96,17 @@ def test_models_called_on_numpy_return_what_predict_returns(rng):
     np.testing.assert_allclose(model(x).detach().numpy(), model.predict(x, verbose=0), atol=1e-6)
     with pytest.raises(ValueError, match="expects inputs of shape \\(5, 6, 3\\)"):
         model(x[:, :4])
+
+
+def test_eager_chains_stay_channels_last_as_in_keras(rng):
+    """Keras's transfer-learning tutorials pass one eager call's output to the next layer."""
+    images = rng.random((2, 6, 6, 3)).astype(np.float32)
+    base = keras.Sequential([layers.Input((6, 6, 3)), layers.Conv2D(5, 3)])
+    features = base(images)
+    assert features.shape == (2, 4, 4, 5)
+    pooled = layers.GlobalAveragePooling2D()(features)
+    np.testing.assert_allclose(pooled.detach().numpy(), base.predict(images, verbose=0).mean(axis=(1, 2)), rtol=1e-5)
+    again = base(layers.Rescaling(1.0)(images))  # a model takes a layer's channels-last output too
+    np.testing.assert_allclose(again.detach().numpy(), features.detach().numpy(), rtol=1e-6)
+    nchw = torch.from_numpy(images).permute(0, 3, 1, 2)
+    assert base(nchw).shape == (2, 5, 4, 4)  # a plain tensor is still NCHW, as torch modules take it

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from cnnkit import backend
-from cnnkit.layers.layout import Shape, api_shape, format_shape, from_api_array, to_api_layout
+from cnnkit.layers.layout import Shape, api_shape, format_shape, from_api_array, is_api_data, to_api_layout
 from cnnkit.layers.node import call_symbolically, is_symbolic
 
 
@@ -39,13 +39,6 @@ REGULARIZED_WEIGHTS = {
     "embeddings": "embeddings_regularizer",
     "alpha": "alpha_regularizer",
 }
-
-
-def _is_arrays(value) -> bool:
-    """A NumPy array, or a list of them (a merge layer's inputs)."""
-    if isinstance(value, (list, tuple)):
-        return len(value) > 0 and all(isinstance(v, np.ndarray) for v in value)
-    return isinstance(value, np.ndarray)
 
 
 @contextmanager
@@ -142,7 +135,7 @@ class Layer(nn.Module):
                     "on symbolic tensors a layer takes one argument (a tensor or a list of tensors) and training="
                 )
             return call_symbolically(self, args[0], training)
-        arrays = bool(args) and _is_arrays(args[0])
+        arrays = bool(args) and is_api_data(args[0])
         if arrays:
             args = (self.accept_arrays(args[0]), *args[1:])
         with nullcontext() if training is None else running_as(self, training):
@@ -150,8 +143,8 @@ class Layer(nn.Module):
         return to_api_layout(result) if arrays else result
 
     def accept_arrays(self, x):
-        """NumPy input(s) as run-time tensors on this layer's device (models convert their own, with
-        their shape checks)."""
+        """API data (NumPy arrays, or tensors a layer returned for them) as run-time tensors on this
+        layer's device."""
         device = next((t.device for t in self.parameters()), None)
         return [from_api_array(a, device) for a in x] if isinstance(x, (list, tuple)) else from_api_array(x, device)
 

@@ -31,19 +31,37 @@ def to_channels_first(x: torch.Tensor) -> torch.Tensor:
     return x.permute(0, 3, 1, 2) if x.dim() == 4 else x
 
 
-def from_api_array(x: np.ndarray, device: torch.device | None) -> torch.Tensor:
-    """A NumPy array given to a layer (channels-last, as at Keras's API) as the run-time tensor:
-    floats as float32 (Keras's floatx), integers (token ids) kept, images NCHW."""
-    tensor = torch.as_tensor(np.asarray(x), device=device)
+# Tensors a layer returns for NumPy input carry this attribute: they are channels-last, as at
+# Keras's API, so a layer they are passed to next reads them that way too (Keras's eager chains,
+# `pooled = GlobalAveragePooling2D()(base_model(images))`).
+API_LAYOUT = "_cnnkit_channels_last"
+
+
+def is_api_data(value) -> bool:
+    """A NumPy array, a tensor a layer returned for one, or a list of them (merge layers)."""
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0 and all(is_api_data(v) for v in value)
+    return isinstance(value, np.ndarray) or getattr(value, API_LAYOUT, False)
+
+
+def from_api_array(x, device: torch.device | None) -> torch.Tensor:
+    """API data (channels-last) as the run-time tensor: floats as float32 (Keras's floatx),
+    integers (token ids) kept, images NCHW (a view of a tensor, no copy)."""
+    tensor = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x), device=device)
     return to_channels_first(tensor.float() if tensor.is_floating_point() else tensor)
 
 
 def to_api_layout(result):
-    """What a layer called on NumPy arrays returns: its output with images back in the channels-last
-    layout they came in (a view), so `np.array(layer(x)[0])` is an image as Keras returns it."""
+    """What a layer called on API data returns: its output with images back in the channels-last
+    layout they came in (a view), marked as such, so `np.array(layer(x)[0])` is an image as Keras
+    returns it and another layer takes it as Keras would."""
     if isinstance(result, (list, tuple)):
         return type(result)(to_api_layout(part) for part in result)
-    return to_channels_last(result) if isinstance(result, torch.Tensor) else result
+    if not isinstance(result, torch.Tensor):
+        return result
+    result = to_channels_last(result)
+    setattr(result, API_LAYOUT, True)
+    return result
 
 
 def runtime_dim(axis: int, rank: int) -> int:

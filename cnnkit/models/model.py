@@ -13,6 +13,7 @@ import torch
 
 from cnnkit import backend
 from cnnkit.layers.base import REGULARIZED_WEIGHTS, Layer
+from cnnkit.layers.layout import from_api_array
 from cnnkit.models import weights_file
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
@@ -38,7 +39,11 @@ class Model(Layer):
         self._target_device: torch.device | None = None
 
     def accept_arrays(self, x):
-        return x  # Sequential and Functional convert NumPy input themselves, checking its shape
+        # Sequential and Functional convert NumPy input themselves, checking its shape; a
+        # channels-last tensor from an earlier call becomes the NCHW view they take.
+        if isinstance(x, (list, tuple)):
+            return [self.accept_arrays(part) for part in x]
+        return x if isinstance(x, np.ndarray) else from_api_array(x, None)
 
     # Names of the inputs / outputs of a model with several of them (None: just one).
     input_names: list[str] | None = None

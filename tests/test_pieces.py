@@ -102,12 +102,15 @@ def test_small_activations_and_training_keep_the_batch_whole(rng):
 def test_a_recurrent_layer_counts_its_gates_and_a_stateful_one_keeps_its_batch(rng):
     model = keras.Sequential([layers.LSTM(16, input_shape=(10, 3)), layers.Dense(2)])
     one = torch.from_numpy(rng.random((1, 10, 3), dtype=np.float32)).to(model.device)
-    # 4 gates and the output, for each of the 10 timesteps, though the layer returns only (1, 16)
-    assert pieces.largest_activation(model.eval(), one) == 10 * 5 * 16
+    # The fused kernel: the output of each of the 10 timesteps and one step's 4 gates, though the
+    # layer returns only (1, 16); stepwise (recurrent dropout, masks), the 4 gates of every step.
+    assert pieces.largest_activation(model.eval(), one) == (10 + 4) * 16
+    stepwise = keras.Sequential([layers.LSTM(16, input_shape=(10, 3), use_cudnn=False), layers.Dense(2)])
+    assert pieces.largest_activation(stepwise.eval(), one) == 10 * 5 * 16
 
-    # 50 steps x 5 x 512 floats is 500 KiB per sequence: 512 of them would go in pieces, but a
-    # stateful layer's states have the batch's size, so its batches stay whole.
+    # 50 steps x 512 floats (plus 4 x 512 gates) is over 100 KiB per sequence: 512 of them would
+    # go in pieces, but a stateful layer's states have the batch's size, so its batches stay whole.
     batch = torch.from_numpy(rng.random((512, 50, 3), dtype=np.float32))
-    for stateful, expected in ((False, 16), (True, None)):
+    for stateful, expected in ((False, 74), (True, None)):  # 7 pieces of 74 (8 MiB each at most)
         model = keras.Sequential([layers.LSTM(512, stateful=stateful, batch_input_shape=(512, 50, 3))])
         assert pieces.piece_size(model.eval(), batch.to(model.device)) == expected

@@ -1,7 +1,8 @@
 """The Model base: compile / fit / evaluate / predict / summary around a Layer.
 
 Subclasses (Sequential, Functional) provide the graph: `input_shape`,
-`output_shape`, `ensure_built`, `forward`, `forward_logits`, `output_activation`, `summary_rows`.
+`output_shape`, `ensure_built`, `forward`, `forward_logits`, `output_activation`, `summary_rows`;
+for a user's subclass that defines `call`, SubclassedModel provides them by running it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from cnnkit import backend
 from cnnkit.layers.base import REGULARIZED_WEIGHTS, Layer
 from cnnkit.layers.layout import from_api_array
 from cnnkit.models import weights_file
+from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
 from cnnkit.training import loop
 from cnnkit.training.setup import MultiOutputSetup, TrainingSetup
 from cnnkit.utils.py_dataset import PyDataset
 
 
-class Model(Layer):
-    """The base of every model. `Model(inputs, outputs)` makes a functional model, as in Keras."""
+class Model(SubclassedModel, Layer):
+    """The base of every model. `Model(inputs, outputs)` makes a functional model, as in Keras;
+    a subclass that defines `call` is a subclassed model (subclassing.py)."""
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):

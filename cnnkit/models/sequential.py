@@ -7,7 +7,7 @@ from torch import nn
 
 from cnnkit import backend
 from cnnkit.layers.base import Layer
-from cnnkit.layers.input_layer import InputLayer, KerasTensor
+from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.layout import Shape, api_shape
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs
@@ -27,13 +27,15 @@ class Sequential(Model):
         self.layers = nn.ModuleList()
         self._input_shape: Shape | None = None
         self._output_shapes: list[Shape] = []
+        self._input_tensor: KerasTensor | None = None  # the Input given, if any
+        self._symbolic: list[KerasTensor] = []  # the graph view: the input, then each layer's output
         for layer in layers or []:
             self.add(layer)
 
     # ---- building -----------------------------------------------------------------------------
     def add(self, layer) -> None:
         if isinstance(layer, KerasTensor):
-            layer = layer.source
+            self._input_tensor, layer = layer, layer.source
         if isinstance(layer, InputLayer):
             if self.layers or self._input_shape is not None:
                 raise ValueError(f"Sequential '{self.name}': an Input must come first, before any layer")
@@ -66,6 +68,41 @@ class Sequential(Model):
         else:
             output_shape = self._probe_plain_module(layer, input_shape)
         self._output_shapes.append(tuple(output_shape))
+        self._trace(layer, len(self._output_shapes) - 1)
+
+    def _trace(self, layer: nn.Module, position: int) -> None:
+        """Keras's view of a built Sequential as a graph: `model.input`, `model.output` and each
+        layer's `.output`, so `Model(inputs=model.input, outputs=model.layers[2].output)` cuts
+        out part of it (feature extraction, activations to look at) sharing the same layers. A
+        plain torch module has no symbolic call: the view ends before it."""
+        if not self._symbolic:
+            self._symbolic = [self._input_tensor or Input(shape=self._input_shape[1:])]
+        if len(self._symbolic) == position + 1 and isinstance(layer, Layer):
+            self._symbolic.append(layer(self._symbolic[-1]))
+
+    def _graph_end(self, index: int) -> KerasTensor:
+        if not self.built or len(self._symbolic) <= (index if index >= 0 else len(self.layers)):
+            reason = "it is not built yet" if not self.built else "it holds a plain torch module, which has none"
+            # ValueError, as Keras's Sequential raises it (an AttributeError from a property would
+            # be swallowed by torch's own attribute lookup and come out as "no attribute 'input'").
+            raise ValueError(f"Sequential '{self.name}' has no symbolic input and output: {reason}")
+        return self._symbolic[index]
+
+    @property
+    def input(self) -> KerasTensor:
+        return self._graph_end(0)
+
+    @property
+    def output(self) -> KerasTensor:
+        return self._graph_end(-1)
+
+    @property
+    def inputs(self) -> list[KerasTensor]:
+        return [self.input]
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        return [self.output]
 
     @torch.no_grad()
     def _probe_plain_module(self, module: nn.Module, input_shape: Shape) -> Shape:
@@ -91,12 +128,12 @@ class Sequential(Model):
         if not self.layers:
             raise ValueError(f"{where}: the model has no layers; add some with model.add(...)")
         self._input_shape = tuple(input_shape)
-        self._output_shapes = []
+        self._output_shapes, self._symbolic = [], []
         try:
             for layer in self.layers:
                 self._build_layer(layer)
         except Exception:
-            self._input_shape, self._output_shapes = None, []
+            self._input_shape, self._output_shapes, self._symbolic = None, [], []
             raise
 
     @property
@@ -113,6 +150,7 @@ class Sequential(Model):
         layer = self.layers[-1]
         del self.layers[-1]
         self._output_shapes = self._output_shapes[: len(self.layers)]
+        self._symbolic = self._symbolic[: len(self.layers) + 1]
         return layer
 
     # ---- shapes -------------------------------------------------------------------------------

@@ -34,7 +34,11 @@ def serialize(layer: nn.Module) -> dict:
             f"cannot save {type(layer).__name__}: it is a plain torch module, whose architecture has no "
             "Keras config; save the weights with model.save_weights(path), or wrap it in a cnnkit Layer"
         )
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    description = {"class_name": type(layer).__name__, "config": layer.get_config()}
+    build_config = layer.get_build_config() if hasattr(layer, "get_build_config") else None
+    if build_config is not None:  # a subclassed model: the shape to build it for before its weights load
+        description["build_config"] = build_config
+    return description
 
 
 def deserialize(description: dict) -> Layer:
@@ -46,4 +50,7 @@ def deserialize(description: dict) -> Layer:
             f"unknown layer class {name!r} in the saved model; if it is your own layer, pass "
             f"custom_objects={{{name!r}: {name}}} to load_model"
         )
-    return cls.from_config(dict(description["config"]))
+    layer = cls.from_config(dict(description["config"]))
+    if description.get("build_config") is not None:
+        layer.build_from_config(description["build_config"])
+    return layer

@@ -229,3 +229,7 @@ class GaussianNoise(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "stddev": self.stddev}
+
+
+# Keras 2 imported these from keras.layers.core too (`from keras.layers.core import Dense, Flatten`).
+from cnnkit.layers.reshaping import Flatten, Reshape  # noqa: E402, F401

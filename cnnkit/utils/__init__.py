@@ -36,6 +36,15 @@ def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") ->
     return one_hot.reshape(*labels.shape, num_classes)
 
 
+def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
+    """Keras's `utils.normalize`: `x` divided by its `order`-norm along `axis` (rows of norm 0 are
+    left as they are), as older MNIST tutorials scale their images."""
+    array = np.asarray(x.detach().cpu() if isinstance(x, torch.Tensor) else x)
+    norms = np.atleast_1d(np.linalg.norm(array, order, axis))
+    norms[norms == 0] = 1
+    return array / np.expand_dims(norms, axis)
+
+
 def set_random_seed(seed: int) -> None:
     """Seed Python, NumPy and torch (every device) at once, as `keras.utils.set_random_seed`."""
     if not isinstance(seed, int):
@@ -90,6 +99,7 @@ __all__ = [
     "image_dataset_from_directory",
     "img_to_array",
     "load_img",
+    "normalize",
     "pad_sequences",
     "save_img",
     "random_states",

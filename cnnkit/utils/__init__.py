@@ -83,12 +83,16 @@ def restore_random_states(states: dict) -> None:
 
 
 def __getattr__(name: str):
-    # Imported on first use: the image dataset reads through cnnkit.preprocessing, which needs
+    # Imported on first use: these read through cnnkit.preprocessing and cnnkit.layers, which need
     # this package (initializers import custom_objects from it) while cnnkit is still loading.
     if name == "image_dataset_from_directory":
         from cnnkit.utils.image_dataset import image_dataset_from_directory
 
         return image_dataset_from_directory
+    if name == "plot_model":
+        from cnnkit.utils.model_visualization import plot_model
+
+        return plot_model
     raise AttributeError(f"module 'cnnkit.utils' has no attribute {name!r}")
 
 

@@ -233,6 +233,20 @@ def test_flatten_uses_keras_order_and_reshape_round_trips():
     torch.testing.assert_close(round_trip, x)
 
 
+def test_cropping_repeat_vector_and_permute():
+    crop = ((1, 0), (2, 1))
+    run_layer_test(layers.Cropping2D(crop), (5, 6, 2), lambda x, l: x[:, 1:, 2:-1], (4, 3, 2), 0)
+    run_layer_test(layers.Cropping2D(1), (4, 4, 1), lambda x, l: x[:, 1:-1, 1:-1], (2, 2, 1), 0)
+    with pytest.raises(ValueError, match=r"Cropping2D '.*': cropping \(\(2, 2\), \(0, 0\)\) leaves nothing"):
+        layers.Cropping2D((2, 0)).compute_output_shape((None, 4, 4, 1))
+    run_layer_test(layers.RepeatVector(3), (4,), lambda x, l: np.repeat(x[:, None], 3, axis=1), (3, 4), 0)
+    run_layer_test(layers.Permute((2, 1)), (5, 3), lambda x, l: x.transpose(0, 2, 1), (3, 5), 0)
+    # on images the dims are Keras's channels-last axes: (H, W, C) -> (C, H, W) is a new image
+    run_layer_test(layers.Permute((3, 1, 2)), (4, 5, 2), lambda x, l: x.transpose(0, 3, 1, 2), (2, 4, 5), 0)
+    with pytest.raises(ValueError, match="dims must be a permutation of 1..2"):
+        layers.Permute((0, 1))
+
+
 def test_zero_padding_rescaling_dropout():
     pads = ((1, 2), (0, 3))
     run_layer_test(layers.ZeroPadding2D(pads), (4, 4, 2), lambda x, l: np.pad(x, ((0, 0), *pads, (0, 0))), (7, 7, 2), 0)

@@ -56,7 +56,7 @@ from cnnkit.layers.pooling import (
 )
 from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
 from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
-from cnnkit.layers.reshaping import Flatten, Reshape, ZeroPadding2D
+from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
 from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
@@ -147,4 +147,7 @@ __all__ = [
     "Resizing",
     "Conv2DTranspose",
     "UpSampling2D",
+    "Cropping2D",
+    "Permute",
+    "RepeatVector",
 ]

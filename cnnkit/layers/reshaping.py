@@ -77,7 +77,7 @@ class ZeroPadding2D(Layer):
         super().__init__(**kwargs)
         self.padding = self._parse(padding)
 
-    def _parse(self, padding) -> tuple[tuple[int, int], tuple[int, int]]:
+    def _parse(self, padding, argument: str = "padding") -> tuple[tuple[int, int], tuple[int, int]]:
         try:
             if isinstance(padding, int):
                 pads = ((padding, padding), (padding, padding))
@@ -91,8 +91,8 @@ class ZeroPadding2D(Layer):
             pads = None
         if pads is None or not all(isinstance(p, int) and p >= 0 for pair in pads for p in pair):
             raise self.error(
-                "padding must be an int, (rows, cols) or ((top, bottom), (left, right)) of "
-                f"non-negative ints; received padding={padding!r}"
+                f"{argument} must be an int, (rows, cols) or ((top, bottom), (left, right)) of "
+                f"non-negative ints; received {argument}={padding!r}"
             )
         return pads
 
@@ -108,3 +108,75 @@ class ZeroPadding2D(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "padding": self.padding}
+
+
+class Cropping2D(Layer):
+    """Cuts rows and columns off the edges of images: `cropping` is an int, (rows, cols) or
+    ((top, bottom), (left, right)), as ZeroPadding2D's `padding`.
+
+    Input shape: (batch, height, width, channels). Output: (batch, cropped height, cropped width, channels).
+    """
+
+    def __init__(self, cropping: int | tuple = ((0, 0), (0, 0)), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.cropping = ZeroPadding2D._parse(self, cropping, "cropping")
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 4, "(batch, height, width, channels)")
+        n, h, w, c = input_shape
+        (top, bottom), (left, right) = self.cropping
+        sizes = (None if h is None else h - top - bottom, None if w is None else w - left - right)
+        if any(size is not None and size <= 0 for size in sizes):
+            raise self.error(f"cropping {self.cropping} leaves nothing of input {format_shape(input_shape)}")
+        return (n, *sizes, c)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        (top, bottom), (left, right) = self.cropping
+        return x[..., top : x.shape[-2] - bottom, left : x.shape[-1] - right]
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "cropping": self.cropping}
+
+
+class RepeatVector(Layer):
+    """Each sample's vector `n` times: (batch, features) -> (batch, n, features), e.g. an LSTM
+    encoder's summary fed to every step of a decoder."""
+
+    def __init__(self, n: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise self.error(f"n must be a positive int; received n={n!r}")
+        self.n = n
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 2, "(batch, features)")
+        return (input_shape[0], self.n, input_shape[1])
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return x.unsqueeze(1).expand(-1, self.n, -1)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "n": self.n}
+
+
+class Permute(Layer):
+    """Reorders the axes of each sample: `dims` numbers them from 1 (the batch axis stays first),
+    in Keras's channels-last layout; Permute((2, 1)) swaps a sequence's steps and features."""
+
+    def __init__(self, dims: tuple, **kwargs) -> None:
+        super().__init__(**kwargs)
+        dims = tuple(dims)
+        if sorted(dims) != list(range(1, len(dims) + 1)):
+            raise self.error(f"dims must be a permutation of 1..{len(dims)}; received dims={dims!r}")
+        self.dims = dims
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != len(self.dims) + 1:
+            raise self.error(f"dims={self.dims} needs inputs of rank {len(self.dims) + 1}; received {input_shape}")
+        return (input_shape[0], *(input_shape[d] for d in self.dims))
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return to_channels_first(to_channels_last(x).permute(0, *self.dims))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "dims": self.dims}

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers, regularizers
+from cnnkit import initializers, regularizers
 from cnnkit.layers.base import Layer, as_pair
-from cnnkit.layers.core import FUSABLE_ACTIVATIONS
+from cnnkit.layers.core import set_weight_arguments
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
 
@@ -75,8 +75,6 @@ class Conv2D(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
         owner = f"Conv2D '{self.name}'"
         if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
             raise self.error(f"filters must be a positive int; received filters={filters!r}")
@@ -94,13 +92,9 @@ class Conv2D(Layer):
         if not isinstance(groups, int) or groups <= 0 or filters % groups:
             raise self.error(f"groups must be a positive int dividing filters={filters}; received groups={groups!r}")
         self.groups = groups
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        if self.activation_name in FUSABLE_ACTIVATIONS:
-            self.output_activation = self.activation_name
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        set_weight_arguments(
+            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+        )
         # (height, width) -> (torch padding argument, explicit F.pad amounts or None)
         self._padding_plans: dict[tuple[int, int], tuple[tuple[int, int], tuple | None]] = {}
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_data_format, convolution_config
+from cnnkit.layers.core import set_weight_arguments
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.masking import get_mask
 from cnnkit.layers.same_padding import output_length, same_pads
@@ -88,13 +88,9 @@ class Conv1D(Layer):
         self.groups = _positive_int(groups, "groups", self)
         if self.filters % self.groups:
             raise self.error(f"groups must divide filters={self.filters}; received groups={groups!r}")
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(
+            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+        )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         self.expect_rank(input_shape, 3, SEQUENCE)
@@ -122,13 +118,16 @@ class Conv1D(Layer):
         else:
             self.bias = None
 
-    def call(self, x: torch.Tensor) -> torch.Tensor:
+    def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         x = x.transpose(1, 2)  # (batch, channels, steps), torch's layout for its kernel
         before, after = _time_pads(self.padding, x.shape[-1], self.kernel_size, self.strides, self.dilation_rate)
         if before or after:
             x = F.pad(x, (before, after))
         y = F.conv1d(x, self.kernel, self.bias, self.strides, 0, self.dilation_rate, self.groups)
-        return self.activation(y.transpose(1, 2))
+        return y.transpose(1, 2)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(self.pre_activation(x))
 
     def get_config(self) -> dict:
         return {**super().get_config(), **convolution_config(self)}

@@ -15,6 +15,23 @@ from cnnkit.layers.layout import Shape
 FUSABLE_ACTIVATIONS = ("softmax", "sigmoid")
 
 
+def set_weight_arguments(
+    layer: Layer, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+) -> None:
+    """What Dense and the convolutions take alike: the activation (a softmax or sigmoid one a
+    cross-entropy loss can fuse, see Layer), the bias switch, and the kernel's and bias's
+    initializers and regularizers, each resolved from Keras's names."""
+    layer.activation = activations.get(activation)
+    layer.activation_name = activations.name_of(layer.activation)
+    if layer.activation_name in FUSABLE_ACTIVATIONS:
+        layer.output_activation = layer.activation_name
+    layer.use_bias = bool(use_bias)
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = regularizers.get(bias_regularizer)
+
+
 class Dense(Layer):
     """A fully connected layer: `activation(x @ kernel + bias)` over the last (channels) axis.
 
@@ -37,18 +54,12 @@ class Dense(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise self.error(f"units must be a positive int; received units={units!r}")
         self.units = units
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        if self.activation_name in FUSABLE_ACTIVATIONS:
-            self.output_activation = self.activation_name
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        set_weight_arguments(
+            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+        )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if len(input_shape) < 2:

@@ -14,10 +14,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers, regularizers
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.conv import check_data_format, check_positive_pair, convolution_config
-from cnnkit.layers.core import FUSABLE_ACTIVATIONS
+from cnnkit.layers.core import set_weight_arguments
 from cnnkit.layers.layout import Shape
 
 IMAGE = "(batch, height, width, channels)"
@@ -106,15 +105,9 @@ class Conv2DTranspose(Layer):
                 raise self.error(f"output_padding must be >= 0 and smaller than strides; received {received}")
             self.output_padding = pair
         check_data_format(data_format, owner)
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        if self.activation_name in FUSABLE_ACTIVATIONS:
-            self.output_activation = self.activation_name
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(
+            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+        )
 
     def _lengths(self, height, width) -> list:
         paddings = self.output_padding or (None, None)

@@ -109,15 +109,17 @@ def shard(order: torch.Tensor, pad: bool) -> torch.Tensor:
     return order[rank() :: world]
 
 
-def sum_over_processes(values: list[torch.Tensor]) -> list[torch.Tensor]:
-    """Element-wise sums over the processes, in one collective."""
+def sum_over_processes(values: list) -> list[torch.Tensor]:
+    """Element-wise sums over the processes of numbers and tensors of any shape, in one collective
+    (float64, so that counts stay exact)."""
     if not active() or not values:
         return values
-    flat = torch.stack([torch.as_tensor(v, dtype=torch.float64).reshape(()) for v in values])
     device = torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else "cpu"
-    flat = flat.to(device)
+    tensors = [torch.as_tensor(v, dtype=torch.float64).to(device) for v in values]
+    flat = torch.cat([t.reshape(-1) for t in tensors])
     dist.all_reduce(flat)
-    return list(flat.cpu().unbind())
+    parts = flat.cpu().split([t.numel() for t in tensors])
+    return [part.reshape(t.shape) for part, t in zip(parts, tensors)]
 
 
 def wrap_for_training(model: nn.Module) -> nn.Module | None:

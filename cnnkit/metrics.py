@@ -1,5 +1,6 @@
-"""Keras metrics: classes (`TopKCategoricalAccuracy(k=3)`) and functions."""
+"""Keras metrics: classes (`TopKCategoricalAccuracy(k=3)`, `Precision()`, `AUC()`) and functions."""
 
+from cnnkit.training.confusion_metrics import AUC, Precision, Recall
 from cnnkit.training.metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -20,6 +21,7 @@ from cnnkit.training.metrics import (
 )
 
 __all__ = [
+    "AUC",
     "Accuracy",
     "BinaryAccuracy",
     "CategoricalAccuracy",
@@ -28,6 +30,8 @@ __all__ = [
     "MeanMetricWrapper",
     "MeanSquaredError",
     "Metric",
+    "Precision",
+    "Recall",
     "SparseCategoricalAccuracy",
     "SparseTopKCategoricalAccuracy",
     "TopKCategoricalAccuracy",

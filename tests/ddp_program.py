@@ -14,7 +14,7 @@ out = sys.argv[1]
 keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
 x = rng.random((96, 8, 8, 1), dtype=np.float32)
-y = rng.integers(0, 3, 96)
+y = keras.utils.to_categorical(rng.integers(0, 3, 96), 3)  # one-hot, for AUC's counts as well
 model = keras.Sequential(
     [
         layers.Input(shape=(8, 8, 1)),
@@ -24,7 +24,9 @@ model = keras.Sequential(
     ]
 )
 model.compile(
-    optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
+    loss="categorical_crossentropy",
+    metrics=["accuracy", keras.metrics.AUC(name="auc")],  # AUC's threshold counts are summed over processes too
 )
 if sys.argv[2:] == ["pydataset"]:
     # The same global batches of 16 from a PyDataset: batches of 8 that the processes split

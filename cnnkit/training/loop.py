@@ -255,9 +255,10 @@ def _sum_metrics_over_processes(setup) -> None:
     if not distributed.active():
         return
     trackers = setup.trackers()
-    sums = distributed.sum_over_processes([value for t in trackers for value in (t.total, t.count)])
-    for position, tracker in enumerate(trackers):
-        tracker.total, tracker.count = sums[2 * position].float(), sums[2 * position + 1].float()
+    states = [tracker.state() for tracker in trackers]
+    sums = iter(distributed.sum_over_processes([value for state in states for value in state]))
+    for tracker, state in zip(trackers, states):
+        tracker.set_state([next(sums) for _ in state])
 
 
 def _with_penalties(model, value: torch.Tensor) -> torch.Tensor:

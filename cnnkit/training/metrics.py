@@ -111,6 +111,13 @@ class Mean(Metric):
         self.total = self.total + mean_value.detach().float() * count
         self.count = self.count + count
 
+    def state(self) -> list:
+        """What a result is computed from, to be summed over processes under torchrun."""
+        return [self.total, self.count]
+
+    def set_state(self, values: list[torch.Tensor]) -> None:
+        self.total, self.count = values[0].float(), values[1].float()
+
     def result(self) -> torch.Tensor:
         total = torch.as_tensor(self.total, dtype=torch.float32)
         if isinstance(self.count, torch.Tensor):
@@ -203,6 +210,12 @@ _BY_FUNCTION: dict[Callable, Callable[[], Metric]] = {
 }
 
 
+def _by_name() -> dict[str, Callable[[], Metric]]:
+    from cnnkit.training.confusion_metrics import AUC, Precision, Recall  # they build on Metric, above
+
+    return {**_BY_NAME, "precision": Precision, "recall": Recall, "auc": AUC}
+
+
 def accuracy_for(loss_name: str, label_rank: int, output_shape: tuple) -> Callable[[str], Metric]:
     """Which accuracy 'accuracy'/'acc' means, decided as Keras does: by the loss, else by shapes."""
     if loss_name == "binary_crossentropy" or output_shape[-1] == 1:
@@ -219,10 +232,11 @@ def get(identifier, loss_name: str, label_rank: int, output_shape: tuple) -> Met
     if isinstance(identifier, str):
         if identifier in ("accuracy", "acc"):
             return accuracy_for(loss_name, label_rank, output_shape)(identifier)
+        by_name = _by_name()
         try:
-            return _BY_NAME[identifier.lower()](name=identifier)
+            return by_name[identifier.lower()](name=identifier)
         except KeyError:
-            known = ", ".join(["accuracy", "acc", *sorted(_BY_NAME)])
+            known = ", ".join(["accuracy", "acc", *sorted(by_name)])
             raise ValueError(f"Unknown metric {identifier!r}. Expected one of: {known}.") from None
     if identifier in _BY_FUNCTION:
         return _BY_FUNCTION[identifier]()

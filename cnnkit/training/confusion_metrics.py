@@ -1,0 +1,181 @@
+"""Keras's confusion-matrix metrics: Precision, Recall and AUC.
+
+Each keeps weighted counts of true/false positives/negatives at fixed thresholds, as tensors on
+the device (updating never waits for the GPU; under torchrun the counts are summed over the
+processes before the result is taken). As in Keras, labels and predictions are flattened, so
+for one-hot multi-class data every (sample, class) pair counts; `class_id` picks one class.
+A prediction counts as positive when it is above the threshold.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from cnnkit import backend
+from cnnkit.training.metrics import Metric, _class_dim
+
+
+def _divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """a / b, 0 where b is 0 (Keras's divide_no_nan)."""
+    return torch.where(b > 0, a / b.clamp(min=1e-30), torch.zeros_like(a))
+
+
+class ConfusionMetric(Metric):
+    def __init__(self, thresholds: list[float], name: str | None, class_id=None, top_k=None) -> None:
+        super().__init__(name)
+        for argument, value in (("class_id", class_id), ("top_k", top_k)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ValueError(
+                    f"{type(self).__name__}: {argument} must be an int >= 0; received {argument}={value!r}"
+                )
+        self.thresholds = torch.tensor(thresholds, dtype=torch.float32)
+        self.class_id, self.top_k = class_id, top_k
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        zeros = torch.zeros(len(self.thresholds), dtype=torch.float64)
+        self.true_positives, self.false_positives = zeros.clone(), zeros.clone()
+        self.true_negatives, self.false_negatives = zeros.clone(), zeros.clone()
+
+    def state(self) -> list[torch.Tensor]:
+        return [self.true_positives, self.false_positives, self.true_negatives, self.false_negatives]
+
+    def set_state(self, values: list[torch.Tensor]) -> None:
+        self.true_positives, self.false_positives, self.true_negatives, self.false_negatives = values
+
+    def prepare(self, y_pred: torch.Tensor) -> torch.Tensor:
+        return y_pred
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = self.prepare(torch.as_tensor(y_pred).detach().float())
+        y_true = torch.as_tensor(y_true, device=y_pred.device).detach()
+        if y_true.dim() == y_pred.dim() - 1:  # (N,) labels for an (N, 1) output
+            y_true = y_true.unsqueeze(-1)
+        dim = _class_dim(y_pred)
+        if self.top_k is not None:  # only each row's top k predictions may count as positive
+            kept = y_pred.topk(min(self.top_k, y_pred.shape[dim]), dim=dim).indices
+            mask = torch.zeros_like(y_pred, dtype=torch.bool).scatter_(dim, kept, True)
+            y_pred = torch.where(mask, y_pred, torch.full_like(y_pred, -float("inf")))
+        if self.class_id is not None:
+            y_pred, y_true = y_pred.select(dim, self.class_id), y_true.select(dim, self.class_id)
+        positive = (y_true != 0).reshape(-1)
+        weight = torch.ones(y_pred.shape, device=y_pred.device, dtype=torch.float64)
+        if sample_weight is not None:
+            given = torch.as_tensor(sample_weight, device=y_pred.device, dtype=torch.float64)
+            weight = weight * given.reshape(given.shape + (1,) * (y_pred.dim() - given.dim()))
+        weight = weight.reshape(-1)
+        thresholds = self.thresholds.to(y_pred.device)
+        above = (y_pred.reshape(1, -1) > thresholds[:, None]).double()  # (thresholds, values)
+        positives, negatives = weight * positive, weight * ~positive
+        tp, fp = above @ positives, above @ negatives
+        device = tp.device
+        self.true_positives = self.true_positives.to(device) + tp
+        self.false_positives = self.false_positives.to(device) + fp
+        self.false_negatives = self.false_negatives.to(device) + (positives.sum() - tp)
+        self.true_negatives = self.true_negatives.to(device) + (negatives.sum() - fp)
+
+
+def _one_threshold(thresholds, owner: str, top_k) -> list[float]:
+    """The threshold Precision and Recall count at: 0.5 by default; with `top_k` and no
+    thresholds, every one of the top k counts as positive, as in Keras."""
+    if thresholds is None:
+        return [0.5 if top_k is None else -float("inf")]
+    value = thresholds
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise ValueError(f"{owner}: thresholds must be one number in [0, 1]; received thresholds={thresholds!r}")
+    return [float(value)]
+
+
+class Precision(ConfusionMetric):
+    """The share of positive predictions that are right: tp / (tp + fp)."""
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name="precision") -> None:
+        super().__init__(_one_threshold(thresholds, "Precision", top_k), name, class_id, top_k)
+
+    def result(self) -> torch.Tensor:
+        return _divide(self.true_positives, self.true_positives + self.false_positives)[0].float()
+
+
+class Recall(ConfusionMetric):
+    """The share of positives found: tp / (tp + fn)."""
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name="recall") -> None:
+        super().__init__(_one_threshold(thresholds, "Recall", top_k), name, class_id, top_k)
+
+    def result(self) -> torch.Tensor:
+        return _divide(self.true_positives, self.true_positives + self.false_negatives)[0].float()
+
+
+class AUC(ConfusionMetric):
+    """The area under the ROC curve (or the precision-recall curve, curve="PR"), from the counts
+    at `num_thresholds` evenly spaced thresholds (or the given `thresholds`), summed as Keras does:
+    trapezoids ("interpolation"), Davis & Goadrich's interpolation for PR, or the lower
+    ("minoring") or upper ("majoring") Riemann sum."""
+
+    def __init__(
+        self,
+        num_thresholds: int = 200,
+        curve: str = "ROC",
+        summation_method: str = "interpolation",
+        name="auc",
+        dtype=None,
+        thresholds=None,
+        multi_label: bool = False,
+        num_labels=None,
+        label_weights=None,
+        from_logits: bool = False,
+    ) -> None:
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f"AUC: curve must be 'ROC' or 'PR'; received curve={curve!r}")
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(
+                "AUC: summation_method must be 'interpolation', 'minoring' or 'majoring'; received "
+                f"summation_method={summation_method!r}"
+            )
+        if multi_label or num_labels is not None or label_weights is not None:
+            raise ValueError("AUC: multi_label, num_labels and label_weights are not supported; AUC flattens labels")
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+        elif not isinstance(num_thresholds, int) or num_thresholds <= 1:
+            raise ValueError(f"AUC: num_thresholds must be an int > 1; received num_thresholds={num_thresholds!r}")
+        else:
+            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        self.num_thresholds = len(inner) + 2
+        self.curve, self.summation_method, self.from_logits = curve, summation_method, bool(from_logits)
+        self.given_thresholds = None if thresholds is None else inner
+        # Endpoints just below 0 and above 1, so that predictions of exactly 0 or 1 are counted.
+        super().__init__([0.0 - backend.epsilon(), *inner, 1.0 + backend.epsilon()], name)
+
+    def prepare(self, y_pred: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(y_pred) if self.from_logits else y_pred
+
+    def result(self) -> torch.Tensor:
+        tp, fp, tn, fn = self.state()
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc(tp, fp, fn).float()
+        recall = _divide(tp, tp + fn)
+        if self.curve == "ROC":
+            x, y = _divide(fp, fp + tn), recall
+        else:
+            x, y = recall, _divide(tp, tp + fp)
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2
+        elif self.summation_method == "minoring":
+            heights = torch.minimum(y[:-1], y[1:])
+        else:
+            heights = torch.maximum(y[:-1], y[1:])
+        return ((x[:-1] - x[1:]) * heights).sum().float()
+
+    @staticmethod
+    def _interpolated_pr_auc(tp, fp, fn) -> torch.Tensor:
+        """Precision interpolated between thresholds as Davis & Goadrich (2006) do: true and all
+        positives vary linearly within each interval, their ratio does not."""
+        predicted = tp + fp
+        dtp = tp[:-1] - tp[1:]
+        slope = _divide(dtp, (predicted[:-1] - predicted[1:]).clamp(min=0))
+        intercept = tp[1:] - slope * predicted[1:]
+        both = (predicted[:-1] > 0) & (predicted[1:] > 0)
+        ratio = torch.where(both, _divide(predicted[:-1], predicted[1:].clamp(min=0)), torch.ones_like(dtp))
+        return _divide(slope * (dtp + intercept * torch.log(ratio)), (tp[1:] + fn[1:]).clamp(min=0)).sum()

@@ -53,7 +53,7 @@ def test_one_hot_classes_are_flattened_unless_a_class_is_picked(rng):
     assert top == pytest.approx(precision_score(labels, y_pred.argmax(1), average="micro", labels=[0, 1, 2]))
 
 
-def test_in_compile_fit_and_evaluate(rng):
+def test_in_compile_fit_and_evaluate(rng, tmp_path):
     x = rng.random((64, 4)).astype(np.float32)
     y = (x.sum(axis=1) > 2).astype(np.float32)
     model = keras.Sequential([layers.Input((4,)), layers.Dense(1, activation="sigmoid")])
@@ -66,6 +66,13 @@ def test_in_compile_fit_and_evaluate(rng):
     expected.update_state(torch.tensor(y), torch.tensor(probabilities))
     assert results["AUC"] == pytest.approx(float(expected.result()), abs=1e-6)
     assert results["recall"] == pytest.approx(recall_score(y, probabilities > 0.5))
+
+    model.compile("adam", "binary_crossentropy", metrics=[AUC(num_thresholds=50, curve="PR"), Precision(0.3)])
+    model.save(tmp_path / "m.keras")  # the metrics' settings are saved with the model
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.evaluate(x, y, verbose=0, return_dict=True) == model.evaluate(x, y, verbose=0, return_dict=True)
+    pr_auc = loaded.training_setup.metric_ids[0]
+    assert (pr_auc.num_thresholds, pr_auc.curve, loaded.training_setup.metric_ids[1].given) == (50, "PR", 0.3)
 
 
 def test_bad_arguments():

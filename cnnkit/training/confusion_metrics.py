@@ -92,20 +92,28 @@ class Precision(ConfusionMetric):
     """The share of positive predictions that are right: tp / (tp + fp)."""
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name="precision") -> None:
+        self.given = thresholds
         super().__init__(_one_threshold(thresholds, "Precision", top_k), name, class_id, top_k)
 
     def result(self) -> torch.Tensor:
         return _divide(self.true_positives, self.true_positives + self.false_positives)[0].float()
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "thresholds": self.given, "top_k": self.top_k, "class_id": self.class_id}
 
 
 class Recall(ConfusionMetric):
     """The share of positives found: tp / (tp + fn)."""
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name="recall") -> None:
+        self.given = thresholds
         super().__init__(_one_threshold(thresholds, "Recall", top_k), name, class_id, top_k)
 
     def result(self) -> torch.Tensor:
         return _divide(self.true_positives, self.true_positives + self.false_negatives)[0].float()
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "thresholds": self.given, "top_k": self.top_k, "class_id": self.class_id}
 
 
 class AUC(ConfusionMetric):
@@ -150,6 +158,16 @@ class AUC(ConfusionMetric):
 
     def prepare(self, y_pred: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(y_pred) if self.from_logits else y_pred
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "curve": self.curve,
+            "summation_method": self.summation_method,
+            "thresholds": self.given_thresholds,
+            "from_logits": self.from_logits,
+        }
 
     def result(self) -> torch.Tensor:
         tp, fp, tn, fn = self.state()

@@ -237,14 +237,18 @@ def get(identifier: str | Loss | Callable) -> Loss:
         return identifier
     if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
         identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
+    from cnnkit.training import more_losses  # the other Keras losses, built on Loss above
+
     if isinstance(identifier, str):
+        by_name = {**_BY_NAME, **more_losses.BY_NAME}
         try:
-            return _BY_NAME[identifier.lower()]()
+            return by_name[identifier.lower()]()
         except KeyError:
-            known = ", ".join(sorted(_BY_NAME))
+            known = ", ".join(sorted(by_name))
             raise ValueError(f"Unknown loss {identifier!r}. Expected one of: {known}.") from None
-    if identifier in _BY_FUNCTION:
-        return _BY_FUNCTION[identifier]()
+    by_function = {**_BY_FUNCTION, **more_losses.BY_FUNCTION}
+    if identifier in by_function:
+        return by_function[identifier]()
     if callable(identifier):
         return LossFunctionWrapper(identifier)
     raise TypeError(f"loss must be a name, a Loss or a callable; received {identifier!r}.")

@@ -210,10 +210,56 @@ _BY_FUNCTION: dict[Callable, Callable[[], Metric]] = {
 }
 
 
+class RootMeanSquaredError(Mean):
+    """sqrt(mean((y_pred - y_true)^2)) over every value seen."""
+
+    def __init__(self, name: str = "root_mean_squared_error") -> None:
+        super().__init__(name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = torch.as_tensor(y_pred)
+        error = y_pred - torch.as_tensor(y_true, device=y_pred.device).to(y_pred.dtype).reshape(y_pred.shape)
+        super().update_state(error.square(), sample_weight)
+
+    def result(self) -> torch.Tensor:
+        return super().result().sqrt()
+
+
 def _by_name() -> dict[str, Callable[[], Metric]]:
+    from cnnkit.training import more_losses  # the Keras losses that also serve as metrics
     from cnnkit.training.confusion_metrics import AUC, Precision, Recall  # they build on Metric, above
 
-    return {**_BY_NAME, "precision": Precision, "recall": Recall, "auc": AUC}
+    def of(fn: Callable) -> Callable[..., Metric]:
+        return lambda name: MeanMetricWrapper(fn, name)
+
+    as_metrics = {
+        name: of(fn)
+        for name, fn in {
+            "mean_absolute_percentage_error": more_losses.mape,
+            "mape": more_losses.mape,
+            "mean_squared_logarithmic_error": more_losses.msle,
+            "msle": more_losses.msle,
+            "kl_divergence": more_losses.kld,
+            "kld": more_losses.kld,
+            "kullback_leibler_divergence": more_losses.kld,
+            "poisson": more_losses.poisson,
+            "hinge": more_losses.hinge,
+            "squared_hinge": more_losses.squared_hinge,
+            "categorical_hinge": more_losses.categorical_hinge,
+            "logcosh": more_losses.log_cosh,
+            "log_cosh": more_losses.log_cosh,
+        }.items()
+    }
+    as_metrics["cosine_similarity"] = of(lambda y_true, y_pred: -more_losses.cosine_similarity(y_true, y_pred))
+    return {
+        **_BY_NAME,
+        **as_metrics,
+        "precision": Precision,
+        "recall": Recall,
+        "auc": AUC,
+        "root_mean_squared_error": RootMeanSquaredError,
+        "rmse": RootMeanSquaredError,
+    }
 
 
 def accuracy_for(loss_name: str, label_rank: int, output_shape: tuple) -> Callable[[str], Metric]:

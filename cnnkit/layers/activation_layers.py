@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from cnnkit import initializers, regularizers
+from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape, runtime_dim
 
@@ -91,8 +91,6 @@ class PReLU(Layer):
         self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs
     ) -> None:
         super().__init__(**kwargs)
-        if alpha_constraint is not None:
-            raise self.error("alpha_constraint is not supported")
         shared = [] if shared_axes is None else shared_axes
         shared = list(shared) if isinstance(shared, (list, tuple)) else [shared]
         if not all(isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in shared):
@@ -100,6 +98,7 @@ class PReLU(Layer):
         self.shared_axes = shared
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         if any(a >= len(input_shape) for a in self.shared_axes):
@@ -122,6 +121,7 @@ class PReLU(Layer):
             **super().get_config(),
             "alpha_initializer": initializers.name_of(self.alpha_initializer),
             "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+            "alpha_constraint": constraints.serialize(self.alpha_constraint),
             "shared_axes": self.shared_axes or None,
         }
 

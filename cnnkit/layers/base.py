@@ -38,6 +38,8 @@ REGULARIZED_WEIGHTS = {
     "bias": "bias_regularizer",
     "embeddings": "embeddings_regularizer",
     "alpha": "alpha_regularizer",
+    "gamma": "gamma_regularizer",
+    "beta": "beta_regularizer",
 }
 
 
@@ -52,6 +54,19 @@ def running_as(module: nn.Module, training: bool) -> Iterator[None]:
     finally:
         for m, mode in modes:
             m.training = mode
+
+
+# The weights a layer may constrain, with the attribute holding each one's constraint (Keras's
+# argument names), applied after every optimizer update (see cnnkit/constraints.py).
+CONSTRAINED_WEIGHTS = {
+    "kernel": "kernel_constraint",
+    "recurrent_kernel": "recurrent_constraint",
+    "bias": "bias_constraint",
+    "embeddings": "embeddings_constraint",
+    "gamma": "gamma_constraint",
+    "beta": "beta_constraint",
+    "alpha": "alpha_constraint",
+}
 
 
 class Layer(nn.Module):
@@ -257,6 +272,17 @@ class Layer(nn.Module):
                 if regularizer is not None and weight is not None:
                     penalties.append(regularizer(weight))
         return penalties
+
+    def constrained_weights(self) -> list[tuple[torch.Tensor, tuple[int, ...] | None, Callable]]:
+        """(weight, its permutation to Keras's layout or None, constraint) for every constrained
+        weight of this layer and the layers inside it."""
+        found = []
+        for module in self.modules():
+            for name, attribute in CONSTRAINED_WEIGHTS.items():
+                constraint, weight = getattr(module, attribute, None), getattr(module, name, None)
+                if constraint is not None and isinstance(weight, torch.Tensor):
+                    found.append((weight, module._to_keras_order.get(name), constraint))
+        return found
 
     @property
     def weights(self) -> list[torch.Tensor]:

@@ -7,9 +7,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import initializers, regularizers
 from cnnkit.layers.base import Layer, as_pair
-from cnnkit.layers.core import set_weight_arguments
+from cnnkit.layers.core import set_weight_arguments, weight_arguments_config
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
 
@@ -38,12 +37,7 @@ def convolution_config(layer: Layer) -> dict:
         "padding": layer.padding,
         "dilation_rate": layer.dilation_rate,
         "groups": layer.groups,
-        "activation": layer.activation_name,
-        "use_bias": layer.use_bias,
-        "kernel_initializer": initializers.name_of(layer.kernel_initializer),
-        "bias_initializer": initializers.name_of(layer.bias_initializer),
-        "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
-        "bias_regularizer": regularizers.serialize(layer.bias_regularizer),
+        **weight_arguments_config(layer),
     }
 
 
@@ -72,6 +66,8 @@ class Conv2D(Layer):
         bias_initializer: str | Callable = "zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -93,7 +89,15 @@ class Conv2D(Layer):
             raise self.error(f"groups must be a positive int dividing filters={filters}; received groups={groups!r}")
         self.groups = groups
         set_weight_arguments(
-            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+            self,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            kernel_constraint,
+            bias_constraint,
         )
         # (height, width) -> (torch padding argument, explicit F.pad amounts or None)
         self._padding_plans: dict[tuple[int, int], tuple[tuple[int, int], tuple | None]] = {}

@@ -71,6 +71,8 @@ class Conv1D(Layer):
         bias_initializer: str | Callable = "zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -89,7 +91,15 @@ class Conv1D(Layer):
         if self.filters % self.groups:
             raise self.error(f"groups must divide filters={self.filters}; received groups={groups!r}")
         set_weight_arguments(
-            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+            self,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            kernel_constraint,
+            bias_constraint,
         )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

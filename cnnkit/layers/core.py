@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, initializers, regularizers
+from cnnkit import activations, constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape
 
@@ -16,11 +16,19 @@ FUSABLE_ACTIVATIONS = ("softmax", "sigmoid")
 
 
 def set_weight_arguments(
-    layer: Layer, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+    layer: Layer,
+    activation,
+    use_bias,
+    kernel_initializer,
+    bias_initializer,
+    kernel_regularizer,
+    bias_regularizer,
+    kernel_constraint=None,
+    bias_constraint=None,
 ) -> None:
     """What Dense and the convolutions take alike: the activation (a softmax or sigmoid one a
     cross-entropy loss can fuse, see Layer), the bias switch, and the kernel's and bias's
-    initializers and regularizers, each resolved from Keras's names."""
+    initializers, regularizers and constraints, each resolved from Keras's names."""
     layer.activation = activations.get(activation)
     layer.activation_name = activations.name_of(layer.activation)
     if layer.activation_name in FUSABLE_ACTIVATIONS:
@@ -30,6 +38,22 @@ def set_weight_arguments(
     layer.bias_initializer = initializers.get(bias_initializer)
     layer.kernel_regularizer = regularizers.get(kernel_regularizer)
     layer.bias_regularizer = regularizers.get(bias_regularizer)
+    layer.kernel_constraint = constraints.get(kernel_constraint)
+    layer.bias_constraint = constraints.get(bias_constraint)
+
+
+def weight_arguments_config(layer: Layer) -> dict:
+    """set_weight_arguments' arguments as a saved config holds them."""
+    return {
+        "activation": layer.activation_name,
+        "use_bias": layer.use_bias,
+        "kernel_initializer": initializers.name_of(layer.kernel_initializer),
+        "bias_initializer": initializers.name_of(layer.bias_initializer),
+        "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
+        "bias_regularizer": regularizers.serialize(layer.bias_regularizer),
+        "kernel_constraint": constraints.serialize(layer.kernel_constraint),
+        "bias_constraint": constraints.serialize(layer.bias_constraint),
+    }
 
 
 class Dense(Layer):
@@ -51,6 +75,8 @@ class Dense(Layer):
         bias_initializer: str | Callable = "zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -58,7 +84,15 @@ class Dense(Layer):
             raise self.error(f"units must be a positive int; received units={units!r}")
         self.units = units
         set_weight_arguments(
-            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+            self,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            kernel_constraint,
+            bias_constraint,
         )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -85,16 +119,7 @@ class Dense(Layer):
         return self.activation(self.pre_activation(x))
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "activation": self.activation_name,
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.name_of(self.kernel_initializer),
-            "bias_initializer": initializers.name_of(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-        }
+        return {**super().get_config(), "units": self.units, **weight_arguments_config(self)}
 
 
 class Activation(Layer):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import initializers, regularizers
+from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer, Shape
 from cnnkit.layers.masking import set_mask
 
@@ -24,6 +24,7 @@ class Embedding(Layer):
         output_dim: int,
         embeddings_initializer: str | Callable = "uniform",
         embeddings_regularizer=None,
+        embeddings_constraint=None,
         mask_zero: bool = False,
         input_length: int | None = None,
         **kwargs,
@@ -37,6 +38,7 @@ class Embedding(Layer):
         self.input_dim, self.output_dim = input_dim, output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -63,5 +65,6 @@ class Embedding(Layer):
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.name_of(self.embeddings_initializer),
             "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
         }

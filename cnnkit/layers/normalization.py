@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import initializers
+from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape, runtime_dim
 
@@ -37,6 +37,10 @@ class BatchNormalization(Layer):
         gamma_initializer: str | Callable = "ones",
         moving_mean_initializer: str | Callable = "zeros",
         moving_variance_initializer: str | Callable = "ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -50,6 +54,10 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         rank = len(input_shape)
@@ -92,6 +100,10 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
         }
 
 

@@ -82,6 +82,8 @@ class Conv2DTranspose(Layer):
         bias_initializer: str | Callable = "zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -106,7 +108,15 @@ class Conv2DTranspose(Layer):
             self.output_padding = pair
         check_data_format(data_format, owner)
         set_weight_arguments(
-            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer
+            self,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            kernel_constraint,
+            bias_constraint,
         )
 
     def _lengths(self, height, width) -> list:

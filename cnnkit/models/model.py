@@ -105,6 +105,7 @@ class Model(SubclassedModel, Layer):
             raise ValueError(f"{where}: the model must be compiled first: call model.compile(optimizer=..., loss=...)")
         self.training_setup.require_loss(where)
         self.training_setup.regularized = self.has_regularizers
+        self.training_setup.constrained = self.constrained_weights()
 
     @property
     def has_regularizers(self) -> bool:

@@ -288,8 +288,19 @@ def train_step(model, x, y, weights, check_finite: bool = False) -> float | None
     else:
         value.backward()
         optimizer.step()
+    if setup.constrained:
+        _apply_constraints(setup.constrained)
     setup.record(value.detach().float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
     return None
+
+
+@torch.no_grad()
+def _apply_constraints(constrained: list) -> None:
+    """Each constrained weight replaced, in place, by its constraint applied to its Keras-layout
+    view (see cnnkit/constraints.py): device work only, no host sync."""
+    for weight, keras_order, constraint in constrained:
+        view = weight if keras_order is None else weight.permute(keras_order)
+        view.copy_(constraint(view))
 
 
 def _as_float32(predictions):

@@ -22,6 +22,7 @@ class TrainingSetup:
         self.metrics: list[Metric] | None = None  # resolved when the labels are first seen
         self.loss_tracker = Mean("loss")
         self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
+        self.constrained: list = []  # (weight, Keras order, constraint), also set by require_compiled
         self.precision = mixed_precision.global_policy()  # the policy in force at compile()
         self.grad_scaler = None  # made on the first float16 step
         self.jit_compile = False  # compile(jit_compile=True): forward passes through torch.compile
@@ -118,6 +119,7 @@ class MultiOutputSetup:
         self.parts = [TrainingSetup(self.optimizer, lo, m) for lo, m in zip(losses_, metric_lists)]
         self.loss_tracker = Mean("loss")
         self.regularized = False  # any weight regularizer in the model? set by Model.require_compiled
+        self.constrained: list = []  # (weight, Keras order, constraint), also set by require_compiled
         self.precision = mixed_precision.global_policy()  # the policy in force at compile()
         self.grad_scaler = None  # made on the first float16 step
         self.jit_compile = False  # compile(jit_compile=True): forward passes through torch.compile

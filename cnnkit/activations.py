@@ -64,6 +64,29 @@ def exponential(x: torch.Tensor) -> torch.Tensor:
     return torch.exp(x)
 
 
+def relu6(x: torch.Tensor) -> torch.Tensor:
+    return F.relu6(x)
+
+
+def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
+    """Keras 3's: relu6(x + 3) / 6 (Keras 2 used clip(0.2 x + 0.5, 0, 1))."""
+    return F.hardsigmoid(x)
+
+
+def hard_silu(x: torch.Tensor) -> torch.Tensor:
+    """x * hard_sigmoid(x), MobileNetV3's hard swish."""
+    return F.hardswish(x)
+
+
+def mish(x: torch.Tensor) -> torch.Tensor:
+    """x * tanh(softplus(x)) (Misra 2019)."""
+    return F.mish(x)
+
+
+def log_softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
+    return torch.log_softmax(x, dim=runtime_dim(axis, x.dim()))
+
+
 _BY_NAME: dict[str, Callable] = {
     "linear": linear,
     "relu": relu,
@@ -79,6 +102,12 @@ _BY_NAME: dict[str, Callable] = {
     "gelu": gelu,
     "leaky_relu": leaky_relu,
     "exponential": exponential,
+    "relu6": relu6,
+    "hard_sigmoid": hard_sigmoid,
+    "hard_silu": hard_silu,
+    "hard_swish": hard_silu,
+    "mish": mish,
+    "log_softmax": log_softmax,
 }
 swish = silu
 

@@ -218,6 +218,11 @@ def test_activation_layers():
         ("silu", lambda x: x / (1 + np.exp(-x))),
         ("gelu", lambda x: 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))),
         ("leaky_relu", lambda x: np.where(x > 0, x, 0.2 * x)),
+        ("relu6", lambda x: np.clip(x, 0, 6)),
+        ("hard_sigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1)),
+        ("hard_swish", lambda x: x * np.clip(x / 6 + 0.5, 0, 1)),
+        ("mish", lambda x: x * np.tanh(np.log1p(np.exp(x)))),
+        ("log_softmax", lambda x: x - np.log(np.exp(x).sum(-1, keepdims=True))),
     ],
 )
 def test_activation_strings(name, reference):

@@ -57,12 +57,14 @@ from cnnkit.layers.pooling import (
 from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
 from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
+from cnnkit.layers.separable import DepthwiseConv2D, SeparableConv2D
 from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras's shorter aliases.
 Convolution1D = Conv1D
 Convolution2D = Conv2D
+SeparableConvolution2D = SeparableConv2D
 MaxPool1D = MaxPooling1D
 AvgPool1D = AveragePooling1D
 GlobalAvgPool1D = GlobalAveragePooling1D
@@ -150,4 +152,7 @@ __all__ = [
     "Cropping2D",
     "Permute",
     "RepeatVector",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
+    "SeparableConvolution2D",
 ]

@@ -40,6 +40,8 @@ REGULARIZED_WEIGHTS = {
     "alpha": "alpha_regularizer",
     "gamma": "gamma_regularizer",
     "beta": "beta_regularizer",
+    "depthwise_kernel": "depthwise_regularizer",
+    "pointwise_kernel": "pointwise_regularizer",
 }
 
 
@@ -66,6 +68,8 @@ CONSTRAINED_WEIGHTS = {
     "gamma": "gamma_constraint",
     "beta": "beta_constraint",
     "alpha": "alpha_constraint",
+    "depthwise_kernel": "depthwise_constraint",
+    "pointwise_kernel": "pointwise_constraint",
 }
 
 

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.core import set_weight_arguments, weight_arguments_config
 from cnnkit.layers.layout import Shape, format_shape
-from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
+from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
 
 
 def check_data_format(data_format: str | None, owner: str) -> None:
@@ -134,19 +134,7 @@ class Conv2D(Layer):
     def _padding_plan(self, height: int, width: int) -> tuple[tuple[int, int], tuple | None]:
         plan = self._padding_plans.get((height, width))
         if plan is None:
-            if self.padding == "valid":
-                plan = ((0, 0), None)
-            elif isinstance(self.padding, tuple):
-                plan = (self.padding, None)
-            else:
-                (top, bottom), (left, right) = (
-                    same_pads(size, k, s, d)
-                    for size, k, s, d in zip((height, width), self.kernel_size, self.strides, self.dilation_rate)
-                )
-                if top == bottom and left == right:
-                    plan = ((top, left), None)
-                else:
-                    plan = ((0, 0), (left, right, top, bottom))
+            plan = padding_plan((height, width), self.kernel_size, self.strides, self.dilation_rate, self.padding)
             self._padding_plans[(height, width)] = plan
         return plan
 

@@ -48,3 +48,16 @@ def check_padding(padding, owner: str) -> str | tuple[int, int]:
     raise ValueError(
         f"{owner}: padding must be 'valid', 'same' or a number of pixels (int or pair); received padding={padding!r}."
     )
+
+
+def padding_plan(size: tuple[int, int], kernel, strides, dilation, padding) -> tuple[tuple[int, int], tuple | None]:
+    """How a 2-D window op pads an image of `size` (height, width): (torch's symmetric padding
+    argument, explicit (left, right, top, bottom) amounts to F.pad first, or None)."""
+    if padding == "valid":
+        return (0, 0), None
+    if isinstance(padding, tuple):
+        return padding, None
+    (top, bottom), (left, right) = (same_pads(n, k, s, d) for n, k, s, d in zip(size, kernel, strides, dilation))
+    if top == bottom and left == right:
+        return (top, left), None
+    return (0, 0), (left, right, top, bottom)

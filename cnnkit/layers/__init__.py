@@ -20,6 +20,7 @@ from cnnkit.layers.conv1d import (
 )
 from cnnkit.layers.core import (
     Activation,
+    ActivityRegularization,
     Dense,
     Dropout,
     GaussianNoise,
@@ -155,4 +156,5 @@ __all__ = [
     "DepthwiseConv2D",
     "SeparableConv2D",
     "SeparableConvolution2D",
+    "ActivityRegularization",
 ]

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from cnnkit import backend
+from cnnkit import backend, regularizers
+from cnnkit.layers import activity
 from cnnkit.layers.layout import Shape, api_shape, format_shape, from_api_array, is_api_data, to_api_layout
 from cnnkit.layers.node import call_symbolically, is_symbolic
 
@@ -92,6 +93,7 @@ class Layer(nn.Module):
         batch_input_shape: tuple | None = None,
         input_dim: int | None = None,
         dtype: Any = None,
+        activity_regularizer=None,
         **unknown: Any,
     ) -> None:
         super().__init__()
@@ -107,6 +109,7 @@ class Layer(nn.Module):
         self._to_keras_order: dict[str, tuple[int, ...] | None] = {}
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim) -> Shape | None:
         if batch_input_shape is not None:
@@ -173,6 +176,8 @@ class Layer(nn.Module):
             device = x[0].device if isinstance(x, (list, tuple)) else x.device
             self.build_for(shape, device)
         out = self.call(x)
+        if self.activity_regularizer is not None:
+            activity.record(self.activity_regularizer, out)
         if self.supports_masking:  # pass a padding mask on (see layers/masking.py)
             mask = getattr(x, "_keras_mask", None)
             if mask is not None and isinstance(out, torch.Tensor) and out is not x:
@@ -351,6 +356,8 @@ class Layer(nn.Module):
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
         if self.declared_input_shape is not None:
             config["input_shape"] = self.declared_input_shape[1:]
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod

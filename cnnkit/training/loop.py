@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from cnnkit import backend, distributed, mixed_precision
+from cnnkit.layers import activity
 from cnnkit.layers.layout import to_channels_last
 from cnnkit.training.callbacks import CallbackList, History
 from cnnkit.training.data import (
@@ -261,11 +262,12 @@ def _sum_metrics_over_processes(setup) -> None:
         tracker.set_state([next(sums) for _ in state])
 
 
-def _with_penalties(model, value: torch.Tensor) -> torch.Tensor:
-    """The loss plus the weights' regularization penalties (Keras's `model.losses`), if any."""
-    if not model.training_setup.regularized:
-        return value
-    penalties = model.losses
+def _with_penalties(model, value: torch.Tensor, activity_penalties: list) -> torch.Tensor:
+    """The loss plus the weights' regularization penalties (Keras's `model.losses`) and the
+    step's activity penalties, if any."""
+    penalties = list(activity_penalties)
+    if model.training_setup.regularized:
+        penalties += model.losses
     return value + torch.stack(penalties).sum() if penalties else value
 
 
@@ -273,9 +275,9 @@ def train_step(model, x, y, weights, check_finite: bool = False) -> float | None
     """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
     it can touch the weights; otherwise None."""
     setup = model.training_setup
-    with _precision(model, setup.precision):
+    with _precision(model, setup.precision), activity.collecting() as activity_penalties:
         value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
-        value = _with_penalties(model, value)
+        value = _with_penalties(model, value, activity_penalties)
     if check_finite and not bool(torch.isfinite(value)):
         return float(value.detach())
     optimizer = setup.optimizer
@@ -313,9 +315,9 @@ def _as_float32(predictions):
 @torch.no_grad()
 def test_step(model, x, y, weights, piece: int | None = None) -> None:
     setup = model.training_setup
-    with _precision(model, setup.precision):
+    with _precision(model, setup.precision), activity.collecting() as activity_penalties:
         value, parts, y_pred = _step_outputs(model, setup, x, y, weights, piece)
-        value = _with_penalties(model, value)
+        value = _with_penalties(model, value, activity_penalties)
     setup.record(value.float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
 
 

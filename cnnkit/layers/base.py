@@ -19,7 +19,15 @@ from torch import nn
 
 from cnnkit import backend, regularizers
 from cnnkit.layers import activity
-from cnnkit.layers.layout import Shape, api_shape, format_shape, from_api_array, is_api_data, to_api_layout
+from cnnkit.layers.layout import (
+    API_LAYOUT,
+    Shape,
+    api_shape,
+    format_shape,
+    from_api_array,
+    is_api_data,
+    to_api_layout,
+)
 from cnnkit.layers.node import call_symbolically, is_symbolic
 
 
@@ -149,6 +157,8 @@ class Layer(nn.Module):
         whatever mode the model is in (a frozen base model called with training=False keeps its
         BatchNormalization on the moving statistics while the new head trains); None follows it.
         NumPy arrays are taken channels-last, as at Keras's API, and images come back that way."""
+        if training is None and args and isinstance(args[0], torch.Tensor) and not getattr(args[0], API_LAYOUT, False):
+            return super().__call__(*args, **kwargs)  # the path of every call inside a model: nothing to do
         if training not in (None, True, False):
             raise self.error(f"training must be True, False or None; received training={training!r}")
         if args and is_symbolic(args[0]):

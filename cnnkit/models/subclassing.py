@@ -128,6 +128,6 @@ class SubclassedModel:
     def __getattr__(self, name: str):
         # `model.layers` of a subclassed model: the layers it holds as attributes (Sequential and
         # Functional hold a ModuleList of that name, which torch finds first).
-        if name == "layers" and "layers" not in self.__dict__["_modules"]:
+        if name == "layers" and "layers" not in self.__dict__.get("_modules", {}):
             return list(self.children())
         return super().__getattr__(name)

@@ -71,3 +71,28 @@ def test_gaussian_noise_only_in_training():
     assert abs(noisy.std().item() - 0.5) < 0.02 and abs(noisy.mean().item()) < 0.02
     layer.eval()
     assert torch.equal(layer(x), x)
+
+
+def test_gaussian_dropout_and_alpha_dropout():
+    torch.manual_seed(0)
+    x = torch.ones(200_000)
+    gaussian = layers.GaussianDropout(0.2)
+    gaussian.train()
+    noise = gaussian(x)
+    assert abs(float(noise.mean()) - 1) < 0.01 and abs(float(noise.std()) - (0.2 / 0.8) ** 0.5) < 0.01
+    gaussian.eval()
+    assert torch.equal(gaussian(x), x)
+
+    rate, alpha_p = 0.3, -1.6732632423543772 * 1.0507009873554805  # Keras's formula, written out
+    a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
+    b = -a * alpha_p * rate
+    inputs = torch.randn(200_000)
+    alpha = layers.AlphaDropout(rate)
+    alpha.train()
+    out = alpha(inputs)
+    dropped = torch.isclose(out, torch.tensor(a * alpha_p + b))
+    assert abs(float(dropped.float().mean()) - rate) < 0.01
+    torch.testing.assert_close(out[~dropped], a * inputs[~dropped] + b)
+    assert abs(float(out.mean())) < 0.01 and abs(float(out.std()) - 1) < 0.01  # SELU's fixed point kept
+    with pytest.raises(ValueError, match="AlphaDropout '.*': rate must be a number in \\[0, 1\\)"):
+        layers.AlphaDropout(1.0)

@@ -21,8 +21,10 @@ from cnnkit.layers.conv1d import (
 from cnnkit.layers.core import (
     Activation,
     ActivityRegularization,
+    AlphaDropout,
     Dense,
     Dropout,
+    GaussianDropout,
     GaussianNoise,
     Rescaling,
     SpatialDropout1D,
@@ -157,4 +159,6 @@ __all__ = [
     "SeparableConv2D",
     "SeparableConvolution2D",
     "ActivityRegularization",
+    "AlphaDropout",
+    "GaussianDropout",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -283,6 +284,42 @@ class GaussianNoise(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "stddev": self.stddev}
+
+
+class _RateNoise(Layer):
+    """Noise whose strength is a drop `rate` in [0, 1), in training only. Shape unchanged."""
+
+    supports_masking = True
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate < 1:
+            raise self.error(f"rate must be a number in [0, 1); received rate={rate!r}")
+        if seed is not None:
+            raise self.error("seed is not supported; seed everything with cnnkit.utils.set_random_seed instead")
+        self.rate = float(rate)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate}
+
+
+class GaussianDropout(_RateNoise):
+    """Multiplies by Gaussian noise of mean 1 and standard deviation sqrt(rate / (1 - rate)): the
+    same variance as dropout at `rate`, without zeros (Srivastava et al. 2014, section 10)."""
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.rate == 0:
+            return x
+        return x * (1.0 + math.sqrt(self.rate / (1.0 - self.rate)) * torch.randn_like(x))
+
+
+class AlphaDropout(_RateNoise):
+    """Dropout for self-normalising (SELU) networks (Klambauer et al. 2017): dropped values are set
+    to SELU's negative saturation and the result is scaled and shifted so that mean and variance
+    stay what they were."""
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return F.alpha_dropout(x, self.rate, self.training) if self.rate else x
 
 
 # Keras 2 imported these from keras.layers.core too (`from keras.layers.core import Dense, Flatten`).

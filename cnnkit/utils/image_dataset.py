@@ -120,7 +120,7 @@ class ImageDataset(ChainedBatches, Flow):
 
     def cache(self, filename: str = "") -> ImageDataset:
         """Keep each image once decoded (as its uint8 pixels: exact, 4x smaller than float32), so
-        epochs after the first read no file. In memory only: a `filename` is not written."""
+        epochs after the first read no file. In memory only: tf.data's cache(filename) is refused."""
         if filename:
             raise ValueError(f"{WHERE}: cache(filename) to a file is not supported; call cache() to cache in memory")
         if self._cache is None:

@@ -16,6 +16,15 @@ from cnnkit.layers.layout import Shape
 FUSABLE_ACTIVATIONS = ("softmax", "sigmoid")
 
 
+def set_activation(layer: Layer, activation) -> None:
+    """`layer.activation` from a Keras name or callable; a softmax or sigmoid is also the layer's
+    `output_activation`, which a cross-entropy loss can fuse (see Layer)."""
+    layer.activation = activations.get(activation)
+    layer.activation_name = activations.name_of(layer.activation)
+    if layer.activation_name in FUSABLE_ACTIVATIONS:
+        layer.output_activation = layer.activation_name
+
+
 def set_weight_arguments(
     layer: Layer,
     activation,
@@ -30,10 +39,7 @@ def set_weight_arguments(
     """What Dense and the convolutions take alike: the activation (a softmax or sigmoid one a
     cross-entropy loss can fuse, see Layer), the bias switch, and the kernel's and bias's
     initializers, regularizers and constraints, each resolved from Keras's names."""
-    layer.activation = activations.get(activation)
-    layer.activation_name = activations.name_of(layer.activation)
-    if layer.activation_name in FUSABLE_ACTIVATIONS:
-        layer.output_activation = layer.activation_name
+    set_activation(layer, activation)
     layer.use_bias = bool(use_bias)
     layer.kernel_initializer = initializers.get(kernel_initializer)
     layer.bias_initializer = initializers.get(bias_initializer)
@@ -130,10 +136,7 @@ class Activation(Layer):
 
     def __init__(self, activation: str | Callable, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        if self.activation_name in FUSABLE_ACTIVATIONS:
-            self.output_activation = self.activation_name
+        set_activation(self, activation)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         return x

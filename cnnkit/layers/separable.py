@@ -14,10 +14,10 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import activations, constraints, initializers, regularizers
+from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_data_format, check_positive_pair
-from cnnkit.layers.core import FUSABLE_ACTIVATIONS
+from cnnkit.layers.core import set_activation
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
 
@@ -56,10 +56,7 @@ class DepthwiseConv2D(Layer):
         if not isinstance(depth_multiplier, int) or isinstance(depth_multiplier, bool) or depth_multiplier < 1:
             raise self.error(f"depth_multiplier must be a positive int; received depth_multiplier={depth_multiplier!r}")
         self.depth_multiplier = depth_multiplier
-        self.activation = activations.get(activation)
-        self.activation_name = activations.name_of(self.activation)
-        if self.activation_name in FUSABLE_ACTIVATIONS:
-            self.output_activation = self.activation_name
+        set_activation(self, activation)
         self.use_bias = bool(use_bias)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.bias_initializer = initializers.get(bias_initializer)

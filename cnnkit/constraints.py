@@ -114,22 +114,7 @@ _BY_NAME = {
 def get(identifier) -> Callable | None:
     """A constraint from None, a name ('max_norm', 'non_neg', 'unit_norm', 'min_max_norm'), a
     {"class_name", "config"} dict, or a callable taking and returning the weight."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Unknown constraint {identifier!r}")
-        return cls(**identifier.get("config", {}))
-    if isinstance(identifier, str):
-        found = custom_objects.lookup(identifier) or _BY_NAME.get(identifier)
-        if found is None:
-            names = "max_norm, non_neg, unit_norm, min_max_norm"
-            raise ValueError(f"Unknown constraint {identifier!r}. Expected one of: {names}, or a callable.")
-        return found() if isinstance(found, type) else found
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"A constraint must be a name or a callable; received {identifier!r}.")
+    return custom_objects.resolve(identifier, _BY_NAME, "constraint", "max_norm, non_neg, unit_norm, min_max_norm")
 
 
 def serialize(constraint) -> dict | str | None:

@@ -78,21 +78,7 @@ _BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 def get(identifier) -> Callable | None:
     """A regularizer from None, a name ('l1', 'l2', 'l1_l2'), a {"class_name", "config"} dict, or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        cls = _BY_NAME.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Unknown regularizer {identifier!r}")
-        return cls(**identifier.get("config", {}))
-    if isinstance(identifier, str):
-        found = custom_objects.lookup(identifier) or _BY_NAME.get(identifier)
-        if found is None:
-            raise ValueError(f"Unknown regularizer {identifier!r}. Expected one of: l1, l2, l1_l2, or a callable.")
-        return found() if isinstance(found, type) else found
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"A regularizer must be a name or a callable; received {identifier!r}.")
+    return custom_objects.resolve(identifier, _BY_NAME, "regularizer", "l1, l2, l1_l2")
 
 
 def serialize(regularizer) -> dict | str | None:

@@ -28,3 +28,23 @@ def lookup(name: str):
         if name in objects:
             return objects[name]
     return None
+
+
+def resolve(identifier, known: dict, kind: str, expected: str):
+    """A regularizer or constraint from None, a name (the user's custom objects first, then
+    `known`), a {"class_name", "config"} dict as saved, or a callable, which is used as it is."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        cls = known.get(identifier.get("class_name"))
+        if cls is None:
+            raise ValueError(f"Unknown {kind} {identifier!r}")
+        return cls(**identifier.get("config", {}))
+    if isinstance(identifier, str):
+        found = lookup(identifier) or known.get(identifier)
+        if found is None:
+            raise ValueError(f"Unknown {kind} {identifier!r}. Expected one of: {expected}, or a callable.")
+        return found() if isinstance(found, type) else found
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"A {kind} must be a name or a callable; received {identifier!r}.")

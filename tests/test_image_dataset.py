@@ -107,6 +107,9 @@ def test_crop_and_pad_keep_the_aspect_ratio(tmp_path):
 def test_take_map_and_cache(folder):
     dataset = image_dataset_from_directory(folder, image_size=(8, 8), batch_size=8, shuffle=False, verbose=False)
     assert len(list(dataset.take(2))) == 2 and dataset.take(2).class_names == list(CLASSES)
+    rest = dataset.skip(1)  # 4 batches of 8 (the last of 6): the test set cut off a validation set
+    assert len(rest) == 3 and len(dataset.skip(9)) == 0
+    np.testing.assert_array_equal(next(iter(rest))[0], dataset[1][0])
     scaled = dataset.map(lambda images, labels: (images / 255.0, labels)).prefetch(2)
     (small, _), (large, _) = next(iter(scaled)), next(iter(dataset))
     np.testing.assert_allclose(small, large / 255.0)

@@ -13,7 +13,7 @@ by Pillow; labels int32, one-hot float32 ("categorical") or float32 (batch, 1) (
 
 Keras returns a tf.data.Dataset. cnnkit returns a PyDataset (NumPy batches, made ahead by worker
 threads) with the parts of tf.data that Keras scripts use: `class_names`, `file_paths`, `len()`,
-iteration, `take(n)`, `map(function)`, `cache()` and `prefetch()`.
+iteration, `take(n)`, `skip(n)`, `map(function)`, `cache()` and `prefetch()`.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ class ChainedBatches:
             raise ValueError(f"{WHERE}: take(count) needs an int >= 1; received {count!r}")
         return DerivedBatches(self, count=int(count))
 
+    def skip(self, count: int) -> DerivedBatches:
+        """All but the first `count` batches (with take, how a test set is cut off a validation set)."""
+        if not isinstance(count, numbers.Integral) or count < 0:
+            raise ValueError(f"{WHERE}: skip(count) needs an int >= 0; received {count!r}")
+        return DerivedBatches(self, start=int(count))
+
     def map(self, function, num_parallel_calls=None, deterministic=None) -> DerivedBatches:
         """`function` applied to each batch, as function(images, labels), in the worker threads."""
         if not callable(function):
@@ -66,21 +72,22 @@ class ChainedBatches:
 
 
 class DerivedBatches(ChainedBatches, PyDataset):
-    """Another dataset's batches, the first `count` of them, passed through `function`."""
+    """Another dataset's batches from `start` on, `count` of them at most, passed through `function`."""
 
-    def __init__(self, source: PyDataset, count: int | None = None, function=None) -> None:
+    def __init__(self, source: PyDataset, count: int | None = None, function=None, start: int = 0) -> None:
         super().__init__(workers=source.workers, max_queue_size=source.max_queue_size)
-        self.source, self.count, self.function = source, count, function
+        self.source, self.count, self.function, self.start = source, count, function, start
         self.class_names = getattr(source, "class_names", None)
         self.file_paths = getattr(source, "file_paths", None)
 
     def __len__(self) -> int:
-        return len(self.source) if self.count is None else min(self.count, len(self.source))
+        remaining = max(len(self.source) - self.start, 0)
+        return remaining if self.count is None else min(self.count, remaining)
 
     def __getitem__(self, index: int):
         if not 0 <= index < len(self):
             raise IndexError(f"{WHERE}: batch {index} of {len(self)}")
-        batch = self.source[index]
+        batch = self.source[self.start + index]
         if self.function is None:
             return batch
         return self.function(*batch) if isinstance(batch, tuple) else self.function(batch)

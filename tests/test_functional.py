@@ -259,3 +259,20 @@ def test_several_inputs_and_outputs_errors(call, message, rng):
         call(model, x, y)
     with pytest.raises(ValueError, match="loss_weights has 3 entries for 2 outputs"):
         model.compile(optimizer="sgd", loss="mse", loss_weights=[1, 2, 3])
+
+
+def test_summary_shows_which_layers_train(capsys):
+    base = keras.Sequential([layers.Input((8, 8, 1)), layers.Conv2D(2, 3, name="c1"), layers.Flatten(name="f")])
+    base.get_layer("c1").trainable = False
+    inputs = layers.Input((8, 8, 1))
+    model = keras.Model(inputs, layers.Dense(2, name="head")(base(inputs)))
+    model.summary(show_trainable=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert "Trainable" in lines[2]
+    words = {line.split()[0]: line.split() for line in lines if line.startswith(" ") and "(" in line}
+    assert words["head"][4:] == ["146", "Y", "sequential[0][0]"]  # name, type, shape (2 words), params, flag
+    base.summary(show_trainable=True)
+    rows = {line.split()[0]: line.split()[-1] for line in capsys.readouterr().out.splitlines() if "(" in line}
+    assert (rows["c1"], rows["f"]) == ("N", "-")
+    with pytest.raises(ValueError, match="layer_range is not supported"):
+        model.summary(layer_range=["c1", "f"])

@@ -240,9 +240,22 @@ class Model(SubclassedModel, Layer):
         weights_file.load_weights(self, filepath)
 
     # ---- inspection ---------------------------------------------------------------------------
-    def summary(self, line_length: int | None = None, positions=None, print_fn=None, **kwargs) -> None:
-        """Print Keras's table: each layer's name (type), output shape and parameter count."""
-        print_summary(self, line_length, print_fn)
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions=None,
+        print_fn=None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range=None,
+    ) -> None:
+        """Print Keras's table: each layer's name (type), output shape and parameter count, and
+        with show_trainable whether its weights train (Y/N). `positions` (column widths) and
+        `expand_nested` are accepted, but the columns size themselves and a model inside a model
+        is one row."""
+        if layer_range is not None:
+            raise ValueError("summary: layer_range is not supported; the summary lists every layer")
+        print_summary(self, line_length, print_fn, show_trainable)
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         layers = list(self.layers)

@@ -53,3 +53,15 @@ def test_the_view_follows_pop_and_deferred_building(rng):
     with_torch = keras.Sequential([layers.Input((3,)), nn.Linear(3, 2)])
     with pytest.raises(ValueError, match="holds a plain torch module"):
         _ = with_torch.output
+
+
+def test_a_model_made_with_a_list_of_one_input_takes_every_form(rng):
+    inputs = keras.Input((3,), name="features")
+    model = keras.Model(inputs=[inputs], outputs=layers.Dense(1)(inputs))
+    model.compile("sgd", "mse")
+    x, y = rng.random((8, 3)).astype(np.float32), rng.random(8).astype(np.float32)
+    expected = model.predict(x, verbose=0)
+    for data in ([x], {"features": x}):  # as Keras takes them
+        np.testing.assert_array_equal(model.predict(data, verbose=0), expected)
+        assert model.evaluate(data, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
+    model.fit(x, y, epochs=1, validation_split=0.25, verbose=0)

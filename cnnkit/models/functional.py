@@ -77,8 +77,7 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name: str | None = None, trainable: bool = True) -> None:
         super().__init__(name=name or backend.unique_name("functional"), trainable=trainable)
-        self.inputs, _ = _as_tensor_list(inputs, "inputs")
-        self._single_input = len(self.inputs) == 1  # `inputs=[x]` takes one array too, as in Keras
+        self.inputs, self._single_input = _as_tensor_list(inputs, "inputs")
         self.outputs, self._single_output = _as_tensor_list(outputs, "outputs")
         nodes = nodes_between(self.inputs, self.outputs)
 

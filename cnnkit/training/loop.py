@@ -78,6 +78,8 @@ class DataEntry:
         self.output_names = getattr(model, "output_names", None)  # None: a single output
 
     def _per_name(self, data, names: list[str], argument: str, kind: str) -> list:
+        if len(names) == 1 and not isinstance(data, (list, tuple, dict)):
+            return [data]  # a model made with inputs=[x] takes its one array alone too, as in Keras
         if isinstance(data, dict):
             missing = [name for name in names if name not in data]
             if missing:
@@ -100,7 +102,7 @@ class DataEntry:
         return is_array(data)
 
     def count(self, data, name: str, several: bool) -> int:
-        if not several:
+        if not several or not isinstance(data, (list, tuple, dict)):
             return sample_count(data, name, self.where)
         values = list(data.values()) if isinstance(data, dict) else list(data)
         counts = {sample_count(v, name, self.where) for v in values}

@@ -23,11 +23,10 @@ def test_the_penalty_joins_the_loss(rng, tmp_path):
     x = rng.random((8, 6)).astype(np.float32)
     model = sparse_autoencoder()
     model.compile(keras.optimizers.SGD(0.1), "mse")
-    code, decoded = model.get_layer("code"), model.get_layer("decoded")
-    with torch.no_grad():
-        inputs = torch.from_numpy(x)
-        hidden = torch.relu(inputs @ code.kernel.T + code.bias)
-        reconstruction = hidden @ decoded.kernel.T + decoded.bias
+    (w1, b1), (w2, b2) = (map(torch.from_numpy, model.get_layer(n).get_weights()) for n in ("code", "decoded"))
+    inputs = torch.from_numpy(x)
+    hidden = torch.relu(inputs @ w1 + b1)
+    reconstruction = hidden @ w2 + b2
     expected = float(((reconstruction - inputs) ** 2).mean() + 0.1 * hidden.abs().sum() / 8)
     assert model.evaluate(x, x, verbose=0, batch_size=8) == pytest.approx(expected, rel=1e-5)
     assert model.train_on_batch(x, x) == pytest.approx(expected, rel=1e-5)  # the loss before the update
@@ -44,9 +43,8 @@ def test_the_layer_form(rng):
     x = rng.random((4, 5)).astype(np.float32)
     model = keras.Sequential([layers.Input((5,)), layers.ActivityRegularization(l2=0.5), layers.Dense(1)])
     model.compile("sgd", "mse")
-    dense = model.layers[-1]
-    with torch.no_grad():
-        prediction = torch.from_numpy(x) @ dense.kernel.T + dense.bias
+    kernel, bias = model.layers[-1].get_weights()
+    prediction = torch.from_numpy(x @ kernel + bias)
     expected = float((prediction**2).mean() + 0.5 * (x**2).sum() / 4)
     assert model.evaluate(x, np.zeros((4, 1)), verbose=0) == pytest.approx(expected, rel=1e-5)
     again = layers.ActivityRegularization.from_config(model.layers[0].get_config())

@@ -44,16 +44,20 @@ def test_training_false_keeps_a_base_in_inference_mode_while_the_head_trains(rng
     images = torch.from_numpy(x[:4]).permute(0, 3, 1, 2)
     mean, variance = (torch.from_numpy(w) for w in batch_norm.get_weights()[2:])
     gamma, beta = (torch.from_numpy(w) for w in batch_norm.get_weights()[:2])
-    features = F.batch_norm(F.conv2d(images, conv.kernel, conv.bias), mean, variance, gamma, beta, False, 0.0, 1e-3)
-    expected = torch.softmax(F.linear(features.mean((2, 3)), dense.kernel, dense.bias), 1)
-    torch.testing.assert_close(model(images), expected, atol=1e-5, rtol=1e-5)
+    kernel, bias = (torch.from_numpy(w) for w in conv.get_weights())
+    dense_kernel, dense_bias = (torch.from_numpy(w) for w in dense.get_weights())
+    convolved = F.conv2d(images, kernel.permute(3, 2, 0, 1), bias)
+    features = F.batch_norm(convolved, mean, variance, gamma, beta, False, 0.0, 1e-3)
+    expected = torch.softmax(features.mean((2, 3)) @ dense_kernel + dense_bias, 1)
+    images = images.to(model.device)  # a tensor is called where the model is, as torch modules are
+    torch.testing.assert_close(model(images).cpu(), expected, atol=1e-5, rtol=1e-5)
 
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
     assert loaded.get_config()["calls"][0]["training"] is False
     loaded.train()
-    torch.testing.assert_close(loaded(images), expected, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(loaded(images).cpu(), expected, atol=1e-5, rtol=1e-5)
 
 
 def test_training_argument_on_eager_calls():
@@ -93,7 +97,7 @@ def test_layers_take_numpy_arrays_channels_last(rng):
 def test_models_called_on_numpy_return_what_predict_returns(rng):
     model = keras.Sequential([layers.Input(shape=(5, 6, 3)), layers.Conv2D(2, 3, padding="same")])
     x = rng.random((3, 5, 6, 3)).astype(np.float32)
-    np.testing.assert_allclose(model(x).detach().numpy(), model.predict(x, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(model(x).detach().cpu().numpy(), model.predict(x, verbose=0), atol=1e-6)
     with pytest.raises(ValueError, match="expects inputs of shape \\(5, 6, 3\\)"):
         model(x[:, :4])
 
@@ -105,8 +109,9 @@ def test_eager_chains_stay_channels_last_as_in_keras(rng):
     features = base(images)
     assert features.shape == (2, 4, 4, 5)
     pooled = layers.GlobalAveragePooling2D()(features)
-    np.testing.assert_allclose(pooled.detach().numpy(), base.predict(images, verbose=0).mean(axis=(1, 2)), rtol=1e-5)
+    expected = base.predict(images, verbose=0).mean(axis=(1, 2))
+    np.testing.assert_allclose(pooled.detach().cpu().numpy(), expected, rtol=1e-5)
     again = base(layers.Rescaling(1.0)(images))  # a model takes a layer's channels-last output too
-    np.testing.assert_allclose(again.detach().numpy(), features.detach().numpy(), rtol=1e-6)
-    nchw = torch.from_numpy(images).permute(0, 3, 1, 2)
+    np.testing.assert_allclose(again.detach().cpu().numpy(), features.detach().cpu().numpy(), rtol=1e-6)
+    nchw = torch.from_numpy(images).permute(0, 3, 1, 2).to(base.device)
     assert base(nchw).shape == (2, 5, 4, 4)  # a plain tensor is still NCHW, as torch modules take it

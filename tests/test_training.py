@@ -252,7 +252,7 @@ def test_predict_returns_channels_last_images_and_call_takes_both_forms(rng):
     nchw = model(torch.from_numpy(x).permute(0, 3, 1, 2))
     assert nchw.shape == (4, 2, 5, 6)
     np.testing.assert_allclose(out, nchw.permute(0, 2, 3, 1).detach().numpy(), atol=1e-6)
-    np.testing.assert_allclose(model(x).detach().numpy(), out, atol=1e-6)
+    np.testing.assert_allclose(model(x).detach().cpu().numpy(), out, atol=1e-6)
 
 
 def test_train_and_test_on_batch(rng):

@@ -177,7 +177,7 @@ class Layer(nn.Module):
     def accept_arrays(self, x):
         """API data (NumPy arrays, or tensors a layer returned for them) as run-time tensors on this
         layer's device."""
-        device = next((t.device for t in self.parameters()), None)
+        device = next((t.device for t in (*self.parameters(), *self.buffers())), None)
         return [from_api_array(a, device) for a in x] if isinstance(x, (list, tuple)) else from_api_array(x, device)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -188,7 +188,8 @@ class Normalization(Layer):
         count, mean, m2 = 0, None, None
         for batch in _batches_of(data, batch_size or 1024, steps, self):
             if not self.built:
-                self.build_for((None, *batch.shape[1:]))
+                # Made where a model makes its weights, so that the adapted layer joins one there.
+                self.build_for((None, *batch.shape[1:]), backend.get_device())
             rank = batch.ndim
             reduce = tuple(a for a in range(rank) if a not in self._kept_axes(rank))
             n = int(np.prod([batch.shape[a] for a in reduce]))
@@ -204,7 +205,7 @@ class Normalization(Layer):
         if mean is None:
             raise self.error("adapt: the data has no samples")
         with torch.no_grad():
-            self.mean.copy_(torch.from_numpy(np.broadcast_to(mean, self.mean.shape).copy()))
+            self.mean.copy_(torch.from_numpy(np.broadcast_to(mean, self.mean.shape).copy()))  # to its device
             self.variance.copy_(torch.from_numpy(np.broadcast_to(m2 / count, self.variance.shape).copy()))
 
     def get_config(self) -> dict:

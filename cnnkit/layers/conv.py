@@ -28,6 +28,29 @@ def check_positive_pair(value, argument: str, owner: str) -> tuple[int, int]:
     return pair
 
 
+def set_window_arguments(layer: Layer, kernel_size, strides, dilation_rate, data_format) -> str:
+    """What the 2-D convolutions take alike: kernel_size, strides and dilation_rate as positive
+    pairs (strides and dilation not both above 1, as in Keras) and a channels-last data_format.
+    Returns the layer's name for messages, "Conv2D 'conv2d'"."""
+    owner = f"{type(layer).__name__} '{layer.name}'"
+    layer.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
+    layer.strides = check_positive_pair(strides, "strides", owner)
+    layer.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
+    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+        raise layer.error(
+            f"strides > 1 cannot be combined with dilation_rate > 1; received strides={layer.strides}, "
+            f"dilation_rate={layer.dilation_rate}"
+        )
+    check_data_format(data_format, owner)
+    return owner
+
+
+def check_filters(layer: Layer, filters) -> int:
+    if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
+        raise layer.error(f"filters must be a positive int; received filters={filters!r}")
+    return filters
+
+
 def convolution_config(layer: Layer) -> dict:
     """The arguments Conv1D and Conv2D share, as their saved configs hold them."""
     return {
@@ -71,20 +94,9 @@ class Conv2D(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        owner = f"Conv2D '{self.name}'"
-        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
-            raise self.error(f"filters must be a positive int; received filters={filters!r}")
-        self.filters = filters
-        self.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
-        self.strides = check_positive_pair(strides, "strides", owner)
-        self.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise self.error(
-                f"strides > 1 cannot be combined with dilation_rate > 1; received strides="
-                f"{self.strides}, dilation_rate={self.dilation_rate}"
-            )
+        self.filters = check_filters(self, filters)
+        owner = set_window_arguments(self, kernel_size, strides, dilation_rate, data_format)
         self.padding = check_padding(padding, owner)
-        check_data_format(data_format, owner)
         if not isinstance(groups, int) or groups <= 0 or filters % groups:
             raise self.error(f"groups must be a positive int dividing filters={filters}; received groups={groups!r}")
         self.groups = groups

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
-from cnnkit.layers.conv import check_data_format, check_positive_pair
+from cnnkit.layers.conv import check_filters, set_window_arguments
 from cnnkit.layers.core import set_activation
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
@@ -45,14 +45,8 @@ class DepthwiseConv2D(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        owner = f"{type(self).__name__} '{self.name}'"
-        self.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
-        self.strides = check_positive_pair(strides, "strides", owner)
-        self.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise self.error("strides > 1 cannot be combined with dilation_rate > 1")
+        owner = set_window_arguments(self, kernel_size, strides, dilation_rate, data_format)
         self.padding = check_padding(padding, owner)
-        check_data_format(data_format, owner)
         if not isinstance(depth_multiplier, int) or isinstance(depth_multiplier, bool) or depth_multiplier < 1:
             raise self.error(f"depth_multiplier must be a positive int; received depth_multiplier={depth_multiplier!r}")
         self.depth_multiplier = depth_multiplier
@@ -177,9 +171,7 @@ class SeparableConv2D(DepthwiseConv2D):
             bias_constraint,
             **kwargs,
         )
-        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
-            raise self.error(f"filters must be a positive int; received filters={filters!r}")
-        self.filters = filters
+        self.filters = check_filters(self, filters)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
         self.pointwise_constraint = constraints.get(pointwise_constraint)

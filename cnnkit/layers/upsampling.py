@@ -15,7 +15,13 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.layers.base import Layer, as_pair
-from cnnkit.layers.conv import check_data_format, check_positive_pair, convolution_config
+from cnnkit.layers.conv import (
+    check_data_format,
+    check_filters,
+    check_positive_pair,
+    convolution_config,
+    set_window_arguments,
+)
 from cnnkit.layers.core import set_weight_arguments
 from cnnkit.layers.layout import Shape
 
@@ -87,15 +93,8 @@ class Conv2DTranspose(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        owner = f"Conv2DTranspose '{self.name}'"
-        if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
-            raise self.error(f"filters must be a positive int; received filters={filters!r}")
-        self.filters, self.groups = filters, 1
-        self.kernel_size = check_positive_pair(kernel_size, "kernel_size", owner)
-        self.strides = check_positive_pair(strides, "strides", owner)
-        self.dilation_rate = check_positive_pair(dilation_rate, "dilation_rate", owner)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise self.error("strides > 1 cannot be combined with dilation_rate > 1")
+        self.filters, self.groups = check_filters(self, filters), 1
+        owner = set_window_arguments(self, kernel_size, strides, dilation_rate, data_format)
         if padding not in ("valid", "same"):
             raise self.error(f"padding must be 'valid' or 'same'; received padding={padding!r}")
         self.padding = padding
@@ -106,7 +105,6 @@ class Conv2DTranspose(Layer):
                 received = f"output_padding={output_padding!r}, strides={self.strides}"
                 raise self.error(f"output_padding must be >= 0 and smaller than strides; received {received}")
             self.output_padding = pair
-        check_data_format(data_format, owner)
         set_weight_arguments(
             self,
             activation,

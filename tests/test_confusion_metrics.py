@@ -84,3 +84,5 @@ def test_bad_arguments():
         AUC(multi_label=True)
     with pytest.raises(ValueError, match="Recall: class_id must be an int >= 0"):
         Recall(class_id=-1)
+    with pytest.raises(ValueError, match="Precision 'precision': labels of shape \\(3, 1\\) do not match predictions"):
+        Precision().update_state(torch.tensor([0, 1, 2]), torch.rand(3, 3))  # sparse labels, 3 classes

@@ -51,6 +51,11 @@ class ConfusionMetric(Metric):
         y_true = torch.as_tensor(y_true, device=y_pred.device).detach()
         if y_true.dim() == y_pred.dim() - 1:  # (N,) labels for an (N, 1) output
             y_true = y_true.unsqueeze(-1)
+        if y_true.shape != y_pred.shape:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': labels of shape {tuple(y_true.shape)} do not match predictions "
+                f"of shape {tuple(y_pred.shape)}; it counts label by label (one-hot labels for several classes)"
+            )
         dim = _class_dim(y_pred)
         if self.top_k is not None:  # only each row's top k predictions may count as positive
             kept = y_pred.topk(min(self.top_k, y_pred.shape[dim]), dim=dim).indices

@@ -82,6 +82,24 @@ CONSTRAINED_WEIGHTS = {
 }
 
 
+def move_to(module: nn.Module, device: torch.device) -> nn.Module:
+    """Move `module`'s weights to `device` if any are elsewhere. Models call this on a layer built
+    before it joined them (called on its own, adapted, a pretrained base): training would mix
+    devices otherwise. Weights made under `with torch.device("meta")` (shapes only, for counting)
+    stay there."""
+    tensors = [*module.parameters(), *module.buffers()]
+    if not any(t.is_meta for t in tensors) and any(_elsewhere(t, torch.device(device)) for t in tensors):
+        module.to(device)
+    return module
+
+
+def _elsewhere(tensor: torch.Tensor, device: torch.device) -> bool:
+    """ "cuda" with no index means the current GPU, as torch reads it."""
+    if tensor.device.type != device.type:
+        return True
+    return device.index is not None and tensor.device.index != device.index
+
+
 class Layer(nn.Module):
     """Base of every cnnkit layer and model.
 
@@ -202,9 +220,8 @@ class Layer(nn.Module):
         if not self.built:
             self.build(input_shape)
             self.built = True
-            # Weights made under `with torch.device("meta")` (shapes only, for counting) stay there.
-            if device is not None and not any(t.is_meta for t in self.parameters()):
-                self.to(device)
+            if device is not None:
+                move_to(self, device)
         return output_shape
 
     def _first_call(self, what: str):

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from cnnkit import backend
-from cnnkit.layers.base import Layer, running_as
+from cnnkit.layers.base import Layer, move_to, running_as
 from cnnkit.layers.input_layer import Input, InputLayer
 from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.node import KerasTensor, Node
@@ -90,6 +90,8 @@ class Functional(Model):
         if repeated:
             raise ValueError(f"Model: layer names must be unique within a model; repeated: {', '.join(repeated)}")
         self.layers = nn.ModuleList(layers)
+        for layer in layers:  # new layers were built on the session's device; prebuilt ones join them
+            move_to(layer, backend.get_device())
 
         slots = {id(t): i for i, t in enumerate(self.inputs)}
         # (layer position, slots read, takes a list, slots written, the call's training argument)

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from cnnkit import backend
-from cnnkit.layers.base import Layer
+from cnnkit.layers.base import Layer, move_to
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.layout import Shape, api_shape
 from cnnkit.models.model import Model
@@ -62,11 +62,14 @@ class Sequential(Model):
                 raise
 
     def _build_layer(self, layer: nn.Module) -> None:
+        position = len(self._output_shapes)
         input_shape = self._output_shapes[-1] if self._output_shapes else self._input_shape
+        device = self._device_before(position)
+        move_to(layer, device)
         if isinstance(layer, Layer):
-            output_shape = layer.build_for(input_shape, self.device)
+            output_shape = layer.build_for(input_shape, device)
         else:
-            output_shape = self._probe_plain_module(layer, input_shape)
+            output_shape = self._probe_plain_module(layer, input_shape, device)
         self._output_shapes.append(tuple(output_shape))
         self._trace(layer, len(self._output_shapes) - 1)
 
@@ -104,8 +107,17 @@ class Sequential(Model):
     def outputs(self) -> list[KerasTensor]:
         return [self.output]
 
+    def _device_before(self, position: int) -> torch.device:
+        """Where the layers before `position` keep their weights; with none yet, where the model
+        makes them. A layer that arrives built elsewhere is moved there, not the other way round."""
+        for layer in self.layers[:position]:
+            for tensor in (*layer.parameters(), *layer.buffers()):
+                if not tensor.is_meta:
+                    return tensor.device
+        return self._target_device or backend.get_device()
+
     @torch.no_grad()
-    def _probe_plain_module(self, module: nn.Module, input_shape: Shape) -> Shape:
+    def _probe_plain_module(self, module: nn.Module, input_shape: Shape, device: torch.device) -> Shape:
         """A plain torch module has no shape arithmetic: run it once on zeros to learn its output."""
         if None in input_shape[1:]:
             raise ValueError(f"Sequential '{self.name}': {type(module).__name__} needs a fully known input shape")
@@ -114,7 +126,7 @@ class Sequential(Model):
         was_training = module.training
         module.eval()
         try:
-            return api_shape(module(sample.to(self.device)))
+            return api_shape(module(sample.to(device)))
         finally:
             module.train(was_training)
 

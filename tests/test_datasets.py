@@ -37,6 +37,7 @@ def homes(tmp_path, monkeypatch):
     """A private CNNKIT_HOME and an empty stand-in for /usr/share/datasets."""
     monkeypatch.setenv("CNNKIT_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(store, "SYSTEM_DATASETS", tmp_path / "system")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     return tmp_path
 
 
@@ -120,10 +121,10 @@ def server(tmp_path):
 
 def tiny_spec(root: Path, url: str, corrupt: str | None = None) -> store.DatasetSpec:
     write_dataset(root)
-    md5 = {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in root.iterdir()}
+    digests = {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in root.iterdir()}
     if corrupt:
-        md5[corrupt] = "0" * 32
-    return store.DatasetSpec(name="tiny", title="Tiny", md5=md5, mirrors=("http://127.0.0.1:9/", url))
+        digests[corrupt] = "0" * 32
+    return store.DatasetSpec(name="tiny", title="Tiny", digests=digests, mirrors=("http://127.0.0.1:9/", url))
 
 
 def test_download_verifies_md5_and_caches(homes, server):
@@ -131,7 +132,7 @@ def test_download_verifies_md5_and_caches(homes, server):
     spec = tiny_spec(root, url)
     (x_train, _), _ = store.load_mnist_style(spec)  # the first mirror refuses; the second serves
     cached = homes / "home" / "datasets" / "tiny"
-    assert sorted(p.name for p in cached.iterdir()) == sorted(spec.md5)
+    assert sorted(p.name for p in cached.iterdir()) == sorted(spec.digests)
     for p in root.iterdir():
         p.unlink()  # now only the cache has them
     (again, _), _ = store.load_mnist_style(spec)
@@ -152,6 +153,6 @@ def test_bad_download_leaves_nothing_and_offline_error_says_how_to_fix(homes, se
 
 
 def test_official_checksums_are_the_published_ones():
-    assert mnist.SPEC.md5["train-images-idx3-ubyte.gz"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
-    assert fashion_mnist.SPEC.md5["t10k-labels-idx1-ubyte.gz"] == "bb300cfdad3c16e7a12a480ee83cd310"
+    assert mnist.SPEC.digests["train-images-idx3-ubyte.gz"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
+    assert fashion_mnist.SPEC.digests["t10k-labels-idx1-ubyte.gz"] == "bb300cfdad3c16e7a12a480ee83cd310"
     assert fashion_mnist.SPEC.debian_package == "dataset-fashion-mnist"

@@ -7,7 +7,7 @@ from cnnkit.datasets.store import DatasetSpec, load_mnist_style
 SPEC = DatasetSpec(
     name="fashion-mnist",
     title="Fashion-MNIST",
-    md5={
+    digests={
         "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
         "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
         "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",

@@ -7,7 +7,7 @@ from cnnkit.datasets.store import DatasetSpec, load_mnist_style
 SPEC = DatasetSpec(
     name="mnist",
     title="MNIST",
-    md5={
+    digests={
         "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
         "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
         "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",

@@ -1,9 +1,11 @@
 """Finding, downloading and checking MNIST-style data sets.
 
 Search order: an explicit `path`, then `$CNNKIT_HOME/datasets/<name>/` (default `~/.cnnkit`),
-then `/usr/share/datasets/<name>/` (where Debian's dataset packages install). If none holds all
-files, they are downloaded into the first of those folders from the official mirrors, each
-checked against its published MD5 and moved into place only when complete.
+then `/usr/share/datasets/<name>/` (where Debian's dataset packages install), then Keras's own
+download folder `$KERAS_HOME/datasets/` (default `~/.keras`), for files Keras keeps under the
+same names. If none holds all files, they are downloaded into the first of those folders from the
+official mirrors, each checked against its published MD5 or SHA-256 and moved into place only
+when complete.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ TEST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 class DatasetSpec:
     name: str  # the folder name, as Debian's packages use it: "mnist", "fashion-mnist"
     title: str
-    md5: dict[str, str]  # file name -> MD5 of the official .gz
+    digests: dict[str, str]  # file name -> published MD5 (32 hex digits) or SHA-256 (64)
     mirrors: tuple[str, ...]  # base URLs, tried in order
     classes: int = 10
     debian_package: str | None = None
@@ -40,20 +42,25 @@ def cache_dir(spec: DatasetSpec) -> Path:
     return home / "datasets" / spec.name
 
 
+def keras_cache() -> Path:
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras") / "datasets"
+
+
 def _complete(folder: Path, spec: DatasetSpec) -> bool:
-    return all((folder / name).is_file() for name in spec.md5)
+    return all((folder / name).is_file() for name in spec.digests)
 
 
-def md5_of(path: Path) -> str:
-    digest = hashlib.md5()
+def digest_of(path: Path, like: str) -> str:
+    """The file's MD5, or its SHA-256 when `like` (the published digest) has 64 digits."""
+    digest = hashlib.sha256() if len(like) == 64 else hashlib.md5()
     with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def _download(url: str, target: Path, md5: str, timeout: float) -> None:
-    """Download to a temporary file beside `target`; move it there only if its MD5 matches."""
+def _download(url: str, target: Path, published: str, timeout: float) -> None:
+    """Download to a temporary file beside `target`; move it there only if its digest matches."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -62,9 +69,10 @@ def _download(url: str, target: Path, md5: str, timeout: float) -> None:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        actual = md5_of(Path(temporary))
-        if actual != md5:
-            raise DatasetError(f"{url}: MD5 {actual} does not match the published {md5}")
+        actual = digest_of(Path(temporary), published)
+        if actual != published:
+            kind = "SHA-256" if len(published) == 64 else "MD5"
+            raise DatasetError(f"{url}: {kind} {actual} does not match the published {published}")
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
@@ -76,21 +84,21 @@ def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: fl
     if path is not None:
         folder = Path(path).expanduser()
         if not _complete(folder, spec):
-            missing = [name for name in spec.md5 if not (folder / name).is_file()]
+            missing = [name for name in spec.digests if not (folder / name).is_file()]
             raise DatasetError(f"{spec.title}: {folder} lacks {', '.join(missing)}")
         return folder
     cache = cache_dir(spec)
-    searched = [cache, SYSTEM_DATASETS / spec.name]
+    searched = [cache, SYSTEM_DATASETS / spec.name, keras_cache()]
     for folder in searched:
         if _complete(folder, spec):
             return folder
     failures = []
-    for name, md5 in spec.md5.items():
+    for name, published in spec.digests.items():
         if (cache / name).is_file():
             continue
         for mirror in spec.mirrors:
             try:
-                _download(mirror + name, cache / name, md5, timeout)
+                _download(mirror + name, cache / name, published, timeout)
                 break
             except (OSError, urllib.error.URLError, DatasetError) as error:
                 failures.append(f"{mirror}{name}: {getattr(error, 'reason', error)}")
@@ -99,7 +107,7 @@ def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: fl
             package = f"install Debian's package {spec.debian_package}, or " if spec.debian_package else ""
             raise DatasetError(
                 f"{spec.title} not found in {looked}, and downloading failed ({'; '.join(failures)}). "
-                f"To fix: {package}copy the files {', '.join(spec.md5)} into {cache} "
+                f"To fix: {package}copy the files {', '.join(spec.digests)} into {cache} "
                 "(or set CNNKIT_HOME), or pass path= to load_data"
             )
     return cache

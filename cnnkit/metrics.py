@@ -1,6 +1,15 @@
-"""Keras metrics: classes (`TopKCategoricalAccuracy(k=3)`, `Precision()`, `AUC()`) and functions."""
+"""Keras metrics: classes (`TopKCategoricalAccuracy(k=3)`, `Precision()`, `AUC()`, `F1Score()`) and functions."""
 
-from cnnkit.training.confusion_metrics import AUC, Precision, Recall
+from cnnkit.training.confusion_metrics import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
+from cnnkit.training.f_score_metrics import F1Score, FBetaScore
 from cnnkit.training.metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -26,6 +35,10 @@ __all__ = [
     "Accuracy",
     "BinaryAccuracy",
     "CategoricalAccuracy",
+    "F1Score",
+    "FBetaScore",
+    "FalseNegatives",
+    "FalsePositives",
     "Mean",
     "MeanAbsoluteError",
     "MeanMetricWrapper",
@@ -37,6 +50,8 @@ __all__ = [
     "SparseCategoricalAccuracy",
     "SparseTopKCategoricalAccuracy",
     "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
     "binary_accuracy",
     "categorical_accuracy",
     "sparse_categorical_accuracy",

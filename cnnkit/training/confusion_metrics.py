@@ -1,4 +1,4 @@
-"""Keras's confusion-matrix metrics: Precision, Recall and AUC.
+"""Keras's confusion-matrix metrics: Precision, Recall, AUC and the four counts (TruePositives, ...).
 
 Each keeps weighted counts of true/false positives/negatives at fixed thresholds, as tensors on
 the device (updating never waits for the GPU; under torchrun the counts are summed over the
@@ -202,3 +202,35 @@ class AUC(ConfusionMetric):
         both = (predicted[:-1] > 0) & (predicted[1:] > 0)
         ratio = torch.where(both, _divide(predicted[:-1], predicted[1:].clamp(min=0)), torch.ones_like(dtp))
         return _divide(slope * (dtp + intercept * torch.log(ratio)), (tp[1:] + fn[1:]).clamp(min=0)).sum()
+
+
+class _Count(ConfusionMetric):
+    """The weighted number of one kind of outcome at `thresholds` (one number, 0.5 by default)."""
+
+    counted = ""
+
+    def __init__(self, thresholds=None, name=None, dtype=None) -> None:
+        self.given = thresholds
+        super().__init__(_one_threshold(thresholds, type(self).__name__, None), name, None, None)
+
+    def result(self) -> torch.Tensor:
+        return getattr(self, self.counted)[0].float()
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "thresholds": self.given}
+
+
+class TruePositives(_Count):
+    counted = "true_positives"
+
+
+class FalsePositives(_Count):
+    counted = "false_positives"
+
+
+class TrueNegatives(_Count):
+    counted = "true_negatives"
+
+
+class FalseNegatives(_Count):
+    counted = "false_negatives"

@@ -18,7 +18,8 @@ class Monitor:
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max'; received mode={mode!r}")
         if mode == "auto":
-            mode = "max" if any(word in monitor for word in ("acc", "auc", "precision", "recall")) else "min"
+            maximised = ("acc", "auc", "precision", "recall", "f1", "fbeta")
+            mode = "max" if any(word in monitor for word in maximised) else "min"
         self.owner, self.monitor, self.mode, self.min_delta = owner, monitor, mode, abs(min_delta)
         self.worst = math.inf if mode == "min" else -math.inf
 
@@ -32,6 +33,11 @@ class Monitor:
         if value is None:
             known = ", ".join(sorted(logs or {}))
             warnings.warn(f"{self.owner}: '{self.monitor}' is not in the logs ({known}); skipped", stacklevel=3)
+        if isinstance(value, list):
+            raise ValueError(
+                f"{self.owner}: '{self.monitor}' has one value per class; monitor one number (for F1Score, "
+                "average='macro', 'micro' or 'weighted')"
+            )
         return value
 
 

@@ -10,7 +10,9 @@ from typing import TextIO
 Logs = dict[str, float]
 
 
-def _format_value(value: float) -> str:
+def _format_value(value: float | list[float]) -> str:
+    if isinstance(value, list):  # one value per class
+        return "[" + " ".join(_format_value(v) for v in value) + "]"
     return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
 
 

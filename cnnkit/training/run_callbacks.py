@@ -36,6 +36,13 @@ class LearningRateScheduler(Callback):
             print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate:g}.")
 
 
+def _cell(value) -> str:
+    """A logged number, or a per-class list written as "[0.5, 0.25]"."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(repr(float(v)) for v in value) + "]"
+    return repr(float(value))
+
+
 class CSVLogger(Callback):
     """One CSV row per epoch (`epoch` then the logs, sorted by name). Every write replaces the file
     atomically, so a crash never leaves half a row; `append=True` keeps an earlier run's rows (and a
@@ -63,7 +70,7 @@ class CSVLogger(Callback):
         if getattr(self.model, "resume_from_epoch", None) is not None:
             # BackupAndRestore resumed: an interrupted run may have logged this epoch already.
             self.rows = self.rows[:1] + [row for row in self.rows[1:] if not row or int(row[0]) < epoch]
-        self.rows.append([str(epoch), *(repr(float(logs[k])) if k in logs else "NA" for k in self.keys)])
+        self.rows.append([str(epoch), *(_cell(logs[k]) if k in logs else "NA" for k in self.keys)])
         text = io.StringIO()
         csv.writer(text, delimiter=self.separator, lineterminator="\n").writerows(self.rows)
         atomic_write(self.filename, lambda stream: stream.write(text.getvalue().encode()))
@@ -136,7 +143,10 @@ class TensorBoard(Callback):
     def on_epoch_end(self, epoch, logs=None) -> None:
         for key, value in (logs or {}).items():
             part, name = ("validation", key[4:]) if key.startswith("val_") else ("train", key)
-            self.writers[part].add_scalar(f"epoch_{name}", value, epoch)
+            values = value if isinstance(value, list) else [value]
+            for i, number in enumerate(values):  # a per-class metric: one curve per class
+                tag = f"epoch_{name}" if len(values) == 1 and not isinstance(value, list) else f"epoch_{name}/{i}"
+                self.writers[part].add_scalar(tag, number, epoch)
         for writer in self.writers.values():
             writer.flush()
 

@@ -71,10 +71,18 @@ class TrainingSetup:
         return _as_floats(self.log_names(), self.result_tensors())
 
 
-def _as_floats(names: list[str], values: list) -> dict[str, float]:
+def _as_floats(names: list[str], values: list) -> dict[str, float | list[float]]:
+    """Python numbers in one device sync; a metric with one value per class (F1Score with
+    average=None) gives a list, as Keras logs an array."""
     device = values[0].device
-    numbers = torch.stack([torch.as_tensor(v, dtype=torch.float32).to(device) for v in values]).tolist()
-    return dict(zip(names, numbers))
+    tensors = [torch.as_tensor(v, dtype=torch.float32).to(device) for v in values]
+    flat = torch.cat([t.reshape(-1) for t in tensors]).tolist()
+    logs, start = {}, 0
+    for name, tensor in zip(names, tensors):
+        end = start + tensor.numel()
+        logs[name] = flat[start] if tensor.dim() == 0 else flat[start:end]
+        start = end
+    return logs
 
 
 def per_output(value, names: list[str], argument: str, default=None) -> list:

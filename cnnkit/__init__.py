@@ -21,6 +21,7 @@ from cnnkit import (
     optimizers,
     preprocessing,
     regularizers,
+    saving,
     utils,
 )
 from cnnkit.layers import Input
@@ -48,5 +49,6 @@ __all__ = [
     "optimizers",
     "preprocessing",
     "regularizers",
+    "saving",
     "utils",
 ]

@@ -272,7 +272,9 @@ class Functional(Model):
         }
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, make_layer=None):
+        """The model `get_config` describes; `make_layer(description)` makes each layer (clone_model
+        passes its clone_function through it), by default a new one from its config."""
         from cnnkit.models.serialization import deserialize
 
         layers = {d["config"]["name"]: d for d in config["layers"]}
@@ -280,7 +282,7 @@ class Functional(Model):
         for name in config["input_layers"]:
             input_config = layers[name]["config"]
             inputs[name] = Input(shape=tuple(input_config["shape"]), name=name)
-        built = {name: deserialize(d) for name, d in layers.items() if name not in inputs}
+        built = {name: (make_layer or deserialize)(d) for name, d in layers.items() if name not in inputs}
         produced: dict[tuple, KerasTensor] = {(name, 0, 0): tensor for name, tensor in inputs.items()}
         calls_so_far: dict[str, int] = {}
         for call in config["calls"]:

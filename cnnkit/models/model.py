@@ -231,6 +231,12 @@ class Model(SubclassedModel, Layer):
         export_model(self, filepath, format)
 
     # ---- weights files ------------------------------------------------------------------------
+    def to_json(self, **json_arguments) -> str:
+        """The architecture as JSON text, without weights (`cnnkit.models.model_from_json` reads it)."""
+        from cnnkit.models.serialization import to_json
+
+        return to_json(self, **json_arguments)
+
     def save_weights(self, filepath) -> None:
         """Write the weights to `filepath` atomically; `load_weights` reads them back without running code."""
         weights_file.save_weights(self, filepath)

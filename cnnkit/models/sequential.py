@@ -237,14 +237,16 @@ class Sequential(Model):
         }
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, make_layer=None):
+        """The model `get_config` describes; `make_layer(description)` makes each layer (clone_model
+        passes its clone_function through it), by default a new one from its config."""
         from cnnkit.models.serialization import deserialize
 
         model = cls(name=config["name"])
         if config.get("input_shape") is not None:
             model.add(InputLayer(shape=tuple(config["input_shape"])))
         for description in config["layers"]:
-            model.add(deserialize(description))
+            model.add((make_layer or deserialize)(description))
         if not config.get("trainable", True):  # True would unfreeze layers saved frozen
             model.trainable = False
         return model

@@ -6,10 +6,13 @@ Only classes cnnkit knows (its layers, models and zoo blocks) or that the caller
 
 from __future__ import annotations
 
+import json
+
 from torch import nn
 
 from cnnkit.layers.base import Layer
 from cnnkit.utils import custom_objects
+from cnnkit.utils.custom_objects import custom_object_scope
 
 
 def _known_classes() -> dict[str, type]:
@@ -54,3 +57,21 @@ def deserialize(description: dict) -> Layer:
     if description.get("build_config") is not None:
         layer.build_from_config(description["build_config"])
     return layer
+
+
+def to_json(model: nn.Module, **json_arguments) -> str:
+    """Keras's `model.to_json()`: the architecture without weights ({"class_name", "config"})."""
+    return json.dumps({**serialize(model), "backend": "torch", "library": "cnnkit"}, **json_arguments)
+
+
+def model_from_json(json_string: str, custom_objects: dict | None = None):
+    """A new model, with fresh weights, from `to_json`'s text (Keras 2's save-the-architecture
+    recipe; the weights come back with `load_weights`). The text is data: nothing in it runs."""
+    try:
+        description = json.loads(json_string)
+    except (TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"model_from_json: not a model's JSON ({error})") from None
+    if not isinstance(description, dict) or "class_name" not in description or "config" not in description:
+        raise ValueError('model_from_json: expected {"class_name": ..., "config": ...} as model.to_json() writes')
+    with custom_object_scope(custom_objects):
+        return deserialize(description)

@@ -9,9 +9,12 @@ import random
 import numpy as np
 import torch
 
+from cnnkit.utils.custom_objects import custom_object_scope, get_custom_objects, register_keras_serializable
 from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cnnkit.utils.py_dataset import PyDataset, Sequence
 from cnnkit.utils.sequence_utils import pad_sequences
+
+CustomObjectScope = custom_object_scope
 
 
 def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
@@ -97,9 +100,12 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "CustomObjectScope",
     "PyDataset",
     "Sequence",
     "array_to_img",
+    "custom_object_scope",
+    "get_custom_objects",
     "image_dataset_from_directory",
     "img_to_array",
     "load_img",
@@ -107,6 +113,7 @@ __all__ = [
     "pad_sequences",
     "save_img",
     "random_states",
+    "register_keras_serializable",
     "restore_random_states",
     "set_deterministic",
     "set_random_seed",

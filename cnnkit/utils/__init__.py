@@ -11,6 +11,7 @@ import torch
 
 from cnnkit.utils.custom_objects import custom_object_scope, get_custom_objects, register_keras_serializable
 from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
+from cnnkit.utils.progbar import Progbar
 from cnnkit.utils.py_dataset import PyDataset, Sequence
 from cnnkit.utils.sequence_utils import pad_sequences
 
@@ -101,6 +102,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "CustomObjectScope",
+    "Progbar",
     "PyDataset",
     "Sequence",
     "array_to_img",

@@ -1,6 +1,6 @@
 """Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside)."""
 
-from cnnkit.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from cnnkit.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from cnnkit.layers.augmentation import (
     RandomContrast,
     RandomCrop,
@@ -26,11 +26,13 @@ from cnnkit.layers.core import (
     Dropout,
     GaussianDropout,
     GaussianNoise,
+    Identity,
     Rescaling,
     SpatialDropout1D,
     SpatialDropout2D,
 )
 from cnnkit.layers.embedding import Embedding
+from cnnkit.layers.feature_normalization import GroupNormalization, UnitNormalization
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.lambda_layer import Lambda
 from cnnkit.layers.masking import Masking
@@ -61,6 +63,7 @@ from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
 from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
 from cnnkit.layers.separable import DepthwiseConv2D, SeparableConv2D
+from cnnkit.layers.sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
 from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
@@ -111,6 +114,8 @@ __all__ = [
     "Convolution2D",
     "Dense",
     "Dropout",
+    "GroupNormalization",
+    "Identity",
     "ELU",
     "Flatten",
     "GaussianNoise",
@@ -144,14 +149,19 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Softmax",
+    "ThresholdedReLU",
+    "UnitNormalization",
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "ZeroPadding1D",
     "ZeroPadding2D",
     "CenterCrop",
     "Normalization",
     "Resizing",
     "Conv2DTranspose",
+    "UpSampling1D",
     "UpSampling2D",
+    "Cropping1D",
     "Cropping2D",
     "Permute",
     "RepeatVector",

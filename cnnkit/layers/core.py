@@ -1,4 +1,4 @@
-"""Core layers: Dense, Activation, Dropout, Rescaling."""
+"""Core layers: Dense, Activation, Identity, Dropout, Rescaling, and the noise layers."""
 
 from __future__ import annotations
 
@@ -146,6 +146,15 @@ class Activation(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "activation": self.activation_name}
+
+
+class Identity(Layer):
+    """Returns its input unchanged (a placeholder, e.g. where a head was removed)."""
+
+    supports_masking = True
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        return x
 
 
 class Dropout(Layer):

@@ -1,0 +1,118 @@
+"""Normalising within each sample, whatever the batch: GroupNormalization (Wu & He 2018) and
+UnitNormalization, with Keras 3's arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+from cnnkit import constraints, initializers, regularizers
+from cnnkit.layers.base import Layer
+from cnnkit.layers.layout import Shape, runtime_dim
+
+
+class GroupNormalization(Layer):
+    """Splits the channels into `groups` and normalises each sample's group (over its channels
+    and every position) to mean 0 and variance 1, then scales by gamma and shifts by beta per
+    channel. groups=1 is layer normalisation over all of a sample, groups=channels instance
+    normalisation. Keras's defaults: groups 32, epsilon 1e-3; channels on the last axis.
+    Computed by torch's fused `group_norm`."""
+
+    supports_masking = True
+
+    def __init__(
+        self,
+        groups: int = 32,
+        axis: int = -1,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: str | Callable = "zeros",
+        gamma_initializer: str | Callable = "ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
+            raise self.error(f"groups must be a positive int; received groups={groups!r}")
+        if epsilon <= 0:
+            raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
+        self.groups, self.axis, self.epsilon = groups, axis, float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        rank = len(input_shape)
+        if rank < 2 or rank > 4:
+            raise self.error(f"expected input of rank 2 to 4, channels last; received {tuple(input_shape)}")
+        if not isinstance(self.axis, int) or self.axis % rank != rank - 1:
+            raise self.error(f"only the channels axis (axis=-1) is supported; received axis={self.axis!r}")
+        channels = input_shape[-1]
+        if channels is None or channels % self.groups:
+            raise self.error(f"the {channels} channels must split evenly into groups={self.groups}")
+        return tuple(input_shape)
+
+    def build(self, input_shape: Shape) -> None:
+        channels = (input_shape[-1],)
+        self.gamma = self.add_weight("gamma", channels, self.gamma_initializer) if self.scale else None
+        self.beta = self.add_weight("beta", channels, self.beta_initializer) if self.center else None
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        sequence = x.dim() == 3  # (batch, steps, channels): torch wants channels in dimension 1
+        if sequence:
+            x = x.transpose(1, 2)
+        y = F.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon)
+        return y.transpose(1, 2) if sequence else y
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "groups": self.groups,
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        }
+
+
+class UnitNormalization(Layer):
+    """Scales each sample to length 1 along `axis` (an int or a list, channels-last numbering):
+    x / max(||x||, 1e-12), as Keras does."""
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        axes = axis if isinstance(axis, (list, tuple)) else [axis]
+        if not axes or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
+            raise self.error(f"axis must be an int or a list of ints; received axis={axis!r}")
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        rank = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if any(not -rank <= a < rank or a % rank == 0 for a in axes):
+            raise self.error(f"axis={self.axis!r} does not name a non-batch axis of input {tuple(input_shape)}")
+        return tuple(input_shape)
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        dims = [runtime_dim(a, x.dim()) for a in (self.axis if isinstance(self.axis, list) else [self.axis])]
+        norm = x.square().sum(dim=dims, keepdim=True).sqrt()
+        return x / norm.clamp(min=1e-12)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis}

@@ -50,9 +50,14 @@ def _complete(folder: Path, spec: DatasetSpec) -> bool:
     return all((folder / name).is_file() for name in spec.digests)
 
 
-def digest_of(path: Path, like: str) -> str:
-    """The file's MD5, or its SHA-256 when `like` (the published digest) has 64 digits."""
-    digest = hashlib.sha256() if len(like) == 64 else hashlib.md5()
+def algorithm_of(published: str) -> str:
+    """A published digest's algorithm, told by its length: SHA-256 has 64 hex digits, MD5 32."""
+    return "sha256" if len(published) == 64 else "md5"
+
+
+def digest_of(path: Path, algorithm: str) -> str:
+    """The file's hex digest by `algorithm` ("md5" or "sha256")."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
@@ -69,10 +74,10 @@ def _download(url: str, target: Path, published: str, timeout: float) -> None:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        actual = digest_of(Path(temporary), published)
+        algorithm = algorithm_of(published)
+        actual = digest_of(Path(temporary), algorithm)
         if actual != published:
-            kind = "SHA-256" if len(published) == 64 else "MD5"
-            raise DatasetError(f"{url}: {kind} {actual} does not match the published {published}")
+            raise DatasetError(f"{url}: {algorithm.upper()} {actual} does not match the published {published}")
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):

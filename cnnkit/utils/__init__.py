@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from cnnkit.utils.custom_objects import custom_object_scope, get_custom_objects, register_keras_serializable
+from cnnkit.utils.downloads import get_file
 from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cnnkit.utils.progbar import Progbar
 from cnnkit.utils.py_dataset import PyDataset, Sequence
@@ -108,6 +109,7 @@ __all__ = [
     "array_to_img",
     "custom_object_scope",
     "get_custom_objects",
+    "get_file",
     "image_dataset_from_directory",
     "img_to_array",
     "load_img",

@@ -139,7 +139,7 @@ def test_registry_names_and_none_arguments():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"weights": "imagenet"}, "downloads no weights"),
+        ({"weights": 123}, "weights must be None, 'imagenet' or a file path"),
         ({"pooling": "sum"}, "pooling must be None, 'avg' or 'max'"),
         ({"classes": 0}, "classes must be a positive int"),
         ({"input_shape": (32, 32)}, "input_shape must be \\(height, width, channels\\)"),

@@ -19,7 +19,7 @@ from cnnkit.applications.classifier import (
     resolve_input_shape,
     resolve_small_input,
 )
-from cnnkit.applications.imagenet_utils import preprocess_input  # noqa: F401  (Keras: <module>.preprocess_input)
+from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 

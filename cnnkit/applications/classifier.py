@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
+from cnnkit.applications import imagenet_weights
 from cnnkit.applications.weights import load_weights_file
 from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
 from cnnkit.layers.layout import Shape
@@ -136,12 +137,9 @@ def check_common(name: str, include_top, weights, pooling, classes) -> None:
         raise ValueError(f"{name}: pooling must be None, 'avg' or 'max'; received pooling={pooling!r}")
     check_classes(classes, name)
     if weights == "imagenet":
-        raise ValueError(
-            f"{name}: cnnkit downloads no weights; pass weights=PATH to a cnnkit weights file or to the "
-            "state_dict file torchvision publishes for this architecture"
-        )
+        imagenet_weights.check_available(name)
     if weights is not None and not isinstance(weights, (str, os.PathLike)):
-        raise ValueError(f"{name}: weights must be None or a file path; received weights={weights!r}")
+        raise ValueError(f"{name}: weights must be None, 'imagenet' or a file path; received weights={weights!r}")
 
 
 def assemble(
@@ -182,6 +180,8 @@ def assemble(
             _, h, w, c = output_shape_of(model, source)
             model.torchvision_names[path] = (model.torchvision_names[path][0], (c, h, w))
     model.torchvision_optional = torchvision_optional
+    if weights == "imagenet":
+        weights = imagenet_weights.imagenet_file(name)
     if weights is not None:
         load_weights_file(model, weights)
     return model

@@ -1,4 +1,5 @@
-"""preprocess_input: pixels (0..255, RGB) as the pretrained ImageNet networks expect them.
+"""preprocess_input: pixels (0..255, RGB) as the pretrained ImageNet networks expect them; and
+decode_predictions: the top ImageNet classes of their outputs, by name.
 
     from cnnkit.applications.resnet50 import ResNet50, preprocess_input
     model = ResNet50(weights="resnet50-0676ba61.pth")          # torchvision's published weights
@@ -12,11 +13,19 @@ cnnkit's default for every network. (Keras's own ResNet and VGG weights came fro
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import torch
 
 from cnnkit.layers.core import Rescaling
 from cnnkit.layers.node import KerasTensor
+
+# Keras's ImageNet class index ({"0": ["n01440764", "tench"], ...}), fetched once into
+# ~/.keras/models/ as Keras keeps it. Its order, sorted WordNet IDs, is also torchvision's output order.
+CLASS_INDEX_URL = "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json"
+CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"
+_class_index: dict[str, list[str]] | None = None
 
 MEAN = (0.485, 0.456, 0.406)  # ImageNet's, per RGB channel, of pixels in [0, 1]
 STD = (0.229, 0.224, 0.225)
@@ -62,3 +71,33 @@ def _scale_and_offset(mode: str) -> tuple[list[float], list[float]]:
     if mode == "tf":
         return [1 / 127.5] * 3, [-1.0] * 3
     return [1 / (255 * s) for s in STD], [-m / s for m, s in zip(MEAN, STD)]
+
+
+def decode_predictions(preds, top: int = 5) -> list[list[tuple[str, str, float]]]:
+    """For each row of ImageNet predictions (samples, 1000), its `top` classes as (WordNet ID,
+    name, score), best first, as Keras returns them."""
+    scores = preds.detach().cpu().numpy() if isinstance(preds, torch.Tensor) else np.asarray(preds)
+    if scores.ndim != 2 or scores.shape[1] != 1000:
+        raise ValueError(
+            f"decode_predictions: expected ImageNet predictions of shape (samples, 1000); received {scores.shape}"
+        )
+    index = _imagenet_class_index()
+    results = []
+    for row in scores:
+        best = row.argsort()[::-1][:top]
+        results.append([(*index[str(i)], row[i]) for i in best])
+    return results
+
+
+def _imagenet_class_index() -> dict[str, list[str]]:
+    global _class_index
+    if _class_index is None:
+        from cnnkit.utils.downloads import get_file
+
+        path = get_file("imagenet_class_index.json", CLASS_INDEX_URL, cache_subdir="models", file_hash=CLASS_INDEX_MD5)
+        with open(path, encoding="utf-8") as stream:
+            index = json.load(stream)
+        if not isinstance(index, dict) or len(index) != 1000:
+            raise ValueError(f"decode_predictions: {path} is not ImageNet's class index of 1,000 classes")
+        _class_index = index
+    return _class_index

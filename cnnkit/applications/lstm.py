@@ -6,6 +6,7 @@ one); head: a softmax Dense layer on its last output. 128 units on MNIST: 81,674
 
 from __future__ import annotations
 
+from cnnkit.applications import imagenet_weights
 from cnnkit.applications.classifier import Classifier, check_classes
 from cnnkit.applications.registry import register
 from cnnkit.applications.weights import load_weights_file
@@ -49,6 +50,8 @@ def LSTMClassifier(
     backbone.append(Bidirectional(recurrent, name="bidirectional_lstm") if bidirectional else recurrent)
     head = [Dense(classes, activation=classifier_activation, name="predictions")] if include_top else []
     model = Classifier(backbone, head, shape, name)
+    if weights == "imagenet":
+        imagenet_weights.check_available(name)
     if weights is not None:
         load_weights_file(model, weights)
     return model

@@ -52,3 +52,14 @@ def test_per_channel_rescaling_and_its_errors(rng):
         preprocess_input(x, mode="imagenet")
     with pytest.raises(ValueError, match="expected RGB images"):
         preprocess_input(x)
+
+
+def test_googlenet_takes_the_pixels_its_torchvision_weights_were_ported_with(rng):
+    from cnnkit.applications.googlenet import preprocess_input as googlenet_preprocess_input
+
+    images = rng.integers(0, 256, (2, 5, 5, 3)).astype(np.float32)
+    # torchvision normalizes as usual, then its GoogLeNet (transform_input=True) maps channel c
+    # to x * (std_c / 0.5) + (mean_c - 0.5) / 0.5.
+    normalized = (images / 255 - MEAN) / STD
+    transformed = normalized * (np.array(STD) / 0.5) + (np.array(MEAN) - 0.5) / 0.5
+    np.testing.assert_allclose(googlenet_preprocess_input(images), transformed, rtol=1e-5, atol=1e-5)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.applications import imagenet_utils
 from cnnkit.applications.block import ConvBN, build_chain, chain_shape, run_chain
 from cnnkit.applications.classifier import (
     Classifier,
@@ -26,7 +27,7 @@ from cnnkit.applications.classifier import (
     resolve_input_shape,
     resolve_small_input,
 )
-from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
+from cnnkit.applications.imagenet_utils import decode_predictions  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.applications.weights import load_weights_file
 from cnnkit.layers import (
@@ -41,6 +42,14 @@ from cnnkit.layers import (
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape
 from cnnkit.models.model import Model
+
+
+def preprocess_input(x, data_format=None, mode: str = "tf"):
+    """Pixels as torchvision's GoogLeNet weights want them: scaled to [-1, 1] ("tf" mode). Those
+    weights were ported from TensorFlow, and torchvision converts its usual normalization back to
+    [-1, 1] inside the model (`transform_input`); cnnkit's GoogLeNet leaves that to this function."""
+    return imagenet_utils.preprocess_input(x, data_format, mode)
+
 
 _EPSILON = 1e-3  # torchvision's GoogLeNet batch norm
 

@@ -34,6 +34,15 @@ def test_keras_2_module_addresses_give_the_same_classes():
     np.testing.assert_array_equal(np_utils.to_categorical([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
 
 
+def test_the_experimental_preprocessing_address_of_keras_2_3_to_2_5():
+    from cnnkit.layers.experimental.preprocessing import RandomFlip, Rescaling
+
+    assert (RandomFlip, Rescaling) == (layers.RandomFlip, layers.Rescaling)
+    augment = layers.experimental.preprocessing.RandomRotation(0.1)
+    model = cnnkit.Sequential([layers.Input((8, 8, 3)), augment, layers.experimental.preprocessing.Rescaling(1 / 255)])
+    assert isinstance(augment, layers.RandomRotation) and model.output_shape == (None, 8, 8, 3)
+
+
 def test_normalize_divides_by_the_norm_along_an_axis(rng):
     x = rng.standard_normal((4, 5))
     x[1] = 0

@@ -172,3 +172,7 @@ __all__ = [
     "AlphaDropout",
     "GaussianDropout",
 ]
+
+# Keras 2.3-2.5's address, `layers.experimental.preprocessing.RandomFlip`; imported last, as it
+# re-exports the layers above.
+from cnnkit.layers import experimental  # noqa: E402, F401

@@ -185,6 +185,8 @@ class DataEntry:
 
         if isinstance(x, PyDataset):
             pin = self.model.device.type == "cuda"
+            # A dataset standing for a tf.data.Dataset keeps its own order, as Keras's fit leaves those.
+            shuffle = shuffle and getattr(x, "shuffle_by_fit", True)
             return DatasetBatches(x, steps, shuffle, convert, self.where, pin, shard)
         return StreamBatches(x, steps, convert, self.where)
 

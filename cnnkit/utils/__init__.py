@@ -94,6 +94,10 @@ def __getattr__(name: str):
         from cnnkit.utils.image_dataset import image_dataset_from_directory
 
         return image_dataset_from_directory
+    if name == "timeseries_dataset_from_array":
+        from cnnkit.utils.timeseries_dataset import timeseries_dataset_from_array
+
+        return timeseries_dataset_from_array
     if name == "plot_model":
         from cnnkit.utils.model_visualization import plot_model
 
@@ -121,5 +125,6 @@ __all__ = [
     "restore_random_states",
     "set_deterministic",
     "set_random_seed",
+    "timeseries_dataset_from_array",
     "to_categorical",
 ]

@@ -27,6 +27,7 @@ from cnnkit.layers.layout import (
     from_api_array,
     is_api_data,
     to_api_layout,
+    to_channels_first,
 )
 from cnnkit.layers.node import call_symbolically, is_symbolic
 
@@ -133,6 +134,9 @@ class Layer(nn.Module):
         self._trainable = bool(trainable)
         self._weight_names: list[str] = []
         self._to_keras_order: dict[str, tuple[int, ...] | None] = {}
+        # add_weight(regularizer=..., constraint=...) of a user's layer, by weight name.
+        self._weight_regularizers: dict[str, Callable] = {}
+        self._weight_constraints: dict[str, Callable] = {}
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -163,7 +167,41 @@ class Layer(nn.Module):
         self.built = True
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        return tuple(input_shape)
+        """cnnkit's layers that keep the shape rely on this; the others say their own. A user's
+        layer that does not say is run once on zeros to find out, as Keras traces one."""
+        if type(self).__module__.startswith("cnnkit."):
+            return input_shape if isinstance(input_shape, list) else tuple(input_shape)
+        return self._probed_output_shape(input_shape)
+
+    @torch.no_grad()
+    def _probed_output_shape(self, input_shape):
+        """The output shape of `call` on zeros of `input_shape` (batch 2). A dimension unknown in
+        the input is tried at two sizes; where the output differs between them it is unknown too."""
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+        device = next((t.device for t in (*self.parameters(), *self.buffers())), torch.device("cpu"))
+        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+
+        def run(size: int):
+            samples = [
+                to_channels_first(torch.zeros((2, *(size if d is None else d for d in s[1:])), device=device))
+                for s in shapes
+            ]
+            was_training = self.training
+            self.eval()
+            try:
+                out = self.call(samples if isinstance(input_shape, list) else samples[0])
+            finally:
+                self.train(was_training)
+            return [api_shape(t) for t in out] if isinstance(out, (list, tuple)) else [api_shape(out)]
+
+        try:
+            first, second = run(8), run(16)
+        except Exception:  # a call zeros do not suit (integer indices, say): assume the shape is kept
+            return input_shape if isinstance(input_shape, list) else tuple(input_shape)
+        merged = [(None, *(a if a == b else None for a, b in zip(one[1:], two[1:]))) for one, two in zip(first, second)]
+        return merged if len(merged) > 1 else merged[0]
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(f"{type(self).__name__} does not implement call().")
@@ -216,12 +254,13 @@ class Layer(nn.Module):
         """Build (once) for `input_shape` and return the output shape; weights go to `device`.
         Layers that take several inputs (merge layers) get a list of shapes."""
         input_shape = [tuple(s) for s in input_shape] if isinstance(input_shape, list) else tuple(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
+        was_built = self.built
+        output_shape = self.compute_output_shape(input_shape)  # a user's layer may build itself to find it
         if not self.built:
             self.build(input_shape)
             self.built = True
-            if device is not None:
-                move_to(self, device)
+        if not was_built and device is not None:
+            move_to(self, device)
         return output_shape
 
     def _first_call(self, what: str):
@@ -246,16 +285,41 @@ class Layer(nn.Module):
     # ---- weights ------------------------------------------------------------------------------
     def add_weight(
         self,
-        name: str,
-        shape: tuple[int, ...],
-        initializer: Callable,
+        name: str | None = None,
+        shape: tuple[int, ...] | None = None,
+        initializer: Callable | str | None = None,
         trainable: bool = True,
         torch_order: tuple[int, ...] | None = None,
+        *,
+        dtype=None,
+        regularizer=None,
+        constraint=None,
+        **keras_only,
     ) -> torch.Tensor:
         """Create a weight from a Keras-layout `shape`, stored permuted by `torch_order`.
 
         Trainable weights become parameters; the others (moving statistics) persistent buffers.
+        A user's layer may call it as Keras does: by keyword, or Keras 3's positional
+        `add_weight(shape, initializer)`; `initializer` by name ("glorot_uniform" when None);
+        `regularizer` and `constraint` act on this weight. Keras's distribution arguments
+        (aggregation, synchronization, autocast) change nothing here.
         """
+        from cnnkit import constraints, initializers  # they import layers' neighbours; here only when called
+
+        if isinstance(name, (tuple, list, int)):  # Keras 3's order: add_weight(shape, initializer)
+            name, shape, initializer = None, name, shape if shape is not None else initializer
+        unknown = set(keras_only) - {"aggregation", "synchronization", "autocast", "use_resource", "partitioner"}
+        if unknown:
+            raise self.error(f"add_weight: unknown argument(s) {', '.join(sorted(unknown))}")
+        if dtype not in (None, "float32", torch.float32):
+            raise self.error(f"add_weight: only float32 weights are supported; received dtype={dtype!r}")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape if shape is not None else ())
+        name = name or self._free_weight_name()
+        initializer = initializers.get(initializer if initializer is not None else "glorot_uniform")
+        if regularizer is not None:
+            self._weight_regularizers[name] = regularizers.get(regularizer)
+        if constraint is not None:
+            self._weight_constraints[name] = constraints.get(constraint)
         value = torch.as_tensor(initializer(tuple(shape), dtype=torch.float32), dtype=torch.float32)
         if tuple(value.shape) != tuple(shape):
             raise self.error(f"initializer for {name} returned shape {tuple(value.shape)}, expected {shape}")
@@ -269,6 +333,34 @@ class Layer(nn.Module):
         self._weight_names.append(name)
         self._to_keras_order[name] = None if torch_order is None else tuple(np.argsort(torch_order))
         return getattr(self, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        """`self.w = self.add_weight(...)`, as Keras's guide writes it: the weight takes the
+        attribute's name if add_weight named it "variable..." for want of one, and is otherwise
+        only referred to again, not registered twice (which would save it twice)."""
+        registered = None
+        if isinstance(value, torch.Tensor) and not name.startswith("_") and "_weight_names" in self.__dict__:
+            registered = next((n for n in self._weight_names if getattr(self, n) is value and n != name), None)
+        if registered is None:
+            super().__setattr__(name, value)
+        elif registered.startswith("variable") and name not in self._weight_names:
+            self._rename_weight(registered, name)
+        else:
+            object.__setattr__(self, name, value)
+
+    def _rename_weight(self, old: str, new: str) -> None:
+        store = self._parameters if old in self._parameters else self._buffers
+        store[new] = store.pop(old)
+        self._weight_names[self._weight_names.index(old)] = new
+        self._to_keras_order[new] = self._to_keras_order.pop(old)
+        for settings in (self._weight_regularizers, self._weight_constraints):
+            if old in settings:
+                settings[new] = settings.pop(old)
+
+    def _free_weight_name(self) -> str:
+        """Keras's name for an unnamed weight: "variable", then "variable_1", ..."""
+        taken = set(self._weight_names) | set(vars(self)) | {n for n, _ in self.named_children()}
+        return next(name for i in range(len(taken) + 1) if (name := "variable" + (f"_{i}" if i else "")) not in taken)
 
     def _own_weights(self) -> list[tuple[str, torch.Tensor, bool]]:
         """(name, tensor, counts as trainable) for this layer's own weights, in Keras's order."""
@@ -307,6 +399,8 @@ class Layer(nn.Module):
                 weight = getattr(module, name, None)
                 if regularizer is not None and weight is not None:
                     penalties.append(regularizer(weight))
+            for name, regularizer in getattr(module, "_weight_regularizers", {}).items():
+                penalties.append(regularizer(getattr(module, name)))
         return penalties
 
     def constrained_weights(self) -> list[tuple[torch.Tensor, tuple[int, ...] | None, Callable]]:
@@ -318,6 +412,8 @@ class Layer(nn.Module):
                 constraint, weight = getattr(module, attribute, None), getattr(module, name, None)
                 if constraint is not None and isinstance(weight, torch.Tensor):
                     found.append((weight, module._to_keras_order.get(name), constraint))
+            for name, constraint in getattr(module, "_weight_constraints", {}).items():
+                found.append((getattr(module, name), module._to_keras_order.get(name), constraint))
         return found
 
     @property

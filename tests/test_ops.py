@@ -1,0 +1,103 @@
+"""cnnkit.ops (Keras 3's keras.ops) against NumPy, with gradients, and in a custom loss."""
+
+import numpy as np
+import pytest
+import torch
+
+import cnnkit as keras
+from cnnkit import layers, ops
+
+
+@pytest.fixture
+def x(rng):
+    return rng.normal(size=(3, 4, 5)).astype("float32")
+
+
+@pytest.mark.parametrize(
+    "name, reference",
+    [
+        ("sum", np.sum),
+        ("mean", np.mean),
+        ("max", np.max),
+        ("min", np.min),
+        ("prod", np.prod),
+        ("var", np.var),
+        ("std", np.std),
+        ("logsumexp", lambda a, axis=None, keepdims=False: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims))),
+    ],
+)
+@pytest.mark.parametrize("axis", [None, -1, 1, (0, 2)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions_match_numpy(x, name, reference, axis, keepdims):
+    got = getattr(ops, name)(x, axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(got), reference(x, axis=axis, keepdims=keepdims), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_elementwise_shapes_and_creation_match_numpy(x, rng):
+    y = rng.normal(size=(5,)).astype("float32")
+    for name, reference in [
+        ("abs", np.abs), ("square", np.square), ("exp", np.exp), ("tanh", np.tanh), ("sign", np.sign),
+        ("floor", np.floor), ("negative", np.negative),
+    ]:  # fmt: skip
+        np.testing.assert_allclose(ops.convert_to_numpy(getattr(ops, name)(x)), reference(x), rtol=1e-6)
+    np.testing.assert_allclose(ops.sqrt(np.abs(x)).numpy(), np.sqrt(np.abs(x)), rtol=1e-6)
+    for name, reference in [("add", np.add), ("multiply", np.multiply), ("maximum", np.maximum), ("power", np.power)]:
+        np.testing.assert_allclose(getattr(ops, name)(np.abs(x), y).numpy(), reference(np.abs(x), y), rtol=1e-5)
+    np.testing.assert_allclose(ops.matmul(x, y).numpy(), x @ y, rtol=1e-5)
+    np.testing.assert_allclose(ops.clip(x, -0.5, 0.5).numpy(), np.clip(x, -0.5, 0.5))
+    np.testing.assert_array_equal(ops.argmax(x, axis=1).numpy(), np.argmax(x, axis=1))
+    np.testing.assert_array_equal(ops.argmax(x).numpy(), np.argmax(x))
+    np.testing.assert_allclose(ops.where(x > 0, x, 0.0).numpy(), np.where(x > 0, x, 0.0))
+    np.testing.assert_allclose(ops.transpose(x, (2, 0, 1)).numpy(), np.transpose(x, (2, 0, 1)))
+    np.testing.assert_allclose(ops.transpose(x).numpy(), x.T)
+    np.testing.assert_allclose(ops.concatenate([x, x], axis=-1).numpy(), np.concatenate([x, x], axis=-1))
+    np.testing.assert_allclose(ops.expand_dims(x, 1).numpy(), np.expand_dims(x, 1))
+    np.testing.assert_allclose(ops.repeat(x, 2, axis=1).numpy(), np.repeat(x, 2, axis=1))
+    np.testing.assert_allclose(ops.tile(y, (2, 1)).numpy(), np.tile(y, (2, 1)))
+    np.testing.assert_allclose(ops.softmax(x).numpy(), np.exp(x) / np.exp(x).sum(-1, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(ops.normalize(x).numpy(), x / np.linalg.norm(x, axis=-1, keepdims=True), rtol=1e-5)
+    np.testing.assert_array_equal(ops.eye(3, 4, k=1).numpy(), np.eye(3, 4, k=1))
+    np.testing.assert_array_equal(ops.eye(4, k=-2).numpy(), np.eye(4, k=-2))
+    np.testing.assert_array_equal(ops.one_hot([2, 0], 3).numpy(), np.eye(3)[[2, 0]])
+    assert ops.shape(x) == (3, 4, 5) and ops.cast(x, "int32").dtype == torch.int32
+    assert ops.convert_to_tensor(np.zeros(2)).dtype == torch.float32  # NumPy's float64 becomes floatx
+    assert [t.shape for t in ops.split(x, 2, axis=2)] == [(3, 4, 3), (3, 4, 2)]
+
+
+def test_losses_match_their_formulas(rng):
+    labels = rng.integers(0, 4, 6)
+    logits = rng.normal(size=(6, 4)).astype("float32")
+    probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    expected = -np.log(probabilities[np.arange(6), labels])
+    got = ops.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5)
+    np.testing.assert_allclose(
+        ops.categorical_crossentropy(np.eye(4)[labels], probabilities).numpy(), expected, rtol=1e-5
+    )
+    p = rng.random(6).astype("float32")
+    t = rng.integers(0, 2, 6).astype("float32")
+    expected = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    np.testing.assert_allclose(ops.binary_crossentropy(t, p).numpy(), expected, rtol=1e-5)
+
+
+def test_a_custom_loss_written_with_ops_trains(rng):
+    def weighted_mse(y_true, y_pred):
+        return ops.mean(ops.square(y_true - y_pred) * ops.convert_to_tensor([1.0, 3.0]), axis=-1)
+
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = np.stack([x.sum(1), x[:, 0]], 1).astype("float32")
+    model = keras.Sequential([layers.Input((4,)), layers.Dense(2)])
+    model.compile(loss=weighted_mse, optimizer=keras.optimizers.Adam(0.05))
+    history = model.fit(x, y, epochs=20, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
+
+
+def test_gradients_flow_through_ops():
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    loss = ops.sum(ops.square(ops.relu(w)))
+    loss.backward()
+    np.testing.assert_allclose(w.grad.numpy(), [2.0, 0.0, 6.0])
+    with pytest.raises(ValueError, match="unknown dtype 'complex'"):
+        ops.cast(w, "complex")

@@ -165,7 +165,7 @@ def test_bad_files_and_arguments_get_one_line_errors(folder, capsys):
         ({"interpolation": "gaussian"}, "interpolation must be one of"),
         ({"image_size": (0, 8)}, "image_size must be"),
         ({"class_names": ["circle", "hexagon"]}, "class_names \\['hexagon'\\] have no sub-folder"),
-        ({"labels": [0, 1]}, "2 labels for the 31 image files"),
+        ({"labels": [0, 1]}, "2 labels for the 31 files"),
     ]:
         with pytest.raises(ValueError, match=f"image_dataset_from_directory: .*{message}"):
             image_dataset_from_directory(folder, verbose=False, **arguments)

@@ -25,11 +25,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cnnkit import backend, distributed
+from cnnkit import backend
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow
-from cnnkit.preprocessing.image_files import image_files, keep_readable, read_image
+from cnnkit.preprocessing.image_files import keep_readable, read_image
 from cnnkit.utils.chained_batches import ChainedBatches
+from cnnkit.utils.directory_index import check_split, index_directory, report_found, shuffled_once, subset_of
 from cnnkit.utils.image_utils import COLOR_MODES, channels_of, check_choice
 
 WHERE = "image_dataset_from_directory"
@@ -129,22 +130,18 @@ def image_dataset_from_directory(
         raise ValueError(f"{WHERE}: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
     if (data_format or backend.image_data_format()) != "channels_last":
         raise ValueError(f"{WHERE}: cnnkit takes images channels-last; received data_format={data_format!r}")
-    _check_split(validation_split, subset, shuffle, seed)
+    check_split(WHERE, validation_split, subset, shuffle, seed)
     if seed is None:
         seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
 
-    paths, label_list, names = _index(directory, labels, class_names, follow_links)
+    paths, label_list, names = index_directory(WHERE, directory, labels, class_names, follow_links, EXTENSIONS)
     if label_mode == "binary" and names is not None and len(names) != 2:
         raise ValueError(f"{WHERE}: label_mode='binary' needs 2 classes; found {names}")
     if labels is None:
         label_mode = None
-    if verbose and distributed.is_main():
-        found = f"Found {len(paths)} files" + (f" belonging to {len(names)} classes." if names is not None else ".")
-        print(found, flush=True)
-    if shuffle:  # once, globally, as Keras does before it splits: the same seed splits the same way
-        order = np.arange(len(paths))
-        np.random.RandomState(seed).shuffle(order)
-        paths, label_list = [paths[i] for i in order], [label_list[i] for i in order]
+    report_found(paths, names, verbose)
+    if shuffle:
+        paths, label_list = shuffled_once(paths, label_list, seed)
     settings = {
         "class_names": names,
         "label_mode": label_mode,
@@ -156,14 +153,7 @@ def image_dataset_from_directory(
     }
 
     def make(part: str | None, shuffled: bool) -> ImageDataset:
-        chosen = slice(None)
-        if part is not None:
-            validation_count = int(validation_split * len(paths))
-            if verbose and distributed.is_main():
-                count = validation_count if part == "validation" else len(paths) - validation_count
-                print(f"Using {count} files for {part}.", flush=True)
-            chosen = slice(-validation_count, None) if part == "validation" else slice(None, -validation_count)
-        part_paths, part_labels = keep_readable(paths[chosen], label_list[chosen])
+        part_paths, part_labels = keep_readable(*subset_of(paths, label_list, part, validation_split, verbose))
         if not part_paths:
             raise ValueError(f"{WHERE}: no {part or ''} images in {directory} (image files: {sorted(EXTENSIONS)})")
         labels_array = None if label_mode is None else np.asarray(part_labels, dtype=np.int32)
@@ -183,66 +173,3 @@ def _image_size(image_size) -> tuple[int, int]:
     ):
         raise ValueError(f"{WHERE}: image_size must be (height, width) of positive ints; received {image_size!r}")
     return int(size[0]), int(size[1])
-
-
-def _check_split(validation_split, subset, shuffle: bool, seed) -> None:
-    if validation_split is not None and not (isinstance(validation_split, float) and 0 < validation_split < 1):
-        raise ValueError(f"{WHERE}: validation_split must be a float in (0, 1); received {validation_split!r}")
-    if subset not in (None, "training", "validation", "both"):
-        raise ValueError(f"{WHERE}: subset must be 'training', 'validation' or 'both'; received {subset!r}")
-    if bool(validation_split) != (subset is not None):
-        raise ValueError(f"{WHERE}: validation_split and subset go together: give both or neither")
-    if validation_split and shuffle and seed is None:
-        raise ValueError(
-            f"{WHERE}: with validation_split and shuffle, give a seed, so that the training and the validation "
-            "calls shuffle the files the same way and their subsets do not overlap"
-        )
-    if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0):
-        raise ValueError(f"{WHERE}: seed must be an int >= 0 or None; received seed={seed!r}")
-
-
-def _index(directory: Path, labels, class_names, follow_links: bool):
-    """(file paths, their labels, the class names): labels from the class sub-folders ("inferred"),
-    from the given list (in the files' sorted order), or none (labels=None)."""
-    if not directory.is_dir():
-        raise ValueError(f"{WHERE}: {directory} is not a folder")
-    if labels == "inferred":
-        folders = sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if class_names is not None:
-            missing = [name for name in class_names if name not in folders]
-            if missing:
-                raise ValueError(f"{WHERE}: class_names {missing} have no sub-folder in {directory}; found {folders}")
-            folders = list(class_names)  # their order, as given
-        if not folders:
-            raise ValueError(f"{WHERE}: {directory} has no class sub-folders (expected e.g. {directory}/cats/1.jpg)")
-        paths, label_list = [], []
-        for label, name in enumerate(folders):
-            files = image_files(directory / name, follow_links, EXTENSIONS)
-            paths += [str(path) for path in files]
-            label_list += [label] * len(files)
-        names = folders
-    else:
-        if class_names is not None:
-            raise ValueError(f"{WHERE}: class_names needs labels='inferred'; received labels={labels!r}")
-        paths = [str(path) for path in image_files(directory, follow_links, EXTENSIONS)]
-        if labels is None:
-            label_list, names = [None] * len(paths), None
-        else:
-            label_list = _given_labels(labels, len(paths), directory)
-            names = [str(label) for label in sorted(set(label_list))]
-    if not paths:
-        raise ValueError(f"{WHERE}: no image files ({', '.join(sorted(EXTENSIONS))}) in {directory}")
-    return paths, label_list, names
-
-
-def _given_labels(labels, count: int, directory: Path) -> list[int]:
-    if not isinstance(labels, (list, tuple, np.ndarray)):
-        raise ValueError(
-            f"{WHERE}: labels must be 'inferred', None or a list of int labels, one per file; received {labels!r}"
-        )
-    values = list(labels)
-    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0 for v in values):
-        raise ValueError(f"{WHERE}: labels must be ints >= 0")
-    if len(values) != count:
-        raise ValueError(f"{WHERE}: {len(values)} labels for the {count} image files in {directory}")
-    return [int(v) for v in values]

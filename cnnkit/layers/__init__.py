@@ -64,6 +64,7 @@ from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
 from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
 from cnnkit.layers.separable import DepthwiseConv2D, SeparableConv2D
 from cnnkit.layers.sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
+from cnnkit.layers.text_vectorization import TextVectorization
 from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
 from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
 
@@ -149,6 +150,7 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Softmax",
+    "TextVectorization",
     "ThresholdedReLU",
     "UnitNormalization",
     "SpatialDropout1D",

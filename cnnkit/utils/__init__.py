@@ -94,6 +94,10 @@ def __getattr__(name: str):
         from cnnkit.utils.image_dataset import image_dataset_from_directory
 
         return image_dataset_from_directory
+    if name == "text_dataset_from_directory":
+        from cnnkit.utils.text_dataset import text_dataset_from_directory
+
+        return text_dataset_from_directory
     if name == "timeseries_dataset_from_array":
         from cnnkit.utils.timeseries_dataset import timeseries_dataset_from_array
 
@@ -125,6 +129,7 @@ __all__ = [
     "restore_random_states",
     "set_deterministic",
     "set_random_seed",
+    "text_dataset_from_directory",
     "timeseries_dataset_from_array",
     "to_categorical",
 ]

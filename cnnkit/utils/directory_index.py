@@ -100,3 +100,13 @@ def _given_labels(where: str, labels, count: int, directory: Path) -> list[int]:
     if len(values) != count:
         raise ValueError(f"{where}: {len(values)} labels for the {count} files in {directory}")
     return [int(v) for v in values]
+
+
+def labels_batch(labels: np.ndarray, label_mode: str, num_classes: int):
+    """A batch's labels as label_mode asks: int32, one-hot float32 ("categorical") or float32
+    (batch, 1) ("binary")."""
+    if label_mode == "categorical":
+        return np.eye(num_classes, dtype=np.float32)[labels]
+    if label_mode == "binary":
+        return labels.astype(np.float32)[:, None]
+    return labels

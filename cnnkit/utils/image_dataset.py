@@ -30,7 +30,14 @@ from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow
 from cnnkit.preprocessing.image_files import keep_readable, read_image
 from cnnkit.utils.chained_batches import ChainedBatches
-from cnnkit.utils.directory_index import check_split, index_directory, report_found, shuffled_once, subset_of
+from cnnkit.utils.directory_index import (
+    check_split,
+    index_directory,
+    labels_batch,
+    report_found,
+    shuffled_once,
+    subset_of,
+)
 from cnnkit.utils.image_utils import COLOR_MODES, channels_of, check_choice
 
 WHERE = "image_dataset_from_directory"
@@ -88,12 +95,7 @@ class ImageDataset(ChainedBatches, Flow):
             images[row] = self._pixels(index)  # uint8 to float32 in the one copy
         if self.label_mode is None:
             return images
-        labels = self.labels[picked]
-        if self.label_mode == "categorical":
-            return images, np.eye(self.num_classes, dtype=np.float32)[labels]
-        if self.label_mode == "binary":
-            return images, labels.astype(np.float32)[:, None]
-        return images, labels
+        return images, labels_batch(self.labels[picked], self.label_mode, self.num_classes)
 
 
 def image_dataset_from_directory(

@@ -11,6 +11,7 @@ from cnnkit.layers.augmentation import (
 )
 from cnnkit.layers.core import Rescaling
 from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
+from cnnkit.layers.text_vectorization import TextVectorization
 
 __all__ = [
     "CenterCrop",
@@ -23,4 +24,5 @@ __all__ = [
     "RandomZoom",
     "Rescaling",
     "Resizing",
+    "TextVectorization",
 ]

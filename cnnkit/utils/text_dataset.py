@@ -1,0 +1,110 @@
+"""keras.utils.text_dataset_from_directory: batches of texts read from a folder of class
+sub-folders of `.txt` files (the raw IMDB reviews, say), for TextVectorization and an LSTM.
+
+    train, val = text_dataset_from_directory("aclImdb/train", validation_split=0.2, subset="both", seed=1337)
+    vectorize.adapt(train.map(lambda texts, labels: texts))
+
+Files are listed, shuffled once with `seed` and split exactly as image_dataset_from_directory's
+(and Keras's); each batch is (texts, labels), texts a NumPy array of str (Keras gives tf.string
+tensors of bytes), decoded as UTF-8, cut to `max_length` characters when given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from cnnkit.datasets.folder_batches import default_workers
+from cnnkit.preprocessing.flow import Flow
+from cnnkit.utils.chained_batches import ChainedBatches
+from cnnkit.utils.directory_index import (
+    check_split,
+    index_directory,
+    labels_batch,
+    report_found,
+    shuffled_once,
+    subset_of,
+)
+from cnnkit.utils.image_utils import check_choice
+
+WHERE = "text_dataset_from_directory"
+LABEL_MODES = ("int", "categorical", "binary", None)
+
+
+class TextDataset(ChainedBatches, Flow):
+    WHERE = WHERE
+
+    def __init__(self, paths, labels, settings: dict, batch_size: int, shuffle: bool, seed) -> None:
+        self.file_paths, self.labels = list(paths), labels
+        self.class_names, self.label_mode = settings["class_names"], settings["label_mode"]
+        self.num_classes, self.max_length = settings["num_classes"], settings["max_length"]
+        super().__init__(None, len(self.file_paths), batch_size, shuffle, seed, default_workers(), (None, "", "png"))
+
+    def _text(self, index: int) -> str:
+        path = self.file_paths[index]
+        try:
+            text = Path(path).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"{WHERE}: cannot read {path} as UTF-8 text ({error})") from None
+        return text if self.max_length is None else text[: self.max_length]
+
+    def make_batch(self, picked, random):
+        texts = np.empty(len(picked), dtype=object)
+        texts[:] = [self._text(index) for index in picked]
+        if self.label_mode is None:
+            return texts
+        return texts, labels_batch(self.labels[picked], self.label_mode, self.num_classes)
+
+
+def text_dataset_from_directory(
+    directory,
+    labels="inferred",
+    label_mode: str | None = "int",
+    class_names=None,
+    batch_size: int | None = 32,
+    max_length: int | None = None,
+    shuffle: bool = True,
+    seed=None,
+    validation_split: float | None = None,
+    subset: str | None = None,
+    follow_links: bool = False,
+    verbose: bool = True,
+):
+    """Batches (texts, labels) from the `.txt` files under `directory`; see the module's docstring.
+    With subset="both", a pair (training, validation)."""
+    directory = Path(directory)
+    check_choice(label_mode, LABEL_MODES, "label_mode", WHERE)
+    if batch_size is None:
+        raise ValueError(f"{WHERE}: batch_size=None (single texts, for tf.data's .batch()) is not supported")
+    if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
+        raise ValueError(f"{WHERE}: max_length must be None or an int >= 1; received max_length={max_length!r}")
+    check_split(WHERE, validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
+    paths, label_list, names = index_directory(WHERE, directory, labels, class_names, follow_links, {".txt"})
+    if label_mode == "binary" and names is not None and len(names) != 2:
+        raise ValueError(f"{WHERE}: label_mode='binary' needs 2 classes; found {names}")
+    if labels is None:
+        label_mode = None
+    report_found(paths, names, verbose)
+    if shuffle:
+        paths, label_list = shuffled_once(paths, label_list, seed)
+    settings = {
+        "class_names": names,
+        "label_mode": label_mode,
+        "num_classes": 0 if label_list[0] is None else max(label_list) + 1,
+        "max_length": max_length,
+    }
+
+    def make(part: str | None, shuffled: bool) -> TextDataset:
+        part_paths, part_labels = subset_of(paths, label_list, part, validation_split, verbose)
+        if not part_paths:
+            raise ValueError(f"{WHERE}: no {part or ''} text files in {directory}")
+        labels_array = None if label_mode is None else np.asarray(part_labels, dtype=np.int32)
+        return TextDataset(part_paths, labels_array, settings, batch_size, shuffled, seed)
+
+    if subset == "both":
+        return make("training", shuffle), make("validation", False)
+    return make(subset, shuffle)

@@ -60,7 +60,8 @@ from cnnkit.layers.pooling import (
     MaxPooling2D,
 )
 from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
-from cnnkit.layers.recurrent import GRU, LSTM, SimpleRNN
+from cnnkit.layers.recurrent import GRU, LSTM, RNN, SimpleRNN
+from cnnkit.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
 from cnnkit.layers.separable import DepthwiseConv2D, SeparableConv2D
 from cnnkit.layers.sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
@@ -83,11 +84,16 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
     "GRU",
+    "GRUCell",
     "LSTM",
+    "LSTMCell",
+    "RNN",
     "Bidirectional",
     "Embedding",
     "Masking",
     "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
     "TimeDistributed",
     "Activation",
     "Add",

@@ -8,12 +8,12 @@ import torch
 from cnnkit.layers.base import Layer, Shape
 from cnnkit.layers.layout import api_shape
 from cnnkit.layers.masking import get_mask, set_mask
-from cnnkit.layers.recurrent import RecurrentLayer
+from cnnkit.layers.recurrent import SequenceRunner
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
-def _clone(layer: RecurrentLayer, **changes) -> RecurrentLayer:
+def _clone(layer: SequenceRunner, **changes) -> SequenceRunner:
     config = {**layer.get_config(), **changes}
     return type(layer).from_config(config)
 
@@ -25,8 +25,8 @@ class Bidirectional(Layer):
     forward layer's, then the backward layer's, as Keras lists them."""
 
     def __init__(self, layer, merge_mode: str | None = "concat", backward_layer=None, weights=None, **kwargs):
-        if not isinstance(layer, RecurrentLayer):
-            raise ValueError(f"Bidirectional needs a recurrent layer (LSTM, GRU, SimpleRNN); received {layer!r}")
+        if not isinstance(layer, SequenceRunner):
+            raise ValueError(f"Bidirectional needs a recurrent layer (LSTM, GRU, SimpleRNN, RNN); received {layer!r}")
         super().__init__(**kwargs)
         if merge_mode not in MERGE_MODES:
             raise self.error(f"merge_mode must be one of {MERGE_MODES}; received merge_mode={merge_mode!r}")
@@ -36,7 +36,7 @@ class Bidirectional(Layer):
         self.forward_layer = _clone(layer, name=f"forward_{layer.name}", zero_output_for_mask=sequences)
         if backward_layer is None:
             backward_layer = _clone(layer, name=f"backward_{layer.name}", go_backwards=not layer.go_backwards)
-        elif not isinstance(backward_layer, RecurrentLayer) or backward_layer.go_backwards == layer.go_backwards:
+        elif not isinstance(backward_layer, SequenceRunner) or backward_layer.go_backwards == layer.go_backwards:
             raise self.error("backward_layer must be a recurrent layer with the opposite go_backwards")
         if backward_layer.return_sequences != sequences or backward_layer.return_state != layer.return_state:
             raise self.error("backward_layer must match the layer's return_sequences and return_state")

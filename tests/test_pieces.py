@@ -114,3 +114,18 @@ def test_a_recurrent_layer_counts_its_gates_and_a_stateful_one_keeps_its_batch(r
     for stateful, expected in ((False, 74), (True, None)):  # 7 pieces of 74 (8 MiB each at most)
         model = keras.Sequential([layers.LSTM(512, stateful=stateful, batch_input_shape=(512, 50, 3))])
         assert pieces.piece_size(model.eval(), batch.to(model.device)) == expected
+
+
+def test_one_sample_is_measured_once_per_input_shape(rng, monkeypatch):
+    calls = []
+    measure = pieces.largest_activation
+    monkeypatch.setattr(pieces, "largest_activation", lambda *a: calls.append(1) or measure(*a))
+    model = keras.Sequential([layers.Input((16, 16, 3)), layers.Conv2D(64, 3, padding="same")])
+    model.eval()  # inference: what evaluate and predict cut into pieces
+    x = torch.zeros(200, 3, 16, 16)
+    first = pieces.piece_size(model, x)
+    assert pieces.piece_size(model, x) == first and len(calls) == 1
+    pieces.piece_size(model, torch.zeros(200, 3, 8, 8))  # another shape: measured
+    model.add(layers.Conv2D(128, 3, padding="same"))  # a new layer: measured again
+    model.eval()
+    assert pieces.piece_size(model, x) < first and len(calls) == 3

@@ -293,5 +293,3 @@ class LSTM(_RecurrentLayer, LSTMCell):
         options = self._pop_sequence_options(kwargs)
         super().__init__(units, *args, **kwargs)
         self._finish(options, use_cudnn)
-
-

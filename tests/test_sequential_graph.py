@@ -53,6 +53,8 @@ def test_the_view_follows_pop_and_deferred_building(rng):
     with_torch = keras.Sequential([layers.Input((3,)), nn.Linear(3, 2)])
     with pytest.raises(ValueError, match="holds a plain torch module"):
         _ = with_torch.output
+    with pytest.raises(ValueError, match="has no symbolic input and output: it has no layers yet"):
+        _ = keras.Sequential([layers.Input((3,))]).output
 
 
 def test_a_model_made_with_a_list_of_one_input_takes_every_form(rng):

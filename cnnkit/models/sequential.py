@@ -85,7 +85,12 @@ class Sequential(Model):
 
     def _graph_end(self, index: int) -> KerasTensor:
         if not self.built or len(self._symbolic) <= (index if index >= 0 else len(self.layers)):
-            reason = "it is not built yet" if not self.built else "it holds a plain torch module, which has none"
+            if not self.layers:
+                reason = "it has no layers yet"
+            elif not self.built:
+                reason = "it is not built yet"
+            else:
+                reason = "it holds a plain torch module, which has none"
             # ValueError, as Keras's Sequential raises it (an AttributeError from a property would
             # be swallowed by torch's own attribute lookup and come out as "no attribute 'input'").
             raise ValueError(f"Sequential '{self.name}' has no symbolic input and output: {reason}")

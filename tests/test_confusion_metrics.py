@@ -8,7 +8,7 @@ from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
 import cnnkit as keras
 from cnnkit import layers
-from cnnkit.metrics import AUC, Precision, Recall
+from cnnkit.metrics import AUC, Precision, Recall, TruePositives
 
 
 def value(metric, y_true, y_pred, sample_weight=None):
@@ -76,13 +76,47 @@ def test_in_compile_fit_and_evaluate(rng, tmp_path):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="Precision: thresholds must be one number in \\[0, 1\\]"):
-        Precision(thresholds=[0.3, 0.7])
+    with pytest.raises(ValueError, match="Precision: thresholds must be a number in \\[0, 1\\] or a list of them"):
+        Precision(thresholds=[0.3, 1.7])
     with pytest.raises(ValueError, match="AUC: curve must be 'ROC' or 'PR'"):
         AUC(curve="PRGAIN")
-    with pytest.raises(ValueError, match="multi_label, num_labels and label_weights are not supported"):
-        AUC(multi_label=True)
+    with pytest.raises(ValueError, match="num_labels and label_weights go with multi_label=True"):
+        AUC(label_weights=[1, 2])
     with pytest.raises(ValueError, match="Recall: class_id must be an int >= 0"):
         Recall(class_id=-1)
     with pytest.raises(ValueError, match="Precision 'precision': labels of shape \\(3, 1\\) do not match predictions"):
         Precision().update_state(torch.tensor([0, 1, 2]), torch.rand(3, 3))  # sparse labels, 3 classes
+
+
+def test_several_thresholds_give_one_result_each(rng):
+    y_true = rng.integers(0, 2, 300)
+    y_pred = rng.random(300).astype("float32")
+    thresholds = [0.2, 0.5, 0.8]
+    precision, recall, hits = Precision(thresholds), Recall(thresholds), TruePositives(thresholds)
+    for metric in (precision, recall, hits):
+        metric.update_state(y_true[:, None], y_pred[:, None])
+    for i, t in enumerate(thresholds):
+        predicted = (y_pred > t).astype(int)
+        np.testing.assert_allclose(precision.result()[i], precision_score(y_true, predicted), rtol=1e-6)
+        np.testing.assert_allclose(recall.result()[i], recall_score(y_true, predicted), rtol=1e-6)
+        assert float(hits.result()[i]) == float(((y_pred > t) & (y_true == 1)).sum())
+    assert Precision([0.5]).result().dim() == 0  # a list of one: one number, as Keras
+
+
+def test_multi_label_auc_averages_or_weighs_each_labels_area(rng):
+    y_true = rng.integers(0, 2, (400, 3))
+    y_pred = np.clip(y_true * 0.3 + rng.random((400, 3)) * [0.7, 0.9, 1.0], 0, 1).astype("float32")
+    per_label = [roc_auc_score(y_true[:, k], y_pred[:, k]) for k in range(3)]
+    auc = AUC(multi_label=True, num_thresholds=1000)
+    auc.update_state(y_true[:200], y_pred[:200])
+    auc.update_state(y_true[200:], y_pred[200:])
+    np.testing.assert_allclose(float(auc.result()), np.mean(per_label), atol=2e-3)
+    weighted = AUC(multi_label=True, num_thresholds=1000, label_weights=[1, 0, 3])
+    weighted.update_state(y_true, y_pred)
+    np.testing.assert_allclose(float(weighted.result()), (per_label[0] + 3 * per_label[2]) / 4, atol=2e-3)
+    flat = AUC(num_thresholds=1000)
+    flat.update_state(y_true, y_pred)
+    np.testing.assert_allclose(float(flat.result()), roc_auc_score(y_true.ravel(), y_pred.ravel()), atol=2e-3)
+    with pytest.raises(ValueError, match="predictions have 2 labels, earlier ones 3"):
+        auc.update_state(y_true[:, :2], y_pred[:, :2])
+    assert AUC(multi_label=True, num_labels=3).true_positives.shape == (200, 3)

@@ -30,10 +30,13 @@ class ConfusionMetric(Metric):
                 )
         self.thresholds = torch.tensor(thresholds, dtype=torch.float32)
         self.class_id, self.top_k = class_id, top_k
+        self.multi_label = getattr(self, "multi_label", False)  # AUC sets it first: counts per label
         self.reset_state()
 
     def reset_state(self) -> None:
-        zeros = torch.zeros(len(self.thresholds), dtype=torch.float64)
+        labels = getattr(self, "num_labels", None)
+        shape = (len(self.thresholds),) if not self.multi_label else (len(self.thresholds), labels or 0)
+        zeros = torch.zeros(shape, dtype=torch.float64)
         self.true_positives, self.false_positives = zeros.clone(), zeros.clone()
         self.true_negatives, self.false_negatives = zeros.clone(), zeros.clone()
 
@@ -63,34 +66,47 @@ class ConfusionMetric(Metric):
             y_pred = torch.where(mask, y_pred, torch.full_like(y_pred, -float("inf")))
         if self.class_id is not None:
             y_pred, y_true = y_pred.select(dim, self.class_id), y_true.select(dim, self.class_id)
-        positive = (y_true != 0).reshape(-1)
         weight = torch.ones(y_pred.shape, device=y_pred.device, dtype=torch.float64)
         if sample_weight is not None:
             given = torch.as_tensor(sample_weight, device=y_pred.device, dtype=torch.float64)
             weight = weight * given.reshape(given.shape + (1,) * (y_pred.dim() - given.dim()))
-        weight = weight.reshape(-1)
+        # (values, labels): every value one column (Keras flattens), or one column per label.
+        labels = y_pred.shape[-1] if self.multi_label and y_pred.dim() > 1 else 1
+        values, positive = y_pred.reshape(-1, labels), (y_true != 0).reshape(-1, labels)
+        weight = weight.reshape(-1, labels)
         thresholds = self.thresholds.to(y_pred.device)
-        above = (y_pred.reshape(1, -1) > thresholds[:, None]).double()  # (thresholds, values)
+        above = (values[None] > thresholds[:, None, None]).double()  # (thresholds, values, labels)
         positives, negatives = weight * positive, weight * ~positive
-        tp, fp = above @ positives, above @ negatives
-        device = tp.device
-        self.true_positives = self.true_positives.to(device) + tp
-        self.false_positives = self.false_positives.to(device) + fp
-        self.false_negatives = self.false_negatives.to(device) + (positives.sum() - tp)
-        self.true_negatives = self.true_negatives.to(device) + (negatives.sum() - fp)
+        tp, fp = torch.einsum("tvl,vl->tl", above, positives), torch.einsum("tvl,vl->tl", above, negatives)
+        fn, tn = positives.sum(0) - tp, negatives.sum(0) - fp
+        counts = [tp, fp, tn, fn] if self.multi_label else [tp[:, 0], fp[:, 0], tn[:, 0], fn[:, 0]]
+        state = self.state()
+        if self.multi_label and state[0].shape != counts[0].shape:
+            if state[0].numel():
+                raise ValueError(
+                    f"AUC '{self.name}': predictions have {labels} labels, earlier ones {state[0].shape[1]}"
+                )
+            state = [torch.zeros_like(c) for c in counts]
+        self.set_state([old.to(new.device) + new for old, new in zip(state, counts)])
 
 
-def _one_threshold(thresholds, owner: str, top_k) -> list[float]:
-    """The threshold Precision and Recall count at: 0.5 by default; with `top_k` and no
-    thresholds, every one of the top k counts as positive, as in Keras."""
+def _given_thresholds(thresholds, owner: str, top_k) -> list[float]:
+    """The thresholds Precision, Recall and the counts count at: 0.5 by default; with `top_k` and
+    no thresholds, every one of the top k counts as positive, as in Keras. A list of several
+    gives one result per threshold."""
     if thresholds is None:
         return [0.5 if top_k is None else -float("inf")]
-    value = thresholds
-    if isinstance(value, (list, tuple)) and len(value) == 1:
-        value = value[0]
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise ValueError(f"{owner}: thresholds must be one number in [0, 1]; received thresholds={thresholds!r}")
-    return [float(value)]
+    values = list(thresholds) if isinstance(thresholds, (list, tuple)) else [thresholds]
+    if not values or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in values):
+        raise ValueError(
+            f"{owner}: thresholds must be a number in [0, 1] or a list of them; received thresholds={thresholds!r}"
+        )
+    return [float(v) for v in values]
+
+
+def _per_threshold(values: torch.Tensor) -> torch.Tensor:
+    """One number for one threshold, else one per threshold (Keras's shapes)."""
+    return (values[0] if len(values) == 1 else values).float()
 
 
 class Precision(ConfusionMetric):
@@ -98,10 +114,10 @@ class Precision(ConfusionMetric):
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name="precision") -> None:
         self.given = thresholds
-        super().__init__(_one_threshold(thresholds, "Precision", top_k), name, class_id, top_k)
+        super().__init__(_given_thresholds(thresholds, "Precision", top_k), name, class_id, top_k)
 
     def result(self) -> torch.Tensor:
-        return _divide(self.true_positives, self.true_positives + self.false_positives)[0].float()
+        return _per_threshold(_divide(self.true_positives, self.true_positives + self.false_positives))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "thresholds": self.given, "top_k": self.top_k, "class_id": self.class_id}
@@ -112,10 +128,10 @@ class Recall(ConfusionMetric):
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name="recall") -> None:
         self.given = thresholds
-        super().__init__(_one_threshold(thresholds, "Recall", top_k), name, class_id, top_k)
+        super().__init__(_given_thresholds(thresholds, "Recall", top_k), name, class_id, top_k)
 
     def result(self) -> torch.Tensor:
-        return _divide(self.true_positives, self.true_positives + self.false_negatives)[0].float()
+        return _per_threshold(_divide(self.true_positives, self.true_positives + self.false_negatives))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "thresholds": self.given, "top_k": self.top_k, "class_id": self.class_id}
@@ -147,8 +163,12 @@ class AUC(ConfusionMetric):
                 "AUC: summation_method must be 'interpolation', 'minoring' or 'majoring'; received "
                 f"summation_method={summation_method!r}"
             )
-        if multi_label or num_labels is not None or label_weights is not None:
-            raise ValueError("AUC: multi_label, num_labels and label_weights are not supported; AUC flattens labels")
+        if not multi_label and (num_labels is not None or label_weights is not None):
+            raise ValueError("AUC: num_labels and label_weights go with multi_label=True")
+        if num_labels is not None and (not isinstance(num_labels, int) or num_labels < 1):
+            raise ValueError(f"AUC: num_labels must be an int >= 1; received num_labels={num_labels!r}")
+        self.multi_label, self.num_labels = bool(multi_label), num_labels
+        self.label_weights = None if label_weights is None else [float(w) for w in label_weights]
         if thresholds is not None:
             inner = sorted(float(t) for t in thresholds)
         elif not isinstance(num_thresholds, int) or num_thresholds <= 1:
@@ -171,13 +191,16 @@ class AUC(ConfusionMetric):
             "curve": self.curve,
             "summation_method": self.summation_method,
             "thresholds": self.given_thresholds,
+            "multi_label": self.multi_label,
+            "num_labels": self.num_labels,
+            "label_weights": self.label_weights,
             "from_logits": self.from_logits,
         }
 
     def result(self) -> torch.Tensor:
         tp, fp, tn, fn = self.state()
         if self.curve == "PR" and self.summation_method == "interpolation":
-            return self._interpolated_pr_auc(tp, fp, fn).float()
+            return self._over_labels(self._interpolated_pr_auc(tp, fp, fn))
         recall = _divide(tp, tp + fn)
         if self.curve == "ROC":
             x, y = _divide(fp, fp + tn), recall
@@ -189,7 +212,18 @@ class AUC(ConfusionMetric):
             heights = torch.minimum(y[:-1], y[1:])
         else:
             heights = torch.maximum(y[:-1], y[1:])
-        return ((x[:-1] - x[1:]) * heights).sum().float()
+        return self._over_labels(((x[:-1] - x[1:]) * heights).sum(0))
+
+    def _over_labels(self, areas: torch.Tensor) -> torch.Tensor:
+        """multi_label: the labels' areas averaged, or weighted by `label_weights`, as Keras."""
+        if not self.multi_label or areas.dim() == 0:
+            return areas.float()
+        if self.label_weights is None:
+            return areas.mean().float()
+        weights = torch.tensor(self.label_weights, dtype=areas.dtype, device=areas.device)
+        if len(weights) != len(areas):
+            raise ValueError(f"AUC '{self.name}': {len(weights)} label_weights for {len(areas)} labels")
+        return _divide((areas * weights).sum(), weights.sum()).float()
 
     @staticmethod
     def _interpolated_pr_auc(tp, fp, fn) -> torch.Tensor:
@@ -201,20 +235,21 @@ class AUC(ConfusionMetric):
         intercept = tp[1:] - slope * predicted[1:]
         both = (predicted[:-1] > 0) & (predicted[1:] > 0)
         ratio = torch.where(both, _divide(predicted[:-1], predicted[1:].clamp(min=0)), torch.ones_like(dtp))
-        return _divide(slope * (dtp + intercept * torch.log(ratio)), (tp[1:] + fn[1:]).clamp(min=0)).sum()
+        return _divide(slope * (dtp + intercept * torch.log(ratio)), (tp[1:] + fn[1:]).clamp(min=0)).sum(0)
 
 
 class _Count(ConfusionMetric):
-    """The weighted number of one kind of outcome at `thresholds` (one number, 0.5 by default)."""
+    """The weighted number of one kind of outcome at `thresholds` (0.5 by default; a list of
+    several gives one count per threshold)."""
 
     counted = ""
 
     def __init__(self, thresholds=None, name=None, dtype=None) -> None:
         self.given = thresholds
-        super().__init__(_one_threshold(thresholds, type(self).__name__, None), name, None, None)
+        super().__init__(_given_thresholds(thresholds, type(self).__name__, None), name, None, None)
 
     def result(self) -> torch.Tensor:
-        return getattr(self, self.counted)[0].float()
+        return _per_threshold(getattr(self, self.counted))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "thresholds": self.given}

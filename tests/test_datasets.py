@@ -2,15 +2,14 @@
 
 import gzip
 import hashlib
-import http.server
 import struct
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cnnkit.datasets import DatasetError, fashion_mnist, mnist, store
+from tests.http_files import serving
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
@@ -101,22 +100,13 @@ def test_mismatched_counts_and_bad_labels(homes):
         mnist.load_data()
 
 
-class _Files(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def server(tmp_path):
     """A real HTTP server on localhost serving tmp_path/www."""
     root = tmp_path / "www"
     root.mkdir()
-    handler = lambda *a, **k: _Files(*a, directory=str(root), **k)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(root) as (url, _):
+        yield root, url
 
 
 def tiny_spec(root: Path, url: str, corrupt: str | None = None) -> store.DatasetSpec:

@@ -2,9 +2,7 @@
 here) into Keras's cache and checked against its MD5."""
 
 import hashlib
-import http.server
 import json
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ import torch
 
 from cnnkit.applications import imagenet_utils
 from cnnkit.applications.resnet50 import decode_predictions
+from tests.http_files import serving
 
 INDEX = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
 
@@ -21,25 +20,12 @@ def served_index(tmp_path, monkeypatch):
     www = tmp_path / "www"
     www.mkdir()
     (www / "imagenet_class_index.json").write_text(json.dumps(INDEX))
-    requests = []
-
-    class Serving(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            requests.append(self.path)
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **k: Serving(*a, directory=str(www), **k))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/imagenet_class_index.json"
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_URL", url)
-    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_MD5", hashlib.md5(json.dumps(INDEX).encode()).hexdigest())
-    monkeypatch.setattr(imagenet_utils, "_class_index", None)
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    yield requests
-    httpd.shutdown()
+    with serving(www) as (url, requests):
+        monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_URL", url + "imagenet_class_index.json")
+        monkeypatch.setattr(imagenet_utils, "CLASS_INDEX_MD5", hashlib.md5(json.dumps(INDEX).encode()).hexdigest())
+        monkeypatch.setattr(imagenet_utils, "_class_index", None)
+        monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+        yield requests
 
 
 def test_top_classes_best_first(served_index, tmp_path, rng):

@@ -2,20 +2,14 @@
 extracted archives, and archives that try to write outside their folder."""
 
 import hashlib
-import http.server
 import io
 import tarfile
-import threading
 import zipfile
 
 import pytest
 
 from cnnkit.utils import get_file, image_dataset_from_directory
-
-
-class _Files(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+from tests.http_files import serving
 
 
 @pytest.fixture
@@ -23,17 +17,8 @@ def served(tmp_path):
     """(folder the server serves, its URL, the requests it received)."""
     root = tmp_path / "www"
     root.mkdir()
-    requests = []
-
-    class Counting(_Files):
-        def do_GET(self):
-            requests.append(self.path)
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **k: Counting(*a, directory=str(root), **k))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}/", requests
-    httpd.shutdown()
+    with serving(root) as (url, requests):
+        yield root, url, requests
 
 
 @pytest.fixture

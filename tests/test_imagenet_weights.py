@@ -2,8 +2,6 @@
 its SHA-256 prefix checked (served here by a real HTTP server on localhost: no internet)."""
 
 import hashlib
-import http.server
-import threading
 
 import pytest
 import torch
@@ -12,6 +10,7 @@ from test_zoo_weights import RESNET18_MODULES, parse, random_state
 
 from cnnkit import applications
 from cnnkit.applications import imagenet_weights
+from tests.http_files import serving
 
 
 @pytest.fixture
@@ -25,23 +24,11 @@ def published(tmp_path, monkeypatch):
     prefix = hashlib.sha256((www / "resnet18.pth").read_bytes()).hexdigest()[:8]
     name = f"resnet18-{prefix}.pth"
     (www / "resnet18.pth").rename(www / name)
-    requests = []
-
-    class Serving(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            requests.append(self.path)
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **k: Serving(*a, directory=str(www), **k))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    monkeypatch.setattr(imagenet_weights, "BASE_URL", f"http://127.0.0.1:{httpd.server_address[1]}/")
-    monkeypatch.setitem(imagenet_weights.FILES, "ResNet18", name)
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    yield state, name, requests
-    httpd.shutdown()
+    with serving(www) as (url, requests):
+        monkeypatch.setattr(imagenet_weights, "BASE_URL", url)
+        monkeypatch.setitem(imagenet_weights.FILES, "ResNet18", name)
+        monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+        yield state, name, requests
 
 
 def backbone(weights="imagenet"):

@@ -8,9 +8,14 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import constraints, initializers, regularizers
 from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape, runtime_dim
+from cnnkit.layers.normalization import (
+    build_scale_and_shift,
+    channels_in_dim_1,
+    scale_and_shift_config,
+    set_scale_and_shift,
+)
 
 
 class GroupNormalization(Layer):
@@ -43,13 +48,17 @@ class GroupNormalization(Layer):
         if epsilon <= 0:
             raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
         self.groups, self.axis, self.epsilon = groups, axis, float(epsilon)
-        self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_scale_and_shift(
+            self,
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         rank = len(input_shape)
@@ -63,16 +72,10 @@ class GroupNormalization(Layer):
         return tuple(input_shape)
 
     def build(self, input_shape: Shape) -> None:
-        channels = (input_shape[-1],)
-        self.gamma = self.add_weight("gamma", channels, self.gamma_initializer) if self.scale else None
-        self.beta = self.add_weight("beta", channels, self.beta_initializer) if self.center else None
+        build_scale_and_shift(self, input_shape[-1])
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
-        sequence = x.dim() == 3  # (batch, steps, channels): torch wants channels in dimension 1
-        if sequence:
-            x = x.transpose(1, 2)
-        y = F.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon)
-        return y.transpose(1, 2) if sequence else y
+        return channels_in_dim_1(lambda x: F.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon), x)
 
     def get_config(self) -> dict:
         return {
@@ -80,12 +83,7 @@ class GroupNormalization(Layer):
             "groups": self.groups,
             "axis": self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **scale_and_shift_config(self),
         }
 
 

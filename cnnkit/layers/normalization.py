@@ -12,6 +12,51 @@ from cnnkit.layers.base import Layer
 from cnnkit.layers.layout import Shape, runtime_dim
 
 
+def set_scale_and_shift(
+    layer: Layer,
+    center,
+    scale,
+    beta_initializer,
+    gamma_initializer,
+    beta_regularizer,
+    gamma_regularizer,
+    beta_constraint,
+    gamma_constraint,
+) -> None:
+    """The arguments of a normalisation's learned scale (gamma) and shift (beta), Keras's names."""
+    layer.center, layer.scale = bool(center), bool(scale)
+    layer.beta_initializer = initializers.get(beta_initializer)
+    layer.gamma_initializer = initializers.get(gamma_initializer)
+    layer.beta_regularizer = regularizers.get(beta_regularizer)
+    layer.gamma_regularizer = regularizers.get(gamma_regularizer)
+    layer.beta_constraint = constraints.get(beta_constraint)
+    layer.gamma_constraint = constraints.get(gamma_constraint)
+
+
+def scale_and_shift_config(layer: Layer) -> dict:
+    return {
+        "center": layer.center,
+        "scale": layer.scale,
+        "beta_regularizer": regularizers.serialize(layer.beta_regularizer),
+        "gamma_regularizer": regularizers.serialize(layer.gamma_regularizer),
+        "beta_constraint": constraints.serialize(layer.beta_constraint),
+        "gamma_constraint": constraints.serialize(layer.gamma_constraint),
+    }
+
+
+def build_scale_and_shift(layer: Layer, channels: int) -> None:
+    layer.gamma = layer.add_weight("gamma", (channels,), layer.gamma_initializer) if layer.scale else None
+    layer.beta = layer.add_weight("beta", (channels,), layer.beta_initializer) if layer.center else None
+
+
+def channels_in_dim_1(function, x: torch.Tensor) -> torch.Tensor:
+    """`function` on `x` with channels in dimension 1, as torch's normalisation kernels want them:
+    images are NCHW already; sequences (batch, steps, channels) are turned around it."""
+    if x.dim() != 3:
+        return function(x)
+    return function(x.transpose(1, 2)).transpose(1, 2)
+
+
 class BatchNormalization(Layer):
     """Normalises each channel by its batch statistics in training, by moving averages otherwise.
 
@@ -49,15 +94,19 @@ class BatchNormalization(Layer):
         if epsilon <= 0:
             raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
-        self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        set_scale_and_shift(
+            self,
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         rank = len(input_shape)
@@ -71,26 +120,24 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape: Shape) -> None:
         channels = (input_shape[-1],)
-        self.gamma = self.add_weight("gamma", channels, self.gamma_initializer) if self.scale else None
-        self.beta = self.add_weight("beta", channels, self.beta_initializer) if self.center else None
+        build_scale_and_shift(self, input_shape[-1])
         self.add_weight("moving_mean", channels, self.moving_mean_initializer, trainable=False)
         self.add_weight("moving_variance", channels, self.moving_variance_initializer, trainable=False)
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
-        sequence = x.dim() == 3  # (batch, steps, channels): torch wants channels in dimension 1
-        if sequence:
-            x = x.transpose(1, 2)
-        y = F.batch_norm(
-            x,
-            self.moving_mean,
-            self.moving_variance,
-            self.gamma,
-            self.beta,
-            training=self.training and self.trainable,
-            momentum=1.0 - self.momentum,
-            eps=self.epsilon,
-        )
-        return y.transpose(1, 2) if sequence else y
+        def normalise(x):
+            return F.batch_norm(
+                x,
+                self.moving_mean,
+                self.moving_variance,
+                self.gamma,
+                self.beta,
+                training=self.training and self.trainable,
+                momentum=1.0 - self.momentum,
+                eps=self.epsilon,
+            )
+
+        return channels_in_dim_1(normalise, x)
 
     def get_config(self) -> dict:
         return {
@@ -98,12 +145,7 @@ class BatchNormalization(Layer):
             "axis": self.axis,
             "momentum": self.momentum,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **scale_and_shift_config(self),
         }
 
 

@@ -6,9 +6,12 @@ them) and the last `validation_split` of the list as the validation subset."""
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from cnnkit import distributed
 from cnnkit.preprocessing.image_files import image_files
@@ -110,3 +113,56 @@ def labels_batch(labels: np.ndarray, label_mode: str, num_classes: int):
     if label_mode == "binary":
         return labels.astype(np.float32)[:, None]
     return labels
+
+
+@dataclass
+class Listing:
+    """A folder's files in the order the datasets take them, with what their batches need."""
+
+    directory: Path
+    paths: list
+    labels: list
+    class_names: list | None
+    label_mode: str | None
+    num_classes: int
+    seed: int
+
+
+def list_folder(
+    where: str, directory, labels, label_mode, class_names, follow_links, extensions, shuffle, seed, split, verbose
+) -> Listing:
+    """Check the split arguments, list the files, report them and shuffle them once. `split`:
+    (validation_split, subset)."""
+    directory = Path(directory)
+    check_split(where, *split, shuffle, seed)
+    if seed is None:
+        seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
+    paths, label_list, names = index_directory(where, directory, labels, class_names, follow_links, extensions)
+    if label_mode == "binary" and names is not None and len(names) != 2:
+        raise ValueError(f"{where}: label_mode='binary' needs 2 classes; found {names}")
+    if labels is None:
+        label_mode = None
+    report_found(paths, names, verbose)
+    if shuffle:
+        paths, label_list = shuffled_once(paths, label_list, seed)
+    num_classes = 0 if label_list[0] is None else max(label_list) + 1
+    return Listing(directory, paths, label_list, names, label_mode, num_classes, seed)
+
+
+def split_datasets(where: str, listing: Listing, split, shuffle: bool, verbose: bool, make: Callable, keep=None):
+    """The dataset of the subset asked for, or (training, validation) for subset="both".
+    `make(paths, int32 labels or None, shuffle)` builds one; `keep(paths, labels)` may drop files."""
+    validation_split, subset = split
+
+    def one(part: str | None, shuffled: bool):
+        part_paths, part_labels = subset_of(listing.paths, listing.labels, part, validation_split, verbose)
+        if keep is not None:
+            part_paths, part_labels = keep(part_paths, part_labels)
+        if not part_paths:
+            raise ValueError(f"{where}: no {part or ''} files left in {listing.directory}")
+        labels_array = None if listing.label_mode is None else np.asarray(part_labels, dtype=np.int32)
+        return make(part_paths, labels_array, shuffled)
+
+    if subset == "both":
+        return one("training", shuffle), one("validation", False)
+    return one(subset, shuffle)

@@ -23,21 +23,13 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from cnnkit import backend
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow
 from cnnkit.preprocessing.image_files import keep_readable, read_image
 from cnnkit.utils.chained_batches import ChainedBatches
-from cnnkit.utils.directory_index import (
-    check_split,
-    index_directory,
-    labels_batch,
-    report_found,
-    shuffled_once,
-    subset_of,
-)
+from cnnkit.utils.directory_index import labels_batch, list_folder, split_datasets
 from cnnkit.utils.image_utils import COLOR_MODES, channels_of, check_choice
 
 WHERE = "image_dataset_from_directory"
@@ -132,38 +124,24 @@ def image_dataset_from_directory(
         raise ValueError(f"{WHERE}: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
     if (data_format or backend.image_data_format()) != "channels_last":
         raise ValueError(f"{WHERE}: cnnkit takes images channels-last; received data_format={data_format!r}")
-    check_split(WHERE, validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
-
-    paths, label_list, names = index_directory(WHERE, directory, labels, class_names, follow_links, EXTENSIONS)
-    if label_mode == "binary" and names is not None and len(names) != 2:
-        raise ValueError(f"{WHERE}: label_mode='binary' needs 2 classes; found {names}")
-    if labels is None:
-        label_mode = None
-    report_found(paths, names, verbose)
-    if shuffle:
-        paths, label_list = shuffled_once(paths, label_list, seed)
+    split = (validation_split, subset)
+    listing = list_folder(
+        WHERE, directory, labels, label_mode, class_names, follow_links, EXTENSIONS, shuffle, seed, split, verbose
+    )
     settings = {
-        "class_names": names,
-        "label_mode": label_mode,
-        "num_classes": 0 if label_list[0] is None else max(label_list) + 1,
+        "class_names": listing.class_names,
+        "label_mode": listing.label_mode,
+        "num_classes": listing.num_classes,
         "image_size": image_size,
         "color_mode": color_mode,
         "interpolation": INTERPOLATIONS[interpolation],
         "fit": "crop" if crop_to_aspect_ratio else "pad" if pad_to_aspect_ratio else "stretch",
     }
 
-    def make(part: str | None, shuffled: bool) -> ImageDataset:
-        part_paths, part_labels = keep_readable(*subset_of(paths, label_list, part, validation_split, verbose))
-        if not part_paths:
-            raise ValueError(f"{WHERE}: no {part or ''} images in {directory} (image files: {sorted(EXTENSIONS)})")
-        labels_array = None if label_mode is None else np.asarray(part_labels, dtype=np.int32)
-        return ImageDataset(part_paths, labels_array, settings, batch_size, shuffled, seed)
+    def make(paths, labels_array, shuffled: bool) -> ImageDataset:
+        return ImageDataset(paths, labels_array, settings, batch_size, shuffled, listing.seed)
 
-    if subset == "both":
-        return make("training", shuffle), make("validation", False)
-    return make(subset, shuffle)
+    return split_datasets(WHERE, listing, split, shuffle, verbose, make, keep=keep_readable)
 
 
 def _image_size(image_size) -> tuple[int, int]:

@@ -14,19 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow
 from cnnkit.utils.chained_batches import ChainedBatches
-from cnnkit.utils.directory_index import (
-    check_split,
-    index_directory,
-    labels_batch,
-    report_found,
-    shuffled_once,
-    subset_of,
-)
+from cnnkit.utils.directory_index import labels_batch, list_folder, split_datasets
 from cnnkit.utils.image_utils import check_choice
 
 WHERE = "text_dataset_from_directory"
@@ -80,31 +72,18 @@ def text_dataset_from_directory(
         raise ValueError(f"{WHERE}: batch_size=None (single texts, for tf.data's .batch()) is not supported")
     if max_length is not None and (not isinstance(max_length, int) or max_length < 1):
         raise ValueError(f"{WHERE}: max_length must be None or an int >= 1; received max_length={max_length!r}")
-    check_split(WHERE, validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = int(torch.randint(0, 10**6, ()))  # as Keras draws one; repeats after set_random_seed
-    paths, label_list, names = index_directory(WHERE, directory, labels, class_names, follow_links, {".txt"})
-    if label_mode == "binary" and names is not None and len(names) != 2:
-        raise ValueError(f"{WHERE}: label_mode='binary' needs 2 classes; found {names}")
-    if labels is None:
-        label_mode = None
-    report_found(paths, names, verbose)
-    if shuffle:
-        paths, label_list = shuffled_once(paths, label_list, seed)
+    split = (validation_split, subset)
+    listing = list_folder(
+        WHERE, directory, labels, label_mode, class_names, follow_links, {".txt"}, shuffle, seed, split, verbose
+    )
     settings = {
-        "class_names": names,
-        "label_mode": label_mode,
-        "num_classes": 0 if label_list[0] is None else max(label_list) + 1,
+        "class_names": listing.class_names,
+        "label_mode": listing.label_mode,
+        "num_classes": listing.num_classes,
         "max_length": max_length,
     }
 
-    def make(part: str | None, shuffled: bool) -> TextDataset:
-        part_paths, part_labels = subset_of(paths, label_list, part, validation_split, verbose)
-        if not part_paths:
-            raise ValueError(f"{WHERE}: no {part or ''} text files in {directory}")
-        labels_array = None if label_mode is None else np.asarray(part_labels, dtype=np.int32)
-        return TextDataset(part_paths, labels_array, settings, batch_size, shuffled, seed)
+    def make(paths, labels_array, shuffled: bool) -> TextDataset:
+        return TextDataset(paths, labels_array, settings, batch_size, shuffled, listing.seed)
 
-    if subset == "both":
-        return make("training", shuffle), make("validation", False)
-    return make(subset, shuffle)
+    return split_datasets(WHERE, listing, split, shuffle, verbose, make)

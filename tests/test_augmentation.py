@@ -74,10 +74,23 @@ def test_random_contrast_scales_around_each_mean():
     assert torch.all((per_image >= 0.5 - 1e-4) & (per_image <= 1.5 + 1e-4))
 
 
+def test_random_brightness_shifts_each_image_by_one_amount_and_clips():
+    x = torch.rand(32, 3, 4, 4) * 100 + 80  # 80..180: shifts of up to 0.2 * 255 = 51 stay inside 0..255
+    y = trained(layers.RandomBrightness(0.2), (4, 4, 3))(x)
+    shift = (y - x).flatten(1)
+    assert torch.allclose(shift, shift[:, :1].expand_as(shift), atol=1e-4)  # one shift per image
+    assert torch.all(shift.abs() <= 0.2 * 255 + 1e-3) and shift[:, 0].std() > 10
+    up = trained(layers.RandomBrightness((0.5, 0.9), value_range=(0, 1)), (4, 4, 3))(torch.full((8, 3, 4, 4), 0.8))
+    assert torch.equal(up, torch.ones_like(up))  # brighter by at least 0.5: clipped at the range's top
+    with pytest.raises(ValueError, match="factor must be a number in \\[-1, 1\\]"):
+        layers.RandomBrightness(1.5)
+
+
 @pytest.mark.parametrize(
     "layer",
     [
         layers.RandomFlip(),
+        layers.RandomBrightness(0.3),
         layers.RandomRotation(0.2),
         layers.RandomTranslation(0.2, 0.2),
         layers.RandomZoom(0.2),

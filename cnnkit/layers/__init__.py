@@ -2,6 +2,7 @@
 
 from cnnkit.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from cnnkit.layers.augmentation import (
+    RandomBrightness,
     RandomContrast,
     RandomCrop,
     RandomFlip,
@@ -146,6 +147,7 @@ __all__ = [
     "MaxPooling1D",
     "MaxPooling2D",
     "PReLU",
+    "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
     "RandomFlip",

@@ -2,6 +2,7 @@
 them; the same layers as `cnnkit.layers`."""
 
 from cnnkit.layers.augmentation import (
+    RandomBrightness,
     RandomContrast,
     RandomCrop,
     RandomFlip,
@@ -16,6 +17,7 @@ from cnnkit.layers.text_vectorization import TextVectorization
 __all__ = [
     "CenterCrop",
     "Normalization",
+    "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
     "RandomFlip",

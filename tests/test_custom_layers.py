@@ -59,6 +59,10 @@ def test_the_guides_layer_trains_in_a_sequential_model(rng, tmp_path):
     assert [tuple(w.shape) for w in linear.weights] == [(3, 4), (4,)]
     np.testing.assert_allclose(float(model.losses[0].detach()), 0.1 * float((linear.w.detach() ** 2).sum()), rtol=1e-6)
     model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.5))
+    x, y = rng.random((16, 3)).astype("float32"), rng.random((16, 1)).astype("float32")
+    mse = float(np.mean((model.predict(x, verbose=0) - y) ** 2))
+    penalty = 0.1 * float((linear.w.detach() ** 2).sum())
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), mse + penalty, rtol=1e-5)  # the loss counts it
     with torch.no_grad():
         linear.w.fill_(-1.0)  # the constraint puts it back to >= 0 after the first step
     model.fit(rng.random((32, 3)), rng.random((32, 1)), epochs=1, verbose=0)

@@ -110,7 +110,10 @@ class Model(SubclassedModel, Layer):
     @property
     def has_regularizers(self) -> bool:
         """Whether any layer has a weight regularizer (looked up once per fit/evaluate call)."""
-        return any(getattr(m, name, None) is not None for m in self.modules() for name in REGULARIZED_WEIGHTS.values())
+        modules = list(self.modules())
+        if any(getattr(m, "_weight_regularizers", None) for m in modules):  # add_weight(regularizer=...)
+            return True
+        return any(getattr(m, name, None) is not None for m in modules for name in REGULARIZED_WEIGHTS.values())
 
     def build_optimizer(self) -> None:
         optimizer = self.training_setup.optimizer

@@ -1,11 +1,13 @@
 """Session-wide state: the default device and Keras-style unique layer names; and the answers of
-`keras.backend` that tutorials ask (image_data_format, floatx, epsilon, backend)."""
+`keras.backend` that tutorials ask (image_data_format, floatx, epsilon, backend, and Keras 2's
+get_value / set_value / eval / int_shape)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 
+import numpy as np
 import torch
 
 _name_counts: defaultdict[str, int] = defaultdict(int)
@@ -78,3 +80,41 @@ def epsilon() -> float:
 
 def backend() -> str:
     return "torch"
+
+
+def get_value(x):
+    """A tensor's or a learning rate's value as NumPy or a Python number (Keras 2's K.get_value)."""
+    if isinstance(x, torch.Tensor):
+        value = x.detach().cpu().numpy()
+        return value.item() if value.ndim == 0 else value
+    if isinstance(x, (int, float)):
+        return float(x)  # a learning rate too (a float that can also be assigned)
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
+
+eval = get_value  # noqa: A001  (Keras 2's name)
+
+
+def set_value(x, value) -> None:
+    """Set a variable in place (Keras 2's K.set_value): `K.set_value(model.optimizer.lr, 1e-4)`, or
+    a weight tensor to an array of its shape."""
+    if hasattr(x, "assign"):
+        x.assign(value)
+        return
+    if isinstance(x, torch.Tensor):
+        with torch.no_grad():
+            x.copy_(torch.as_tensor(value, dtype=x.dtype))
+        return
+    raise TypeError(
+        f"set_value: {x!r} is a plain value and cannot be set in place; set the attribute it came from "
+        "(e.g. model.optimizer.learning_rate = value)"
+    )
+
+
+def int_shape(x) -> tuple:
+    """The shape as Keras reports it: channels-last for images, None where unknown."""
+    from cnnkit.layers.layout import api_shape
+
+    if isinstance(x, torch.Tensor):
+        return (x.shape[0], *api_shape(x)[1:]) if x.dim() else ()
+    return tuple(x.shape)

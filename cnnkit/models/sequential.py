@@ -231,6 +231,17 @@ class Sequential(Model):
             x = layer(x)
         return self.layers[-1].pre_activation(x)
 
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2's Sequential.predict_classes: the top class of each row, or 0/1 for one sigmoid."""
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2's name for predict on a classifier."""
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
     def get_config(self) -> dict:
         from cnnkit.models.serialization import serialize  # serialization knows every model class
 

@@ -137,7 +137,7 @@ class Optimizer:
     def learning_rate(self) -> float:
         """The rate the next update uses (a schedule's value at the current step)."""
         scheduled = self._schedule is not None or self.decay
-        return self._rate_at(self.iterations) if scheduled else self._learning_rate
+        return LearningRate(self._rate_at(self.iterations) if scheduled else self._learning_rate, self)
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
@@ -162,6 +162,23 @@ class Optimizer:
             "global_clipnorm": self.global_clipnorm,
             "decay": self.decay,
         }
+
+
+class LearningRate(float):
+    """An optimizer's learning rate as Keras scripts read and set it: a float that also has the
+    methods of Keras's variable, so `model.optimizer.learning_rate.assign(1e-4)` and Keras 2's
+    `K.set_value(model.optimizer.lr, 1e-4)` change the rate as assigning it does."""
+
+    def __new__(cls, value: float, optimizer: Optimizer):
+        rate = super().__new__(cls, value)
+        rate.optimizer = optimizer
+        return rate
+
+    def assign(self, value) -> None:
+        self.optimizer.learning_rate = float(value)
+
+    def numpy(self) -> float:
+        return float(self)
 
 
 class SGD(Optimizer):

@@ -138,3 +138,18 @@ def test_a_pydataset_gives_its_own_labels_and_batch_size(arrays):
         model().fit(Batches(x, y, 8), y, verbose=0)
     with pytest.raises(ValueError, match="batch_size is set by the generator, PyDataset or DataLoader"):
         model().fit(Batches(x, y, 8), batch_size=8, verbose=0)
+
+
+def test_keras_2_loading_arguments_of_fit_evaluate_and_predict(arrays):
+    x, y = arrays
+    data = Batches(x, y, 8)
+    weights = trained(data, shuffle=False, workers=3, max_queue_size=2, use_multiprocessing=False)
+    assert (data.workers, data.max_queue_size) == (3, 2)
+    assert all(name.startswith("cnnkit-loader") for name in data.threads)  # the threads asked for
+    for got, want in zip(weights, trained(Batches(x, y, 8), shuffle=False)):
+        np.testing.assert_array_equal(got, want)
+    net = model()
+    other = Batches(x, y, 8)
+    net.evaluate(other, workers=2, verbose=0)
+    assert other.workers == 2
+    assert net.predict(Batches(x, y, 8), workers=2, verbose=0).shape == (50, 3)

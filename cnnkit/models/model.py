@@ -126,16 +126,27 @@ class Model(SubclassedModel, Layer):
 
         Takes Keras's arguments: validation_split, validation_data, shuffle, class_weight,
         sample_weight, initial_epoch, steps_per_epoch, validation_steps, validation_batch_size,
-        validation_freq. Returns a History whose `history` dict holds one value per epoch.
+        validation_freq; and Keras 2's max_queue_size, workers and use_multiprocessing, which
+        set how a PyDataset (Sequence) loads. Returns a History whose `history` dict holds one
+        value per epoch.
         """
+        loading = _pop_loading_settings(kwargs)
+        _loading_settings(x, *loading)
+        validation = kwargs.get("validation_data")
+        _loading_settings(validation, *loading)
         return loop.fit(self, x, y, batch_size, epochs, verbose, callbacks, **kwargs)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", **kwargs):
         """The loss, or [loss, *metrics] (a dict with return_dict=True), over the data."""
+        _loading_settings(x, *_pop_loading_settings(kwargs))
         return loop.evaluate(self, x, y, batch_size, verbose, **kwargs)
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+    def predict(
+        self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=None, workers=None,
+        use_multiprocessing=None,
+    ) -> np.ndarray:  # fmt: skip
         """Outputs as a NumPy array (images channels-last), computed in inference mode."""
+        _loading_settings(x, max_queue_size, workers, use_multiprocessing)
         return loop.predict(self, x, batch_size, verbose, steps, callbacks)
 
     # Keras 2's generator methods, kept by old tutorials: thin aliases, as fit, evaluate and predict
@@ -277,6 +288,11 @@ class Model(SubclassedModel, Layer):
                 return layer
         names = ", ".join(getattr(layer, "name", "?") for layer in layers)
         raise ValueError(f"get_layer: no layer named {name!r}; layers are: {names}")
+
+
+def _pop_loading_settings(kwargs: dict) -> tuple:
+    """Keras 2's loading arguments of fit/evaluate: (max_queue_size, workers, use_multiprocessing)."""
+    return tuple(kwargs.pop(name, None) for name in ("max_queue_size", "workers", "use_multiprocessing"))
 
 
 def _loading_settings(data, max_queue_size, workers, use_multiprocessing) -> None:

@@ -27,6 +27,9 @@ def test_adapt_ranks_by_count_then_as_keras_breaks_ties():
     # the x4, cat x2, then one each (and, a, bat, dog, hat): the later string first; 4 learned + 2 special.
     assert layer.get_vocabulary() == ["", "[UNK]", "the", "cat", "hat", "dog"]
     assert layer(["The hat; a cat"]).tolist() == [[2, 4, 1, 3]]  # padded to the longest text of the batch
+    as_tuple = TextVectorization(max_tokens=6)
+    as_tuple.adapt(("the cat, the hat.", "The bat and THE cat", "a dog"))  # every text of a tuple counts
+    assert as_tuple.get_vocabulary() == layer.get_vocabulary()
 
 
 def test_bag_of_words_modes_and_ngrams():

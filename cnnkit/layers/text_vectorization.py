@@ -38,6 +38,16 @@ ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def _text_batches(data):
+    """Strings given at once (a list, tuple or array of them) as one batch; a dataset's batches one
+    by one, the texts of a (texts, labels) batch."""
+    if isinstance(data, (str, list, tuple, np.ndarray)):
+        yield data
+        return
+    for batch in data:
+        yield batch[0] if isinstance(batch, tuple) else batch
+
+
 class TextVectorization(Layer):
     def __init__(
         self,
@@ -133,11 +143,9 @@ class TextVectorization(Layer):
         """Learn the vocabulary (and, for tf_idf, the document frequencies) from `data`: strings, or
         a dataset of batches of strings (its (texts, labels) batches give their texts)."""
         counts, documents, total = Counter(), Counter(), 0
-        batches = [data] if isinstance(data, (str, list, tuple, np.ndarray)) else data
-        for step, batch in enumerate(batches):
+        for step, texts in enumerate(_text_batches(data)):
             if steps is not None and step >= steps:
                 break
-            texts = batch[0] if isinstance(batch, tuple) else batch
             for tokens in self._tokenized(texts):
                 counts.update(tokens)
                 documents.update(set(tokens))

@@ -60,6 +60,9 @@ def test_cells_alone_match_torchs_cells(rng):
     assert_close(out, reference(x, h))
     assert out is state or torch.equal(out, state)
     assert layers.LSTMCell(4).state_size == [4, 4] and layers.GRUCell(3).state_size == 3
+    from_numpy, numpy_states = cell(x.numpy(), [h.numpy(), c.numpy()])  # NumPy in, as Keras takes it
+    assert_close(from_numpy, output)
+    assert_close(numpy_states[1], c1)
 
 
 def test_stacked_cells_equal_two_stacked_layers(rng, tmp_path):

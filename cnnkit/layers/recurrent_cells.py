@@ -136,7 +136,10 @@ class RecurrentCell(Layer):
         """One step: (output, new_states)."""
         if not self.built:
             self.build_for(api_shape(inputs), inputs.device)
-        states = self.get_initial_state(inputs.shape[0]) if states is None else as_state_list(states)
+        if states is None:
+            states = self.get_initial_state(inputs.shape[0])
+        else:  # NumPy states too, as Keras takes them
+            states = [torch.as_tensor(s, dtype=inputs.dtype, device=inputs.device) for s in as_state_list(states)]
         if self.training and self.dropout > 0:
             inputs = F.dropout(inputs, self.dropout)
         read = states[0]

@@ -64,24 +64,39 @@ def digest_of(path: Path, algorithm: str) -> str:
     return digest.hexdigest()
 
 
-def _download(url: str, target: Path, published: str, timeout: float) -> None:
-    """Download to a temporary file beside `target`; move it there only if its digest matches."""
+def fetch(url: str, target: Path, timeout: float, check=None, progress=None) -> None:
+    """Download `url` to a temporary file beside `target` and move it there only when complete and
+    `check(temporary_path)` has not raised, so an interrupted or bad download never looks cached.
+    `progress(bytes_so_far, total_or_None)` is called as chunks arrive."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+            size = response.headers.get("Content-Length")
+            total, done = (int(size) if size and size.isdigit() else None), 0
             for chunk in iter(lambda: response.read(1 << 20), b""):
                 out.write(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
             out.flush()
             os.fsync(out.fileno())
-        algorithm = algorithm_of(published)
-        actual = digest_of(Path(temporary), algorithm)
-        if actual != published:
-            raise DatasetError(f"{url}: {algorithm.upper()} {actual} does not match the published {published}")
+        if check is not None:
+            check(Path(temporary))
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _download(url: str, target: Path, published: str, timeout: float) -> None:
+    def matches_published(path: Path) -> None:
+        algorithm = algorithm_of(published)
+        actual = digest_of(path, algorithm)
+        if actual != published:
+            raise DatasetError(f"{url}: {algorithm.upper()} {actual} does not match the published {published}")
+
+    fetch(url, target, timeout, check=matches_published)
 
 
 def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: float = 30.0) -> Path:

@@ -20,7 +20,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from cnnkit.datasets.store import algorithm_of, digest_of
+from cnnkit.datasets.store import algorithm_of, digest_of, fetch
 from cnnkit.utils.progbar import Progbar
 
 
@@ -84,26 +84,25 @@ def _places(folder: Path, name: str, extract: bool, given: bool) -> tuple[Path, 
 
 
 def _download(origin: str, target: Path, file_hash, algorithm: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(origin, timeout=60) as response:
-            size = response.headers.get("Content-Length")
-            bar = Progbar(int(size) if size and size.isdigit() else None, unit_name="byte")
-            done = 0
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                out.write(chunk)
-                done += len(chunk)
-                bar.update(done)
-            bar.update(done, finalize=True)
-        if file_hash and not _matches(Path(temporary), file_hash, algorithm):
+    bar, received = [], [0]  # made at the first chunk, when the size (if the server gives one) is known
+
+    def progress(done: int, total: int | None) -> None:
+        if not bar:
+            bar.append(Progbar(total, unit_name="byte"))
+        received[0] = done
+        bar[0].update(done)
+
+    def matches(path: Path) -> None:
+        if file_hash and not _matches(path, file_hash, algorithm):
             raise ValueError(f"get_file: {origin} does not match the {algorithm} hash {file_hash}; it was not kept")
-        os.replace(temporary, target)
+
+    try:
+        fetch(origin, target, 60, check=matches, progress=progress)
     except (urllib.error.URLError, OSError) as error:
         raise OSError(f"get_file: downloading {origin} failed ({getattr(error, 'reason', error)})") from None
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        if bar:
+            bar[0].update(received[0], finalize=True)
 
 
 def _extract(archive: Path, destination: Path, archive_format) -> bool:

@@ -128,5 +128,14 @@ def test_masks_bidirectional_and_errors(rng):
     assert both(torch.zeros(2, 5, 4)).shape == (2, 5, 6)
     with pytest.raises(ValueError, match="cell must have state_size and call"):
         layers.RNN(layers.Dense(3))
+
+    class OutputOnly(MinimalRNNCell):
+        def call(self, inputs, states):
+            return super().call(inputs, states)[0]
+
+    with pytest.raises(
+        ValueError, match="OutputOnly: a cell's call\\(inputs, states\\) must return \\(output, new_states\\)"
+    ):
+        layers.RNN(OutputOnly(2))(torch.zeros(2, 3, 4))
     with pytest.raises(ValueError, match="a cell takes one step \\(batch, features\\)"):
         layers.LSTMCell(3).build_for((None, 4, 2))

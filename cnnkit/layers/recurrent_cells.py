@@ -324,10 +324,15 @@ def cell_step(cell, inputs: torch.Tensor, states: list[torch.Tensor], training) 
     if isinstance(cell, (RecurrentCell, StackedRNNCells)):
         return cell.forward(inputs, states, training)
     if "training" in inspect.signature(cell.call).parameters:
-        output, new_states = cell.call(inputs, states, training=training)
+        result = cell.call(inputs, states, training=training)
     else:
-        output, new_states = cell.call(inputs, states)
-    return output, as_state_list(new_states)
+        result = cell.call(inputs, states)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise ValueError(
+            f"{type(cell).__name__}: a cell's call(inputs, states) must return (output, new_states); "
+            f"received {type(result).__name__}"
+        )
+    return result[0], as_state_list(result[1])
 
 
 def build_cell(cell, features: int, device) -> None:

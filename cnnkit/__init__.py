@@ -21,12 +21,14 @@ from cnnkit import (
     ops,
     optimizers,
     preprocessing,
+    random,
     regularizers,
     saving,
     utils,
 )
 from cnnkit.layers import Input
 from cnnkit.models import Model, Sequential
+from cnnkit.variables import Variable
 
 __version__ = "0.1.0"
 
@@ -34,6 +36,7 @@ __all__ = [
     "Input",
     "Model",
     "Sequential",
+    "Variable",
     "activations",
     "applications",
     "backend",
@@ -50,6 +53,7 @@ __all__ = [
     "ops",
     "optimizers",
     "preprocessing",
+    "random",
     "regularizers",
     "saving",
     "utils",

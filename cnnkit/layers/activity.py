@@ -27,6 +27,11 @@ def collecting() -> Iterator[list[torch.Tensor]]:
         _collected = previous
 
 
+def current() -> list[torch.Tensor]:
+    """The penalties collected so far in the running step (none outside a step)."""
+    return _collected if _collected is not None else []
+
+
 def record(regularizer, output) -> None:
     """Add `regularizer`'s penalty of `output` (a tensor or a list of them) to the running step's."""
     if _collected is None:

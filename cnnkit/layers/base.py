@@ -30,6 +30,7 @@ from cnnkit.layers.layout import (
     to_channels_first,
 )
 from cnnkit.layers.node import call_symbolically, is_symbolic
+from cnnkit.variables import Variable
 
 
 def as_pair(value: int | tuple | list, argument: str, owner: str) -> tuple[int, int]:
@@ -327,7 +328,7 @@ class Layer(nn.Module):
             value = value.permute(torch_order)
         value = value.contiguous()
         if trainable:
-            self.register_parameter(name, nn.Parameter(value, requires_grad=self._trainable))
+            self.register_parameter(name, Variable(value, requires_grad=self._trainable))
         else:
             self.register_buffer(name, value)
         self._weight_names.append(name)

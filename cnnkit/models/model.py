@@ -18,25 +18,39 @@ from cnnkit.layers.layout import from_api_array
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
+from cnnkit.models.trainer import Trainer
 from cnnkit.training import loop
-from cnnkit.training.setup import MultiOutputSetup, TrainingSetup
+from cnnkit.training.compiled import CompiledSetup
+from cnnkit.training.steps import overrides, pack_x_y_sample_weight, python_logs
 from cnnkit.utils.py_dataset import PyDataset
 
 
-class Model(SubclassedModel, Layer):
+class Model(Trainer, SubclassedModel, Layer):
     """The base of every model. `Model(inputs, outputs)` makes a functional model, as in Keras;
     a subclass that defines `call` is a subclassed model (subclassing.py)."""
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+        functional_arguments = len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs
+        if cls is Model and (args or functional_arguments):
             from cnnkit.models.functional import Functional  # the subclass lives in its own file
 
             return super().__new__(Functional)
+        if functional_arguments and cls._is_plain_model_subclass():
+            # `CustomModel(inputs, outputs)` for a subclass that only overrides train_step and the
+            # like: a functional model of that class, as Keras makes one.
+            return super().__new__(_functional_version(cls))
         return super().__new__(cls)
+
+    @classmethod
+    def _is_plain_model_subclass(cls) -> bool:
+        from cnnkit.models.functional import Functional
+        from cnnkit.models.sequential import Sequential
+
+        return not issubclass(cls, (Functional, Sequential)) and cls.call is Layer.call
 
     def __init__(self, name: str | None = None, **kwargs) -> None:
         super().__init__(name=name, **kwargs)
-        self.training_setup: TrainingSetup | None = None
+        self.training_setup: CompiledSetup | None = None
         self.stop_training = False
         self.history = None
         self._target_device: torch.device | None = None
@@ -89,10 +103,7 @@ class Model(SubclassedModel, Layer):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto'; received {jit_compile!r}")
         if steps_per_execution != 1:
             raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
-        if several:
-            self.training_setup = MultiOutputSetup(optimizer, loss, metrics, loss_weights, self.output_names)
-        else:
-            self.training_setup = TrainingSetup(optimizer, loss, metrics)
+        self.training_setup = CompiledSetup(optimizer, loss, metrics, loss_weights, self.output_names)
         # "auto" is eager, as Keras's torch backend chooses: torch.compile's minutes of compiling
         # pay only for long runs (and need a C++ compiler on CPUs).
         self.training_setup.jit_compile = jit_compile is True
@@ -100,10 +111,12 @@ class Model(SubclassedModel, Layer):
             self._target_device = torch.device(device)
             self.to(self._target_device)
 
-    def require_compiled(self, where: str) -> None:
+    def require_compiled(self, where: str, need_loss: bool = True) -> None:
+        """`need_loss`: False for a model whose own train_step/test_step computes its loss."""
         if self.training_setup is None:
             raise ValueError(f"{where}: the model must be compiled first: call model.compile(optimizer=..., loss=...)")
-        self.training_setup.require_loss(where)
+        if need_loss:
+            self.training_setup.require_loss(where)
         self.training_setup.regularized = self.has_regularizers
         self.training_setup.constrained = self.constrained_weights()
 
@@ -178,46 +191,45 @@ class Model(SubclassedModel, Layer):
         _loading_settings(generator, max_queue_size, workers, use_multiprocessing)
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
-        """One update on exactly this batch; returns the loss (and metrics) of that batch."""
-        self.require_compiled("train_on_batch")
-        entry = loop.DataEntry(self, "train_on_batch", need_targets=True)
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One update on exactly this batch (through train_step); returns that batch's loss and metrics."""
+        where = "train_on_batch"
+        custom = overrides(self, "train_step")
+        self.require_compiled(where, need_loss=not custom)
+        entry = loop.DataEntry(self, where, "optional" if custom else "required")
         batches = entry.batches(x, y, sample_weight, class_weight, batch_size=self._batch_count(x))
-        self.build_optimizer()
-        self.training_setup.reset()
-        with loop._mode(self, training=True):
+        if not custom:
+            self.build_optimizer()
+        self.reset_metrics()
+        logs = None
+        with loop.running_mode(self, training=True):
             for bx, by, bw in batches.epoch():
-                loop.train_step(self, bx, by, bw)
-        return self._batch_logs(return_dict)
+                logs = loop.run_step(self, self.train_step, pack_x_y_sample_weight(bx, by, bw))
+        return self._batch_logs(logs, return_dict)
 
-    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
-        self.require_compiled("test_on_batch")
-        batches = loop.DataEntry(self, "test_on_batch", need_targets=True).batches(
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        where = "test_on_batch"
+        custom = overrides(self, "test_step")
+        self.require_compiled(where, need_loss=not custom)
+        batches = loop.DataEntry(self, where, "optional" if custom else "required").batches(
             x, y, sample_weight, batch_size=self._batch_count(x)
         )
-        loop.run_evaluation(self, batches, 0, None)
-        return self._batch_logs(return_dict)
+        return self._batch_logs(loop.run_evaluation(self, batches, 0, None), return_dict)
 
     def predict_on_batch(self, x) -> np.ndarray:
         return self.predict(x, batch_size=self._batch_count(x), verbose=0)
 
     def _batch_count(self, x) -> int:
-        entry = loop.DataEntry(self, "a batch", need_targets=False)
+        entry = loop.DataEntry(self, "a batch", "none")
         return max(entry.count(x, "x", self.input_names is not None), 1)
 
-    def _batch_logs(self, return_dict: bool):
-        logs = self.training_setup.results()
+    @staticmethod
+    def _batch_logs(logs, return_dict: bool):
+        logs = python_logs(logs)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
-
-    @property
-    def metrics_names(self) -> list[str]:
-        setup = self.training_setup
-        if setup is None:
-            return []
-        return setup.log_names()
 
     @property
     def optimizer(self):
@@ -306,3 +318,17 @@ def _loading_settings(data, max_queue_size, workers, use_multiprocessing) -> Non
         data.use_multiprocessing = bool(use_multiprocessing)
     if max_queue_size is not None:
         data.max_queue_size = max(1, int(max_queue_size))
+
+
+_functional_versions: dict[type, type] = {}
+
+
+def _functional_version(cls: type) -> type:
+    """`cls` with Functional's graph beneath its own methods (one class per subclass): its
+    train_step, metrics and compile come first, the graph's forward and shapes after them."""
+    from cnnkit.models.functional import Functional
+
+    if cls not in _functional_versions:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        _functional_versions[cls] = type(cls.__name__, (cls, Functional), namespace)
+    return _functional_versions[cls]

@@ -68,14 +68,13 @@ def compile_config(model) -> dict | None:
     setup = model.training_setup
     if setup is None:
         return None
-    parts = getattr(setup, "parts", None)
+    losses_ = [_object_config(part.loss) for part in setup.outputs]
+    metric_lists = [[_object_config(m) for m in part.metric_ids] for part in setup.outputs]
     return {
         "optimizer": _object_config(setup.optimizer),
-        "loss": [_object_config(p.loss) for p in parts] if parts else _object_config(setup.loss),
-        "metrics": [[_object_config(m) for m in p.metric_ids] for p in parts]
-        if parts
-        else [_object_config(m) for m in setup.metric_ids],
-        "loss_weights": getattr(setup, "loss_weights", None),
+        "loss": losses_ if setup.several else losses_[0],
+        "metrics": metric_lists if setup.several else metric_lists[0],
+        "loss_weights": setup.loss_weights,
     }
 
 

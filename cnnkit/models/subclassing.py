@@ -85,6 +85,11 @@ class SubclassedModel:
     def build_from_config(self, config: dict) -> None:
         self.build(tuple(config["input_shape"]))
 
+    def builds_from_data(self) -> bool:
+        """Whether the first data can build this model: it has a graph (Sequential) or a call()
+        to run. A model that only overrides train_step (a GAN holding two models) has neither."""
+        return self._is_subclassed() or type(self).ensure_built is not SubclassedModel.ensure_built
+
     def _is_subclassed(self) -> bool:
         return type(self).call is not Layer.call  # Sequential and Functional run their graphs instead
 

@@ -1,6 +1,7 @@
-"""fit, evaluate and predict: one data path, one step function each.
+"""fit, evaluate and predict: one data path; each batch goes to the model's train_step,
+test_step or predict_step (cnnkit/models/trainer.py), which a subclass may replace.
 
-The hot path does what a hand-written loop does (forward, loss, backward, step) plus metric
+The built-in steps do what a hand-written loop does (forward, loss, backward, step) plus metric
 updates that stay on the device. Python numbers are read from the device once per epoch, when
 a progress bar redraws, or for callbacks that ask for per-batch logs.
 """
@@ -8,14 +9,15 @@ a progress bar redraws, or for callbacks that ask for per-batch logs.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 
 import numpy as np
 import torch
 
-from cnnkit import backend, distributed, mixed_precision
+from cnnkit import distributed
 from cnnkit.layers import activity
-from cnnkit.layers.layout import to_channels_last
+from cnnkit.layers.layout import from_api_array, to_channels_last
 from cnnkit.training.callbacks import CallbackList, History
 from cnnkit.training.data import (
     ArrayBatches,
@@ -29,11 +31,10 @@ from cnnkit.training.data import (
     split_batch,
     to_device,
 )
-from cnnkit.training.forward import TrainingForward
 from cnnkit.training.loading import DatasetBatches
-from cnnkit.training.pieces import in_pieces, piece_size
+from cnnkit.training.pieces import piece_size
 from cnnkit.training.progress import Progbar
-from cnnkit.training.setup import MultiOutputSetup
+from cnnkit.training.steps import MetricResults, NonFiniteLoss, overrides, pack_x_y_sample_weight, python_logs
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
 from cnnkit.utils.py_dataset import PyDataset
 
@@ -54,7 +55,7 @@ def _verbosity(verbose) -> int:
 
 
 @contextlib.contextmanager
-def _mode(model, training: bool) -> Iterator[None]:
+def running_mode(model, training: bool) -> Iterator[None]:
     """Run in train() or eval() mode, then restore whatever mode the model was in."""
     was_training = model.training
     model.train(training)
@@ -71,8 +72,10 @@ class DataEntry:
     with several outputs takes y the same way, by output name.
     """
 
-    def __init__(self, model, where: str, need_targets: bool) -> None:
-        self.model, self.where, self.need_targets = model, where, need_targets
+    def __init__(self, model, where: str, targets: str) -> None:
+        """`targets`: "required" (the built-in steps), "optional" (a model's own train_step or
+        test_step takes labels when given) or "none" (predict)."""
+        self.model, self.where, self.targets = model, where, targets
         self.setup = model.training_setup
         self.input_names = getattr(model, "input_names", None)  # None: a single input
         self.output_names = getattr(model, "output_names", None)  # None: a single output
@@ -119,23 +122,28 @@ class DataEntry:
                 for p, s, n in zip(parts, shapes, self.input_names)
             )
         if self.model.input_shape is None:
+            if not self.model.builds_from_data():  # its own train_step decides what the inputs are
+                return convert_inputs(x, None, self.model.device, self.where)
             self.model.ensure_built((None, *tuple(as_tensor(x).shape[1:])), self.where)
         return convert_inputs(x, self.model.input_shape, self.model.device, self.where)
 
     def _targets(self, y, first: bool):
-        losses = self.setup.require_loss(self.where)
-        if self.output_names is None:
-            if first:
-                self.setup.resolve_metrics(as_tensor(y).dim(), self.model.output_shape)
-            return to_device(prepare_targets(y, losses, self.model.output_shape, self.where), self.model.device)
-        parts = self._per_name(y, self.output_names, "y", "output")
+        """Labels checked against each output's loss, on the device; a model compiled without a
+        loss (its own train_step computes one) gets them only converted, as Keras hands them on."""
+        setup = self.setup
+        if setup is None or not setup.has_loss:
+            return _converted_targets(y, self.model.device)
+        setup.require_loss(self.where)
+        several = self.output_names is not None
+        parts = self._per_name(y, self.output_names, "y", "output") if several else [y]
+        shapes = self.model.output_shape if several else [self.model.output_shape]
         targets = []
-        for part, setup, shape, name in zip(parts, self.setup.parts, self.model.output_shape, self.output_names):
+        for part, output, shape in zip(parts, setup.outputs, shapes):
             if first:
-                setup.resolve_metrics(as_tensor(part).dim(), shape)
-            where = f"{self.where} (output '{name}')"
-            targets.append(to_device(prepare_targets(part, setup.loss, shape, where), self.model.device))
-        return tuple(targets)
+                output.resolve_metrics(as_tensor(part).dim(), shape)
+            where = self.where if output.name is None else f"{self.where} (output '{output.name}')"
+            targets.append(to_device(prepare_targets(part, output.loss, shape, where), self.model.device))
+        return tuple(targets) if several else targets[0]
 
     def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
         weights = None
@@ -172,12 +180,12 @@ class DataEntry:
         def convert(raw, first: bool) -> Batch:
             bx, by, bw = split_batch(raw, self.where)
             inputs = self._inputs(bx)
-            if not self.need_targets:
+            if self.targets == "none" or (by is None and self.targets == "optional"):
                 return inputs, None, None
             if by is None:
                 raise ValueError(f"{self.where}: the data source yields no labels; it must yield (x, y) batches")
             targets = self._targets(by, first)
-            if batch_length(targets) != batch_length(inputs):
+            if not isinstance(targets, dict) and batch_length(targets) != batch_length(inputs):
                 raise ValueError(
                     f"{self.where}: a batch has {batch_length(inputs)} inputs but {batch_length(targets)} labels"
                 )
@@ -197,7 +205,7 @@ class DataEntry:
         _check_positive_int(batch_size, "batch_size", self.where)
         inputs = self._inputs(x)
         targets = weights = None
-        if self.need_targets:
+        if self.targets == "required" or (self.targets == "optional" and y is not None):
             if y is None:
                 raise ValueError(f"{self.where}: y (the labels) is missing")
             labels = self.count(y, "y", self.output_names is not None and isinstance(y, (list, tuple, dict)))
@@ -208,148 +216,79 @@ class DataEntry:
         return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps, shard)
 
 
-def _step_outputs(model, setup, x, y, weights, piece=None):
-    """Forward and loss: (loss to minimise, per-output losses or None, predictions for the metrics).
-    Logits feed the loss when it can absorb the output activation. `piece`: see _forward."""
-    if isinstance(setup, MultiOutputSetup):
-        predictions = _forward(model, setup, x, logits=False, piece=piece)
-        parts = [part.loss(t, p, weights) for part, t, p in zip(setup.parts, y, predictions)]
-        total = sum(weight * value for weight, value in zip(setup.loss_weights, parts))
-        return total, [value.detach() for value in parts], [p.detach() for p in predictions]
-    loss = setup.loss
-    activation = model.output_activation
-    if activation is not None and loss.fuses == activation:
-        logits = _forward(model, setup, x, logits=True, piece=piece)
-        if weights is None and hasattr(loss, "fast_mean_on_logits") and loss.reduction != "none":
-            value = loss.fast_mean_on_logits(y, logits)
-        else:
-            value = loss.reduce(loss.call_on_logits(y, logits), weights)
-        logits = logits.detach()
-        if setup.metrics_use_probabilities:
-            logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
-        return value, None, logits
-    y_pred = _forward(model, setup, x, logits=False, piece=piece)
-    return loss(y, y_pred, weights), None, y_pred.detach()
-
-
-def _precision(model, policy):
-    """The mixed precision policy's autocast; nothing (and no device lookup) for float32."""
-    return policy.autocast(_device_of(model)) if policy.mixed else contextlib.nullcontext()
-
-
-def _device_of(model) -> torch.device:
-    return next((p.device for p in model.parameters()), backend.get_device())
-
-
-def _forward(model, setup, x, logits: bool, piece: int | None = None):
-    """The training forward goes through DistributedDataParallel under torchrun (so it reduces the
-    gradients); evaluation and single-process runs call the model directly, evaluation `piece`
-    samples at a time when that is set (see training/pieces.py)."""
-    wrapper = getattr(setup, "distributed_forward", None)
-    if wrapper is not None and model.training and torch.is_grad_enabled():
-        return wrapper(x, logits=logits)
-    if getattr(setup, "jit_compile", False):
-        if setup.compiled_forward is None:
-            setup.compiled_forward = torch.compile(TrainingForward(model))
-        return in_pieces(lambda part: setup.compiled_forward(part, logits=logits), x, piece)
-    return in_pieces(model.forward_logits if logits else model, x, piece)
-
-
-def _sum_metrics_over_processes(setup) -> None:
+def _sum_metrics_over_processes(model) -> None:
     """Under torchrun: every process's metric totals and counts summed, so the logs are global."""
-    if not distributed.active():
+    if not distributed.active() or model.training_setup is None:
         return
-    trackers = setup.trackers()
+    trackers = model.training_setup.trackers()
     states = [tracker.state() for tracker in trackers]
     sums = iter(distributed.sum_over_processes([value for state in states for value in state]))
     for tracker, state in zip(trackers, states):
         tracker.set_state([next(sums) for _ in state])
 
 
-def _with_penalties(model, value: torch.Tensor, activity_penalties: list) -> torch.Tensor:
-    """The loss plus the weights' regularization penalties (Keras's `model.losses`) and the
-    step's activity penalties, if any."""
-    penalties = list(activity_penalties)
-    if model.training_setup.regularized:
-        penalties += model.losses
-    return value + torch.stack(penalties).sum() if penalties else value
+def _epoch_logs(model, step_logs) -> dict:
+    """The logs of a finished pass: the metrics' results, summed over processes under torchrun
+    (the built-in steps' lazy results are read afresh after that sum)."""
+    _sum_metrics_over_processes(model)
+    if isinstance(step_logs, MetricResults) or step_logs is None:
+        step_logs = model.get_metrics_result()
+    return python_logs(step_logs)
 
 
-def train_step(model, x, y, weights, check_finite: bool = False) -> float | None:
-    """One update. With `check_finite` (TerminateOnNaN) a NaN or infinite loss is returned before
-    it can touch the weights; otherwise None."""
-    setup = model.training_setup
-    with _precision(model, setup.precision), activity.collecting() as activity_penalties:
-        value, parts, y_pred = _step_outputs(model, setup, x, y, weights)
-        value = _with_penalties(model, value, activity_penalties)
-    if check_finite and not bool(torch.isfinite(value)):
-        return float(value.detach())
-    optimizer = setup.optimizer
-    optimizer.zero_grad()
-    if setup.precision.scales_loss:  # float16: scale the loss so small gradients stay representable
-        if setup.grad_scaler is None:
-            setup.grad_scaler = torch.amp.GradScaler(_device_of(model).type)
-        setup.grad_scaler.scale(value).backward()
-        optimizer.step(setup.grad_scaler)
-    else:
-        value.backward()
-        optimizer.step()
-    if setup.constrained:
-        _apply_constraints(setup.constrained)
-    setup.record(value.detach().float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
-    return None
-
-
-@torch.no_grad()
-def _apply_constraints(constrained: list) -> None:
-    """Each constrained weight replaced, in place, by its constraint applied to its Keras-layout
-    view (see cnnkit/constraints.py): device work only, no host sync."""
-    for weight, keras_order, constraint in constrained:
-        view = weight if keras_order is None else weight.permute(keras_order)
-        view.copy_(constraint(view))
-
-
-def _as_float32(predictions):
-    """Predictions made under a mixed precision policy, back in float32 for metrics and users."""
-    if isinstance(predictions, (list, tuple)):
-        return [_as_float32(p) for p in predictions]
-    return predictions.float() if predictions.dtype in (torch.float16, torch.bfloat16) else predictions
-
-
-@torch.no_grad()
-def test_step(model, x, y, weights, piece: int | None = None) -> None:
-    setup = model.training_setup
-    with _precision(model, setup.precision), activity.collecting() as activity_penalties:
-        value, parts, y_pred = _step_outputs(model, setup, x, y, weights, piece)
-        value = _with_penalties(model, value, activity_penalties)
-    setup.record(value.float(), batch_length(x), parts, y, _as_float32(y_pred), weights)
+def run_step(model, method, data):
+    """One call of the model's train_step or test_step, collecting its activity penalties."""
+    with activity.collecting():
+        return method(data)
 
 
 def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None) -> dict[str, float]:
-    setup = model.training_setup
-    setup.reset()
+    model.reset_metrics()
     wants_batches = callbacks is not None and callbacks.wants("on_test_batch_end")
     bar = Progbar(getattr(batches, "steps", None), verbose)
     steps = 0
-    piece = None
-    with _mode(model, training=False):
+    logs = None
+    with running_mode(model, training=False), _inference_pieces(model):
         for step, (x, y, weights) in enumerate(batches.epoch()):
             if step == 0:
-                with torch.no_grad(), _precision(model, setup.precision):
-                    piece = piece_size(model, x)
-            test_step(model, x, y, weights, piece)
+                model._inference_piece = _piece_size(model, x)
+            logs = run_step(model, model.test_step, pack_x_y_sample_weight(x, y, weights))
             steps = step + 1
-            bar.update(steps, setup.results)
+            bar.update(steps, lambda logs=logs: python_logs(logs))
             if wants_batches:
-                callbacks.batch("on_test_batch_end", step, setup.results())
-    _sum_metrics_over_processes(setup)
-    logs = setup.results()
+                callbacks.batch("on_test_batch_end", step, python_logs(logs))
+    logs = _epoch_logs(model, logs)
     bar.finish(steps, logs)
     return logs
 
 
+@contextlib.contextmanager
+def _inference_pieces(model) -> Iterator[None]:
+    """evaluate/predict set how many samples the built-in steps run at once; cleared after."""
+    try:
+        yield
+    finally:
+        model._inference_piece = None
+
+
+def _piece_size(model, x) -> int | None:
+    with torch.no_grad(), model._precision():
+        return piece_size(model, x)
+
+
+def _converted_targets(y, device: torch.device):
+    """Labels for a model's own steps: tensors on the device, floats as float32, images NCHW;
+    several outputs' labels keep their list or dict."""
+    if isinstance(y, dict):
+        return {name: _converted_targets(value, device) for name, value in y.items()}
+    if isinstance(y, (list, tuple)) and not is_array(y):
+        return tuple(_converted_targets(value, device) for value in y)
+    return from_api_array(to_device(as_tensor(y), device), device)
+
+
 def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatches | StreamBatches:
-    entry = DataEntry(model, "fit (validation_data)", need_targets=True)
+    targets = "optional" if overrides(model, "test_step") else "required"
+    entry = DataEntry(model, "fit (validation_data)", targets)
     shard = "eval" if distributed.active() else None
     if isinstance(validation_data, (tuple, list)):
         if len(validation_data) not in (2, 3):
@@ -382,7 +321,7 @@ def fit(
     validation_freq=1,
 ) -> History:
     where = "fit"
-    model.require_compiled(where)
+    model.require_compiled(where, need_loss=not overrides(model, "train_step"))
     verbose = _verbosity(verbose)
     _check_positive_int(epochs, "epochs", where, allow_none=False)
     _check_positive_int(steps_per_epoch, "steps_per_epoch", where)
@@ -393,19 +332,18 @@ def fit(
         raise ValueError(f"{where}: validation_split must be in [0, 1); received {validation_split!r}")
     if x is None:
         raise ValueError(f"{where}: x (the training inputs) is missing")
-    running_distributed = distributed.ensure_started(_device_of(model))
+    running_distributed = distributed.ensure_started(model.device)
     shard = "train" if running_distributed else None
+    targets = "optional" if overrides(model, "train_step") else "required"
     if running_distributed:
         verbose = verbose if distributed.is_main() else 0
-        if DataEntry(model, where, need_targets=False).is_arrays(x):
+        if DataEntry(model, where, "none").is_arrays(x):
             batch_size = distributed.local_batch_size(batch_size or 32, where)
 
     if validation_split and validation_data is None:
-        if not DataEntry(model, where, need_targets=False).is_arrays(x):
+        if not DataEntry(model, where, "none").is_arrays(x):
             raise ValueError(f"{where}: validation_split needs arrays; for a generator pass validation_data")
-        count = DataEntry(model, where, need_targets=False).count(
-            x, "x", getattr(model, "input_names", None) is not None
-        )
+        count = DataEntry(model, where, "none").count(x, "x", getattr(model, "input_names", None) is not None)
         split_at = int(count * (1.0 - validation_split))  # Keras keeps the last samples for validation
         if split_at == 0 or split_at == count:
             raise ValueError(f"{where}: validation_split={validation_split} leaves no training or validation samples")
@@ -413,13 +351,14 @@ def fit(
         validation_data = tuple(slice_samples(a, tail) for a in (x, y, sample_weight))
         x, y, sample_weight = (slice_samples(a, head) for a in (x, y, sample_weight))
 
-    train = DataEntry(model, where, need_targets=True).batches(
+    train = DataEntry(model, where, targets).batches(
         x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, shard=shard
     )
     validation = None
     if validation_data is not None:
         validation = _validation_batches(model, validation_data, validation_batch_size or batch_size, validation_steps)
-    model.build_optimizer()
+    if not overrides(model, "train_step"):
+        model.build_optimizer()  # a model's own train_step builds its optimizers in optimizer.apply
 
     history = History()
     steps = getattr(train, "steps", None)
@@ -429,7 +368,7 @@ def fit(
     setup = model.training_setup
     wants_begin = callback_list.wants("on_train_batch_begin")
     wants_end = callback_list.wants("on_train_batch_end")
-    check_finite = any(getattr(callback, "checks_each_loss", False) for callback in callback_list.callbacks)
+    setup.check_finite = any(getattr(callback, "checks_each_loss", False) for callback in callback_list.callbacks)
     logs: dict[str, float] = {}
     model.resume_from_epoch = None
     callback_list.on_train_begin()
@@ -441,35 +380,37 @@ def fit(
     # process from process 0's weights.
     setup.distributed_forward = distributed.wrap_for_training(model)
     try:
-        with _mode(model, training=True):
+        with running_mode(model, training=True):
             for epoch in range(initial_epoch, epochs):
-                setup.reset()
+                model.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
                 if verbose:
                     print(f"Epoch {epoch + 1}/{epochs}", flush=True)
                 bar = Progbar(steps, verbose)
                 done = 0
+                step_logs = None
                 model.train()
                 for step, (bx, by, bw) in enumerate(train.epoch()):
                     if wants_begin:
                         callback_list.batch("on_train_batch_begin", step)
-                    bad_loss = train_step(model, bx, by, bw, check_finite)
-                    if bad_loss is not None:
+                    bad_loss = _train_one_batch(model, pack_x_y_sample_weight(bx, by, bw))
+                    if isinstance(bad_loss, float):
+                        kept = "" if overrides(model, "train_step") else " with the weights from before this batch"
                         print(
-                            f"Epoch {epoch + 1}, batch {step}: the loss is {bad_loss}; TerminateOnNaN stopped training "
-                            "with the weights from before this batch.",
+                            f"Epoch {epoch + 1}, batch {step}: the loss is {bad_loss}; TerminateOnNaN stopped "
+                            f"training{kept}.",
                             flush=True,
                         )
                         model.stop_training = True
                         break
+                    step_logs = bad_loss
                     done = step + 1
-                    bar.update(done, setup.results)
+                    bar.update(done, lambda logs=step_logs: python_logs(logs))
                     if wants_end:
-                        callback_list.batch("on_train_batch_end", step, setup.results())
+                        callback_list.batch("on_train_batch_end", step, python_logs(step_logs))
                     if model.stop_training:
                         break
-                _sum_metrics_over_processes(setup)
-                logs = setup.results()
+                logs = _epoch_logs(model, step_logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = run_evaluation(model, validation, 0, callback_list)
                     logs.update({f"val_{name}": value for name, value in val_logs.items()})
@@ -481,8 +422,23 @@ def fit(
         callback_list.on_train_end(logs)
     finally:
         setup.distributed_forward = None
+        setup.check_finite = False
     model.history = history
     return history
+
+
+def _train_one_batch(model, data):
+    """The model's train_step on one batch: its logs, or the loss as a float when TerminateOnNaN
+    stops the run (the built-in step stops before the update, a model's own step after it)."""
+    try:
+        logs = run_step(model, model.train_step, data)
+    except NonFiniteLoss as stop:
+        return stop.value
+    if model.training_setup.check_finite and overrides(model, "train_step") and "loss" in logs:
+        loss = float(python_logs({"loss": logs["loss"]})["loss"])
+        if not math.isfinite(loss):
+            return loss
+    return logs
 
 
 def evaluate(
@@ -497,16 +453,15 @@ def evaluate(
     return_dict=False,
 ):
     where = "evaluate"
-    model.require_compiled(where)
+    model.require_compiled(where, need_loss=not overrides(model, "test_step"))
     verbose = _verbosity(verbose)
     _check_positive_int(steps, "steps", where)
     if x is None:
         raise ValueError(f"{where}: x (the inputs) is missing")
-    shard = "eval" if distributed.ensure_started(_device_of(model)) else None
+    shard = "eval" if distributed.ensure_started(model.device) else None
     verbose = verbose if distributed.is_main() else 0
-    batches = DataEntry(model, where, need_targets=True).batches(
-        x, y, sample_weight, None, batch_size, False, steps, shard=shard
-    )
+    targets = "optional" if overrides(model, "test_step") else "required"
+    batches = DataEntry(model, where, targets).batches(x, y, sample_weight, None, batch_size, False, steps, shard=shard)
     params = {"verbose": verbose, "steps": getattr(batches, "steps", None)}
     callback_list = CallbackList(list(callbacks or []), model, params)
     callback_list.on_test_begin()
@@ -523,20 +478,17 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     where = "predict"
     verbose = _verbosity(verbose)
     _check_positive_int(steps, "steps", where)
-    batches = DataEntry(model, where, need_targets=False).batches(x, batch_size=batch_size, steps=steps)
+    batches = DataEntry(model, where, "none").batches(x, batch_size=batch_size, steps=steps)
     callback_list = CallbackList(list(callbacks or []), model, {"verbose": verbose})
     callback_list.on_predict_begin()
     bar = Progbar(getattr(batches, "steps", None), verbose)
     outputs = []
     done = 0
-    setup = model.training_setup
-    precision = setup.precision if setup is not None else mixed_precision.global_policy()
-    piece = None
-    with _mode(model, training=False), _precision(model, precision):
+    with running_mode(model, training=False), _inference_pieces(model):
         for step, (bx, _, _) in enumerate(batches.epoch()):
             if step == 0:
-                piece = piece_size(model, bx)
-            outputs.append(_as_float32(_forward(model, setup, bx, logits=False, piece=piece)))
+                model._inference_piece = _piece_size(model, bx)
+            outputs.append(model.predict_step((bx,)))
             done = step + 1
             bar.update(done, dict)
             if callback_list.wants("on_predict_batch_end"):

@@ -106,6 +106,44 @@ class Optimizer:
             grad_scaler.update()
         self.iterations += 1
 
+    def apply(self, grads, trainable_variables=None) -> None:
+        """Keras's `optimizer.apply(grads, variables)`: one update of `trainable_variables` (the
+        weights the optimizer was built on when None) with `grads`. The first call builds the
+        optimizer on those variables, as Keras does; a custom train_step that trains two models
+        uses one optimizer for each. The other weights it was built on are left as they are."""
+        grads = list(grads)
+        variables = list(trainable_variables) if trainable_variables is not None else list(self._params)
+        if len(grads) != len(variables):
+            raise ValueError(f"{type(self).__name__}.apply: {len(grads)} gradients for {len(variables)} variables")
+        if not self.built:
+            self.build(variables)
+        known = {id(p) for p in self._params}
+        if any(id(v) not in known for v in variables):
+            raise ValueError(
+                f"{type(self).__name__}.apply: some variables are not the ones this optimizer was built on; use "
+                "one optimizer per set of variables (Keras's rule too)"
+            )
+        for grad, variable in zip(grads, variables):
+            if grad is not None and grad is not variable.grad:
+                variable.grad = grad.to(variable.dtype)
+        chosen = {id(v) for v in variables}
+        others = [(p, p.grad) for p in self._params if id(p) not in chosen and p.grad is not None]
+        for param, _ in others:  # torch's optimizers skip a weight without a gradient
+            param.grad = None
+        decayed = self._decayed_params
+        self._decayed_params = [p for p in decayed if id(p) in chosen]
+        try:
+            self.step()
+        finally:
+            self._decayed_params = decayed
+            for param, grad in others:
+                param.grad = grad
+
+    def apply_gradients(self, grads_and_vars) -> None:
+        """Keras 2's form: `apply_gradients(zip(grads, variables))`."""
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v for _, v in pairs])
+
     def _rate_at(self, step: int) -> float:
         rate = float(self._schedule(step)) if self._schedule is not None else self._base_learning_rate
         return rate / (1.0 + self.decay * step) if self.decay else rate

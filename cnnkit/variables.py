@@ -1,0 +1,28 @@
+"""A layer's weight: a torch Parameter that also answers to Keras's variable interface.
+
+Keras code written for its torch backend reaches a weight's torch tensor through `.value`
+(`gradients = [v.value.grad for v in model.trainable_weights]`, keras.io's custom train_step
+guide). Here the weight is that tensor, so `.value` is the Parameter itself; everything torch does
+with Parameters (optimizers, state_dict, DDP, torch.compile) sees an ordinary Parameter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class Variable(nn.Parameter):
+    """What `Layer.add_weight` creates for a trainable weight."""
+
+    @property
+    def value(self) -> Variable:
+        """The torch tensor behind the variable: the Parameter itself."""
+        return self
+
+    def assign(self, value) -> Variable:
+        """Replace the contents in place (same shape), as Keras's `variable.assign`."""
+        with torch.no_grad():
+            self.copy_(torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value))
+        return self

@@ -177,7 +177,7 @@ def test_keras2_generator_methods_are_fit_evaluate_and_predict(folder):
 
 def test_backend_answers_what_tutorials_ask():
     from cnnkit import backend as K
-    from cnnkit.training.losses import EPSILON
+    from cnnkit.losses.loss import EPSILON
 
     assert K.image_data_format() == "channels_last" and K.floatx() == "float32" and K.backend() == "torch"
     assert K.epsilon() == EPSILON == 1e-7  # what the losses clip probabilities by

@@ -96,7 +96,7 @@ def test_compile_resolves_names_functions_and_objects():
 
 
 def test_accuracy_resolution_follows_keras():
-    from cnnkit.training.metrics import get as resolve
+    from cnnkit.metrics.lookup import get as resolve
 
     assert isinstance(resolve("accuracy", "categorical_crossentropy", 2, (None, 10)), metrics.CategoricalAccuracy)
     assert isinstance(

@@ -22,10 +22,10 @@ import torch
 
 from cnnkit import backend, mixed_precision
 from cnnkit.layers import activity
+from cnnkit.metrics.metric import Metric
 from cnnkit.training.compiled import CompiledSetup, CompileMetrics
 from cnnkit.training.data import batch_length
 from cnnkit.training.forward import TrainingForward
-from cnnkit.training.metrics import Metric
 from cnnkit.training.pieces import in_pieces
 from cnnkit.training.steps import MetricResults, NonFiniteLoss, builtin_step, unpack_x_y_sample_weight
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 
 import torch
 
-from cnnkit import mixed_precision
-from cnnkit.training import losses, metrics, optimizers
-from cnnkit.training.metrics import Mean, Metric
+from cnnkit import losses, mixed_precision, optimizers
+from cnnkit.metrics import lookup as metric_lookup
+from cnnkit.metrics.metric import Metric
+from cnnkit.metrics.reduction_metrics import Mean
 
 
 class OutputTargets:
@@ -25,7 +26,7 @@ class OutputTargets:
         if metric_ids is not None and not isinstance(metric_ids, (list, tuple)):
             raise TypeError(f"compile: metrics must be a list; received {metric_ids!r}.")
         self.metric_ids = list(metric_ids or [])
-        metrics.check_names(self.metric_ids)
+        metric_lookup.check_names(self.metric_ids)
         self.metrics: list[Metric] | None = None  # resolved when the labels are first seen
         self.weight = weight
         self.loss_tracker = Mean("loss" if name is None else f"{name}_loss")
@@ -33,7 +34,7 @@ class OutputTargets:
     def resolve_metrics(self, label_rank: int, output_shape: tuple) -> None:
         if self.metrics is None:
             loss_name = self.loss.name if self.loss is not None else ""
-            self.metrics = [metrics.get(i, loss_name, label_rank, output_shape) for i in self.metric_ids]
+            self.metrics = [metric_lookup.get(i, loss_name, label_rank, output_shape) for i in self.metric_ids]
 
     def prefixed(self, name: str) -> str:
         return name if self.name is None else f"{self.name}_{name}"

@@ -16,9 +16,10 @@ import numpy as np
 import torch
 
 from cnnkit import distributed
+from cnnkit.callbacks.callback_list import CallbackList
+from cnnkit.callbacks.history import History
 from cnnkit.layers import activity
 from cnnkit.layers.layout import from_api_array, to_channels_last
-from cnnkit.training.callbacks import CallbackList, History
 from cnnkit.training.data import (
     ArrayBatches,
     Batch,

@@ -10,11 +10,10 @@ import numpy as np
 import torch
 
 from cnnkit.layers.layout import Shape, format_shape, to_channels_first
-from cnnkit.training.losses import (
+from cnnkit.losses.loss import Loss, LossFunctionWrapper
+from cnnkit.losses.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
-    Loss,
-    LossFunctionWrapper,
     SparseCategoricalCrossentropy,
 )
 

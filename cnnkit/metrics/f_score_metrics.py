@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit import backend
-from cnnkit.training.metrics import Metric
+from cnnkit.metrics.metric import Metric
 
 AVERAGES = (None, "micro", "macro", "weighted")
 

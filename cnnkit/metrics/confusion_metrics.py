@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import backend
-from cnnkit.training.metrics import Metric, _class_dim
+from cnnkit import backend, registry
+from cnnkit.metrics.metric import Metric, class_dim
 
 
 def _divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -59,7 +59,7 @@ class ConfusionMetric(Metric):
                 f"{type(self).__name__} '{self.name}': labels of shape {tuple(y_true.shape)} do not match predictions "
                 f"of shape {tuple(y_pred.shape)}; it counts label by label (one-hot labels for several classes)"
             )
-        dim = _class_dim(y_pred)
+        dim = class_dim(y_pred)
         if self.top_k is not None:  # only each row's top k predictions may count as positive
             kept = y_pred.topk(min(self.top_k, y_pred.shape[dim]), dim=dim).indices
             mask = torch.zeros_like(y_pred, dtype=torch.bool).scatter_(dim, kept, True)
@@ -269,3 +269,8 @@ class TrueNegatives(_Count):
 
 class FalseNegatives(_Count):
     counted = "false_negatives"
+
+
+registry.register("metric", Precision, "precision")
+registry.register("metric", Recall, "recall")
+registry.register("metric", AUC, "auc")

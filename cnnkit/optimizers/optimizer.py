@@ -15,11 +15,17 @@ from typing import Any
 
 import torch
 
-from cnnkit.training.schedules import LearningRateSchedule
+from cnnkit import registry
+from cnnkit.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 
 
 class Optimizer:
     torch_class: type[torch.optim.Optimizer]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "torch_class", None) is not None:  # not a shared base such as AdamFamily
+            registry.register("optimizer", cls, cls.__name__, cls.__name__.lower())
 
     def __init__(
         self,
@@ -219,189 +225,14 @@ class LearningRate(float):
         return float(self)
 
 
-class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with (Nesterov) momentum. Keras default lr 0.01."""
-
-    torch_class = torch.optim.SGD
-
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs) -> None:
-        super().__init__(learning_rate, **kwargs)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1); received momentum={momentum!r}.")
-        if nesterov and momentum == 0:
-            raise ValueError("SGD: nesterov=True needs momentum > 0.")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
-
-    def _torch_arguments(self) -> dict:
-        return {"momentum": self.momentum, "nesterov": self.nesterov}
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
-
-
-class AdamFamily(Optimizer):
-    """What Adam, Adamax and Nadam share: two moment decays and epsilon, Keras's defaults."""
-
-    def __init__(
-        self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, **kwargs
-    ) -> None:
-        super().__init__(learning_rate, **kwargs)
-        for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= value < 1:
-                raise ValueError(f"{type(self).__name__}: {argument} must be in [0, 1); received {value!r}.")
-        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-
-    def _torch_arguments(self) -> dict:
-        return {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon}
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
-
-
-class Adam(AdamFamily):
-    """Adam with Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7."""
-
-    torch_class = torch.optim.Adam
-
-    def __init__(
-        self,
-        learning_rate: float = 0.001,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-7,
-        amsgrad: bool = False,
-        **kwargs,
-    ) -> None:
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
-        self.amsgrad = bool(amsgrad)
-
-    def _torch_arguments(self) -> dict:
-        return {**super()._torch_arguments(), "amsgrad": self.amsgrad}
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "amsgrad": self.amsgrad}
-
-
-class AdamW(Adam):
-    """Adam with decoupled weight decay; Keras default weight_decay 0.004."""
-
-    torch_class = torch.optim.AdamW
-
-    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, **kwargs) -> None:
-        super().__init__(learning_rate, weight_decay=weight_decay, **kwargs)
-
-    def _torch_arguments(self) -> dict:
-        return {**super()._torch_arguments(), "weight_decay": self.weight_decay}
-
-    def _decays_itself(self) -> bool:
-        return True
-
-
-class RMSprop(Optimizer):
-    """RMSprop with Keras defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7."""
-
-    torch_class = torch.optim.RMSprop
-
-    def __init__(
-        self,
-        learning_rate: float = 0.001,
-        rho: float = 0.9,
-        momentum: float = 0.0,
-        epsilon: float = 1e-7,
-        centered: bool = False,
-        **kwargs,
-    ) -> None:
-        super().__init__(learning_rate, **kwargs)
-        if not 0 <= rho < 1:
-            raise ValueError(f"RMSprop: rho must be in [0, 1); received rho={rho!r}.")
-        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, bool(centered)
-
-    def _torch_arguments(self) -> dict:
-        return {"alpha": self.rho, "momentum": self.momentum, "eps": self.epsilon, "centered": self.centered}
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon}
-
-
-class Adagrad(Optimizer):
-    """Adagrad with Keras defaults: lr 0.001, initial_accumulator_value 0.1, epsilon 1e-7."""
-
-    torch_class = torch.optim.Adagrad
-
-    def __init__(
-        self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7, **kwargs
-    ) -> None:
-        super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
-
-    def _torch_arguments(self) -> dict:
-        return {"initial_accumulator_value": self.initial_accumulator_value, "eps": self.epsilon}
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "initial_accumulator_value": self.initial_accumulator_value,
-            "epsilon": self.epsilon,
-        }
-
-
-class Adadelta(Optimizer):
-    """Adadelta (Zeiler 2012) with Keras 3's defaults: lr 0.001, rho 0.95, epsilon 1e-7 (Keras 2
-    used lr 1.0, the paper's setting; pass learning_rate=1.0 for that)."""
-
-    torch_class = torch.optim.Adadelta
-
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs) -> None:
-        super().__init__(learning_rate, **kwargs)
-        if not 0 <= rho < 1:
-            raise ValueError(f"Adadelta: rho must be in [0, 1); received rho={rho!r}.")
-        self.rho, self.epsilon = rho, epsilon
-
-    def _torch_arguments(self) -> dict:
-        return {"rho": self.rho, "eps": self.epsilon}
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
-
-
-class Adamax(AdamFamily):
-    """Adamax (Adam with the infinity norm) with Keras defaults: lr 0.001, beta_1 0.9, beta_2
-    0.999, epsilon 1e-7. torch adds epsilon to |g| inside the max, Keras to the max itself."""
-
-    torch_class = torch.optim.Adamax
-
-
-class Nadam(AdamFamily):
-    """Adam with Nesterov momentum (Dozat 2016) with Keras defaults: lr 0.001, beta_1 0.9, beta_2
-    0.999, epsilon 1e-7, and Keras's momentum schedule beta_1 * (1 - 0.5 * 0.96^t)."""
-
-    torch_class = torch.optim.NAdam
-
-    def _torch_arguments(self) -> dict:
-        # torch's schedule is 0.96^(t * momentum_decay): a decay of 1 is Keras's 0.96^t.
-        return {**super()._torch_arguments(), "momentum_decay": 1.0}
-
-
-_BY_NAME = {
-    "sgd": SGD,
-    "adam": Adam,
-    "adamw": AdamW,
-    "rmsprop": RMSprop,
-    "adagrad": Adagrad,
-    "adadelta": Adadelta,
-    "adamax": Adamax,
-    "nadam": Nadam,
-}
-
-
 def get(identifier: str | Optimizer) -> Optimizer:
     """An optimizer from its Keras name (with Keras defaults) or an Optimizer object."""
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier.lower()]()
-        except KeyError:
-            known = ", ".join(sorted(_BY_NAME))
-            raise ValueError(f"Unknown optimizer {identifier!r}. Expected one of: {known}.") from None
+        found = registry.find("optimizer", identifier)
+        if found is None:
+            known = ", ".join(name for name in registry.names("optimizer") if name.islower())
+            raise ValueError(f"Unknown optimizer {identifier!r}. Expected one of: {known}.")
+        return found()
     raise TypeError(f"optimizer must be a name or an Optimizer; received {identifier!r}.")

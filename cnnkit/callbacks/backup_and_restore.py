@@ -1,0 +1,47 @@
+"""BackupAndRestore: resume an interrupted fit from its last finished epoch."""
+
+from __future__ import annotations
+
+import os
+
+from cnnkit import distributed
+from cnnkit.callbacks.callback import Callback
+from cnnkit.utils.files import atomic_write
+
+
+class BackupAndRestore(Callback):
+    """Resume an interrupted run exactly. After every epoch it writes one file (atomically) holding
+    the weights, the optimizer state, the epoch and the random generators' states; a run started
+    again with the same callback continues from there, so on CPU it ends with the very weights an
+    uninterrupted run would have. The backup is deleted when training completes
+    (`delete_checkpoint=True`)."""
+
+    def __init__(self, backup_dir: str | os.PathLike, save_freq="epoch", delete_checkpoint: bool = True) -> None:
+        super().__init__()
+        if save_freq != "epoch":
+            raise ValueError(f"BackupAndRestore: only save_freq='epoch' is supported; received {save_freq!r}")
+        self.backup_dir, self.delete_checkpoint = os.fspath(backup_dir), delete_checkpoint
+        self.path = os.path.join(self.backup_dir, "backup.cnnkit")
+
+    def on_train_begin(self, logs=None) -> None:
+        from cnnkit.models.saving import restore_training_state  # saving knows every model class
+        from cnnkit.utils import restore_random_states
+
+        if not os.path.exists(self.path):
+            return
+        progress = restore_training_state(self.model, self.path, "progress.json")
+        restore_random_states(progress["random_states"])
+        self.model.resume_from_epoch = progress["epoch"] + 1
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        from cnnkit.models.saving import write_archive
+        from cnnkit.utils import random_states
+
+        if not distributed.is_main():  # under torchrun every process reads the backup, process 0 writes it
+            return
+        progress = {"epoch": epoch, "random_states": random_states()}
+        atomic_write(self.path, lambda stream: write_archive(self.model, stream, {"progress.json": progress}))
+
+    def on_train_end(self, logs=None) -> None:
+        if self.delete_checkpoint and distributed.is_main() and os.path.exists(self.path):
+            os.remove(self.path)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit.layers.layout import runtime_dim
-from cnnkit.utils import custom_objects
+from cnnkit.common import object_registration as custom_objects
+from cnnkit.common.layout import runtime_dim
 
 
 def linear(x: torch.Tensor) -> torch.Tensor:

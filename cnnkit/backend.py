@@ -113,7 +113,7 @@ def set_value(x, value) -> None:
 
 def int_shape(x) -> tuple:
     """The shape as Keras reports it: channels-last for images, None where unknown."""
-    from cnnkit.layers.layout import api_shape
+    from cnnkit.common.layout import api_shape
 
     if isinstance(x, torch.Tensor):
         return (x.shape[0], *api_shape(x)[1:]) if x.dim() else ()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 
 from cnnkit.backend import epsilon
-from cnnkit.utils import custom_objects
+from cnnkit.common import object_registration as custom_objects
 
 
 class Constraint:

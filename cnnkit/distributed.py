@@ -122,19 +122,17 @@ def sum_over_processes(values: list) -> list[torch.Tensor]:
     return [part.reshape(t.shape) for part, t in zip(parts, tensors)]
 
 
-def wrap_for_training(model: nn.Module) -> nn.Module | None:
-    """A DistributedDataParallel wrapper when running distributed (it also sends process 0's
-    weights to every process), else None."""
+def wrap_for_training(module: nn.Module) -> nn.Module | None:
+    """`module` (the model's training forward) in a DistributedDataParallel wrapper when running
+    distributed (it also sends process 0's weights to every process), else None."""
     if not active():
         return None
     from torch.nn.parallel import DistributedDataParallel
-
-    from cnnkit.training.forward import TrainingForward
 
     # Convolution weights' gradients come out channels-last (the images are) while the weights are
     # not, so DDP copies them into its buckets stride by stride and says so once per process. It
     # copies every gradient into its buckets anyway (no gradient_as_bucket_view); the hint is noise.
     warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides", category=UserWarning)
-    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    device = next((p.device for p in module.parameters()), torch.device("cpu"))
     ids = [device] if device.type == "cuda" else None
-    return DistributedDataParallel(TrainingForward(model), device_ids=ids)
+    return DistributedDataParallel(module, device_ids=ids)

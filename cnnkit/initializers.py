@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from cnnkit.utils import custom_objects
+from cnnkit.common import object_registration as custom_objects
 
 # The standard deviation of a unit normal truncated at two standard deviations.
 _TRUNCATED_STDDEV = 0.87962566103423978

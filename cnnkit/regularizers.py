@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import torch
 
-from cnnkit.utils import custom_objects
+from cnnkit.common import object_registration as custom_objects
 
 
 class Regularizer:

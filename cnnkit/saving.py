@@ -1,7 +1,7 @@
 """Keras 3's `keras.saving`: saving and loading models, and making custom objects findable."""
 
+from cnnkit.common.object_registration import custom_object_scope, get_custom_objects, register_keras_serializable
 from cnnkit.models.saving import load_model, save_model
-from cnnkit.utils.custom_objects import custom_object_scope, get_custom_objects, register_keras_serializable
 
 CustomObjectScope = custom_object_scope
 

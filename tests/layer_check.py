@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from cnnkit.layers.layout import api_shape, to_channels_first
+from cnnkit.common.layout import api_shape, to_channels_first
 
 
 def run_layer_test(layer, input_shape, reference=None, expected_output_shape=None, expected_params=None, batch=3):

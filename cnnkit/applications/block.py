@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import torch
 
+from cnnkit.common.layout import Shape
 from cnnkit.initializers import VarianceScaling
 from cnnkit.layers import BatchNormalization, Conv2D, ReLU
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape
 
 
 def chain_shape(layers: Sequence[Layer], shape: Shape) -> Shape:

@@ -17,8 +17,8 @@ from torch import nn
 
 from cnnkit.applications import imagenet_weights
 from cnnkit.applications.weights import load_weights_file
+from cnnkit.common.layout import Shape
 from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
-from cnnkit.layers.layout import Shape
 from cnnkit.models.sequential import Sequential
 
 
@@ -47,7 +47,7 @@ class Classifier(Sequential):
 
     @classmethod
     def from_config(cls, config: dict) -> Classifier:
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         layers = [deserialize(d) for d in config["layers"]]
         start = config["head_start"]

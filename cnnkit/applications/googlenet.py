@@ -30,6 +30,7 @@ from cnnkit.applications.classifier import (
 from cnnkit.applications.imagenet_utils import decode_predictions  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.applications.weights import load_weights_file
+from cnnkit.common.layout import Shape
 from cnnkit.layers import (
     AveragePooling2D,
     Dense,
@@ -40,7 +41,6 @@ from cnnkit.layers import (
     MaxPooling2D,
 )
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape
 from cnnkit.models.model import Model
 
 

@@ -28,9 +28,9 @@ from cnnkit.applications.classifier import (
 )
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
+from cnnkit.common.layout import Shape
 from cnnkit.layers import BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, ReLU
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape
 
 
 def _conv(filters: int, kernel: int, strides: int = 1, name: str = "conv") -> Conv2D:

@@ -6,7 +6,7 @@ import os
 
 from cnnkit import distributed
 from cnnkit.callbacks.callback import Callback
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.random_state import random_states, restore_random_states
 
 
 class BackupAndRestore(Callback):
@@ -24,23 +24,17 @@ class BackupAndRestore(Callback):
         self.path = os.path.join(self.backup_dir, "backup.cnnkit")
 
     def on_train_begin(self, logs=None) -> None:
-        from cnnkit.models.saving import restore_training_state  # saving knows every model class
-        from cnnkit.utils import restore_random_states
-
         if not os.path.exists(self.path):
             return
-        progress = restore_training_state(self.model, self.path, "progress.json")
+        progress = self.model.load_training_state(self.path, "progress.json")
         restore_random_states(progress["random_states"])
         self.model.resume_from_epoch = progress["epoch"] + 1
 
     def on_epoch_end(self, epoch, logs=None) -> None:
-        from cnnkit.models.saving import write_archive
-        from cnnkit.utils import random_states
-
         if not distributed.is_main():  # under torchrun every process reads the backup, process 0 writes it
             return
         progress = {"epoch": epoch, "random_states": random_states()}
-        atomic_write(self.path, lambda stream: write_archive(self.model, stream, {"progress.json": progress}))
+        self.model.save_training_state(self.path, {"progress.json": progress})
 
     def on_train_end(self, logs=None) -> None:
         if self.delete_checkpoint and distributed.is_main() and os.path.exists(self.path):

@@ -7,7 +7,7 @@ import io
 import os
 
 from cnnkit.callbacks.callback import Callback
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
 
 
 def _cell(value) -> str:

@@ -19,7 +19,7 @@ from cnnkit.cli import data as datasets
 from cnnkit.cli import train
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.zoo_commands import build
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
 
 COLUMNS = ["model", "test_accuracy", "parameters", "seconds_per_epoch", "train_images_per_second"]
 

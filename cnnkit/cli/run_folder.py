@@ -21,8 +21,8 @@ from cnnkit.cli.evaluate import open_model
 from cnnkit.cli.on_disk import OnDisk
 from cnnkit.cli.run_report import build_report, read_history
 from cnnkit.cli.scoring import score
+from cnnkit.common.files import atomic_write
 from cnnkit.report import write_report
-from cnnkit.utils.files import atomic_write
 
 
 def write_json(path: Path, content: dict) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from cnnkit.common.py_dataset import PyDataset
 from cnnkit.datasets.image_folder import read_images
-from cnnkit.utils.py_dataset import PyDataset
 
 
 def default_workers() -> int:

@@ -6,8 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
+from cnnkit.common.layout import Shape, runtime_dim
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, runtime_dim
 
 
 class ReLU(Layer):

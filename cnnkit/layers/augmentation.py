@@ -16,8 +16,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape
 
 _PADDING_MODES = {"reflect": "reflection", "nearest": "border", "constant": "zeros"}
 

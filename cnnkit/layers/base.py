@@ -18,8 +18,8 @@ import torch
 from torch import nn
 
 from cnnkit import backend, regularizers
-from cnnkit.layers import activity
-from cnnkit.layers.layout import (
+from cnnkit.common import registry
+from cnnkit.common.layout import (
     API_LAYOUT,
     Shape,
     api_shape,
@@ -29,6 +29,7 @@ from cnnkit.layers.layout import (
     to_api_layout,
     to_channels_first,
 )
+from cnnkit.layers import activity
 from cnnkit.layers.node import call_symbolically, is_symbolic
 from cnnkit.variables import Variable
 
@@ -111,6 +112,13 @@ class Layer(nn.Module):
 
     output_activation: str | None = None
     supports_masking = False  # True: a padding mask on the input is passed on to the output
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """cnnkit's own layers, models and zoo blocks register under their class names, so a saved
+        model finds them (a user's classes are found through custom_objects, as in Keras)."""
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("cnnkit."):
+            registry.register("layer", cls)
 
     def __init__(
         self,

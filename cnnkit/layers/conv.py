@@ -7,9 +7,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.core import set_weight_arguments, weight_arguments_config
-from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
 
 

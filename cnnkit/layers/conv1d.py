@@ -15,10 +15,10 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_data_format, convolution_config
 from cnnkit.layers.core import set_weight_arguments
-from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.masking import get_mask
 from cnnkit.layers.same_padding import output_length, same_pads
 

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import activations, constraints, initializers, regularizers
+from cnnkit.common.layout import Shape
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape
 
 FUSABLE_ACTIVATIONS = ("softmax", "sigmoid")
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, runtime_dim
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, runtime_dim
 from cnnkit.layers.normalization import (
     build_scale_and_shift,
     channels_in_dim_1,

@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 import torch
 
+from cnnkit.common import object_registration as custom_objects
+from cnnkit.common.layout import to_channels_first, to_channels_last
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import to_channels_first, to_channels_last
-from cnnkit.utils import custom_objects
 
 
 def _keras_view(x):

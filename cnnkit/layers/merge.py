@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common.layout import Shape, format_shape, runtime_dim
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, format_shape, runtime_dim
 
 
 class _Merge(Layer):

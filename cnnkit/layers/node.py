@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cnnkit import backend
-from cnnkit.layers.layout import Shape, format_shape
+from cnnkit.common.layout import Shape, format_shape
 
 if TYPE_CHECKING:
     from cnnkit.layers.base import Layer

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_data_format, check_positive_pair
-from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads
 
 

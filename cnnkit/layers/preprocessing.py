@@ -15,9 +15,9 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import backend
+from cnnkit.common.layout import Shape, runtime_dim
+from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, runtime_dim
-from cnnkit.utils.py_dataset import PyDataset
 
 # Keras's interpolation names and torch's modes for them ("nearest-exact" samples pixel centres,
 # as TensorFlow's and Keras's nearest does).

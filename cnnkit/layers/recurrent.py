@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common.layout import api_shape
 from cnnkit.layers.base import Layer, Shape
-from cnnkit.layers.layout import api_shape
 from cnnkit.layers.masking import get_mask, set_mask
 from cnnkit.layers.recurrent_cells import (
     GRUCell,
@@ -238,13 +238,13 @@ class RNN(SequenceRunner, Layer):
         build_cell(self.cell, input_shape[-1], None)
 
     def get_config(self) -> dict:
-        from cnnkit.models.serialization import serialize
+        from cnnkit.layers.serialization import serialize
 
         return {**super().get_config(), "cell": serialize(self.cell)}
 
     @classmethod
     def from_config(cls, config: dict):
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         config = dict(config)
         return cls(deserialize(config.pop("cell")), **config)

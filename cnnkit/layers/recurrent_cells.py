@@ -21,8 +21,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from cnnkit import activations, constraints, initializers, regularizers
+from cnnkit.common.layout import api_shape
 from cnnkit.layers.base import Layer, Shape
-from cnnkit.layers.layout import api_shape
 
 
 class RecurrentCell(Layer):
@@ -388,13 +388,13 @@ class StackedRNNCells(Layer):
         return self.forward(inputs, states, training)
 
     def get_config(self) -> dict:
-        from cnnkit.models.serialization import serialize
+        from cnnkit.layers.serialization import serialize
 
         return {**super().get_config(), "cells": [serialize(cell) for cell in self.cells]}
 
     @classmethod
     def from_config(cls, config: dict):
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         config = dict(config)
         return cls([deserialize(cell) for cell in config.pop("cells")], **config)

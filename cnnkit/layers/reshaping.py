@@ -7,8 +7,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, format_shape, to_channels_first, to_channels_last
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, format_shape, to_channels_first, to_channels_last
 
 
 class Flatten(Layer):

@@ -15,10 +15,10 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer
 from cnnkit.layers.conv import check_filters, set_window_arguments
 from cnnkit.layers.core import set_activation
-from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
 
 

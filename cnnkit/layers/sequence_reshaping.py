@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer
-from cnnkit.layers.layout import Shape, format_shape
 
 SEQUENCE = "(batch, steps, channels)"
 

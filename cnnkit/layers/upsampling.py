@@ -14,6 +14,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.layout import Shape
 from cnnkit.layers.base import Layer, as_pair
 from cnnkit.layers.conv import (
     check_data_format,
@@ -23,7 +24,6 @@ from cnnkit.layers.conv import (
     set_window_arguments,
 )
 from cnnkit.layers.core import set_weight_arguments
-from cnnkit.layers.layout import Shape
 
 IMAGE = "(batch, height, width, channels)"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common.layout import api_shape
 from cnnkit.layers.base import Layer, Shape
-from cnnkit.layers.layout import api_shape
 from cnnkit.layers.masking import get_mask, set_mask
 from cnnkit.layers.recurrent import SequenceRunner
 
@@ -97,7 +97,7 @@ class Bidirectional(Layer):
         return [*(merged if isinstance(merged, list) else [merged]), *states]
 
     def get_config(self) -> dict:
-        from cnnkit.models.serialization import serialize
+        from cnnkit.layers.serialization import serialize
 
         layer = self.forward_layer.get_config()
         layer["name"] = layer["name"].removeprefix("forward_")
@@ -110,7 +110,7 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config: dict):
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         config = dict(config)
         layer = deserialize(config.pop("layer"))
@@ -152,13 +152,13 @@ class TimeDistributed(Layer):
         return out.reshape(batch, steps, *out.shape[1:])
 
     def get_config(self) -> dict:
-        from cnnkit.models.serialization import serialize
+        from cnnkit.layers.serialization import serialize
 
         return {**super().get_config(), "layer": serialize(self.layer)}
 
     @classmethod
     def from_config(cls, config: dict):
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         config = dict(config)
         return cls(deserialize(config.pop("layer")), **config)

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import torch
 
-from cnnkit import registry
 from cnnkit.backend import epsilon, to_snake_case
-from cnnkit.layers.layout import runtime_dim
-from cnnkit.utils import custom_objects
+from cnnkit.common import object_registration as custom_objects
+from cnnkit.common import registry
+from cnnkit.common.layout import runtime_dim
 
 EPSILON = epsilon()  # Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 

@@ -12,7 +12,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from cnnkit import registry
+from cnnkit.common import registry
 from cnnkit.losses.loss import EPSILON, Loss, as_tensors, class_dim
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import registry
+from cnnkit.common import registry
 from cnnkit.metrics.metric import class_dim
 from cnnkit.metrics.reduction_metrics import MeanMetricWrapper
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import backend, registry
+from cnnkit import backend
+from cnnkit.common import registry
 from cnnkit.metrics.metric import Metric, class_dim
 
 

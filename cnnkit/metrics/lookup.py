@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cnnkit import registry
+from cnnkit.common import registry
 from cnnkit.metrics.accuracy_metrics import BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy
 from cnnkit.metrics.metric import Metric
 from cnnkit.metrics.reduction_metrics import MeanMetricWrapper

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit.backend import to_snake_case
-from cnnkit.layers.layout import runtime_dim
+from cnnkit.common.layout import runtime_dim
 
 
 def class_dim(y_pred: torch.Tensor) -> int:

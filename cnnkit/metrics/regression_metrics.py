@@ -7,7 +7,7 @@ import functools
 
 import torch
 
-from cnnkit import registry
+from cnnkit.common import registry
 from cnnkit.losses import losses as keras_losses
 from cnnkit.losses.losses import mean_absolute_error, mean_squared_error
 from cnnkit.metrics.reduction_metrics import Mean, MeanMetricWrapper

@@ -6,7 +6,7 @@ The default makes every layer afresh from its config (initialised anew, as Keras
 
 from __future__ import annotations
 
-from cnnkit.models.serialization import deserialize, serialize
+from cnnkit.layers.serialization import deserialize, serialize
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive: bool = False):

@@ -20,7 +20,7 @@ import warnings
 import torch
 from torch import nn
 
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
 
 FORMATS = ("onnx", "torchscript")
 

@@ -13,9 +13,9 @@ import torch
 from torch import nn
 
 from cnnkit import backend
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.base import Layer, move_to, running_as
 from cnnkit.layers.input_layer import Input, InputLayer
-from cnnkit.layers.layout import Shape, format_shape
 from cnnkit.layers.node import KerasTensor, Node
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs
@@ -260,7 +260,7 @@ class Functional(Model):
     def get_config(self) -> dict:
         """Layers, and the graph as Keras describes it: each call lists the tensors it reads as
         [layer name, call number within this model, output number]."""
-        from cnnkit.models.serialization import serialize
+        from cnnkit.layers.serialization import serialize
 
         return {
             "name": self.name,
@@ -275,7 +275,7 @@ class Functional(Model):
     def from_config(cls, config: dict, make_layer=None):
         """The model `get_config` describes; `make_layer(description)` makes each layer (clone_model
         passes its clone_function through it), by default a new one from its config."""
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         layers = {d["config"]["name"]: d for d in config["layers"]}
         inputs = {}

@@ -13,8 +13,10 @@ import numpy as np
 import torch
 
 from cnnkit import backend
+from cnnkit.common.files import atomic_write
+from cnnkit.common.layout import from_api_array
+from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers.base import REGULARIZED_WEIGHTS, Layer
-from cnnkit.layers.layout import from_api_array
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
@@ -22,7 +24,6 @@ from cnnkit.models.trainer import Trainer
 from cnnkit.training import loop
 from cnnkit.training.compiled import CompiledSetup
 from cnnkit.training.steps import overrides, pack_x_y_sample_weight, python_logs
-from cnnkit.utils.py_dataset import PyDataset
 
 
 class Model(Trainer, SubclassedModel, Layer):
@@ -255,6 +256,20 @@ class Model(Trainer, SubclassedModel, Layer):
         from cnnkit.models.export import export_model
 
         export_model(self, filepath, format)
+
+    def save_training_state(self, filepath, extra: dict) -> None:
+        """Write, atomically, what resuming needs (the model file's contents and the optimizer's
+        state) plus `extra` JSON entries (name -> data); BackupAndRestore's backup."""
+        from cnnkit.models.saving import write_archive
+
+        atomic_write(filepath, lambda stream: write_archive(self, stream, extra))
+
+    def load_training_state(self, filepath, extra: str) -> dict:
+        """Put back the weights and optimizer state `save_training_state` wrote (into a model
+        compiled the same way); returns its JSON entry named `extra`."""
+        from cnnkit.models.saving import restore_training_state
+
+        return restore_training_state(self, filepath, extra)
 
     # ---- weights files ------------------------------------------------------------------------
     def to_json(self, **json_arguments) -> str:

@@ -20,11 +20,11 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from cnnkit import losses, metrics, optimizers  # the public modules: every class and function by its Keras name
-from cnnkit.models.serialization import deserialize, serialize
+from cnnkit.common import object_registration as custom_objects
+from cnnkit.common.files import atomic_write
+from cnnkit.layers.serialization import deserialize, serialize
 from cnnkit.models.weights_file import load_state
 from cnnkit.optimizers import schedules
-from cnnkit.utils import custom_objects
-from cnnkit.utils.files import atomic_write
 
 FORMAT = "cnnkit.model"
 

@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 from cnnkit import backend
+from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.base import Layer, move_to
 from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
-from cnnkit.layers.layout import Shape, api_shape
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs
 from cnnkit.training.targets import as_tensor
@@ -243,7 +243,7 @@ class Sequential(Model):
         return self.predict(x, batch_size=batch_size, verbose=verbose)
 
     def get_config(self) -> dict:
-        from cnnkit.models.serialization import serialize  # serialization knows every model class
+        from cnnkit.layers.serialization import serialize
 
         return {
             "name": self.name,
@@ -256,7 +256,7 @@ class Sequential(Model):
     def from_config(cls, config: dict, make_layer=None):
         """The model `get_config` describes; `make_layer(description)` makes each layer (clone_model
         passes its clone_function through it), by default a new one from its config."""
-        from cnnkit.models.serialization import deserialize
+        from cnnkit.layers.serialization import deserialize
 
         model = cls(name=config["name"])
         if config.get("input_shape") is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cnnkit.layers.layout import format_shape
+from cnnkit.common.layout import format_shape
 
 
 def _size(count: int) -> str:

@@ -15,7 +15,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save
 from torch import nn
 
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
 
 FORMAT = "cnnkit.weights"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from cnnkit import registry
+from cnnkit.common import registry
 from cnnkit.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 
 

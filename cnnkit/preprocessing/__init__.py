@@ -3,6 +3,6 @@
 image_dataset_from_directory under its Keras 2 address (`keras.preprocessing.image_dataset_from_directory`)."""
 
 from cnnkit.preprocessing import image, sequence, text
-from cnnkit.utils.image_dataset import image_dataset_from_directory
+from cnnkit.preprocessing.image_dataset import image_dataset_from_directory
 
 __all__ = ["image", "image_dataset_from_directory", "sequence", "text"]

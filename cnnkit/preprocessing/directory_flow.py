@@ -26,7 +26,7 @@ from cnnkit import distributed
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.flow import Flow, check_subset, subset_slice
 from cnnkit.preprocessing.image_files import IMAGE_EXTENSIONS, image_files, keep_readable, read_image
-from cnnkit.utils.image_utils import COLOR_MODES, INTERPOLATIONS, channels_of, check_choice, check_target_size
+from cnnkit.preprocessing.image_utils import COLOR_MODES, INTERPOLATIONS, channels_of, check_choice, check_target_size
 
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
 WHERE = "flow_from_directory"

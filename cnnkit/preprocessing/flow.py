@@ -21,8 +21,8 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from cnnkit.utils.image_utils import save_img
-from cnnkit.utils.py_dataset import PyDataset
+from cnnkit.common.py_dataset import PyDataset
+from cnnkit.preprocessing.image_utils import save_img
 
 
 def _is_int(value) -> bool:

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from cnnkit.preprocessing.directory_flow import DirectoryFlow
 from cnnkit.preprocessing.flow import ArrayFlow
-from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
+from cnnkit.preprocessing.image_utils import array_to_img, img_to_array, load_img, save_img
 
 _FILL = {"nearest": "border", "reflect": "reflection", "constant": "zeros"}
 _ORDERS = {0: "nearest", 1: "bilinear", 3: "bicubic"}  # interpolation_order -> grid_sample's mode

@@ -19,7 +19,7 @@ from PIL import Image
 
 from cnnkit import distributed
 from cnnkit.datasets.folder_batches import default_workers
-from cnnkit.utils.image_utils import INTERPOLATIONS, load_img
+from cnnkit.preprocessing.image_utils import INTERPOLATIONS, load_img
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff"}
 

@@ -1,5 +1,5 @@
 """Keras's `keras.preprocessing.sequence` (the name older scripts import pad_sequences from)."""
 
-from cnnkit.utils.sequence_utils import pad_sequences
+from cnnkit.preprocessing.sequence_utils import pad_sequences
 
 __all__ = ["pad_sequences"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
 
 
 @dataclass

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from cnnkit import distributed
-from cnnkit.layers.layout import Shape, format_shape
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.training.targets import as_tensor
 
 Batch = tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]

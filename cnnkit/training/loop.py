@@ -18,8 +18,9 @@ import torch
 from cnnkit import distributed
 from cnnkit.callbacks.callback_list import CallbackList
 from cnnkit.callbacks.history import History
+from cnnkit.common.layout import from_api_array, to_channels_last
+from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers import activity
-from cnnkit.layers.layout import from_api_array, to_channels_last
 from cnnkit.training.data import (
     ArrayBatches,
     Batch,
@@ -32,12 +33,12 @@ from cnnkit.training.data import (
     split_batch,
     to_device,
 )
+from cnnkit.training.forward import TrainingForward
 from cnnkit.training.loading import DatasetBatches
 from cnnkit.training.pieces import piece_size
 from cnnkit.training.progress import Progbar
 from cnnkit.training.steps import MetricResults, NonFiniteLoss, overrides, pack_x_y_sample_weight, python_logs
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
-from cnnkit.utils.py_dataset import PyDataset
 
 
 def _check_positive_int(value, name: str, where: str, allow_none: bool = True) -> None:
@@ -379,7 +380,7 @@ def fit(
         train.start_at_epoch(initial_epoch)
     # Under torchrun, DistributedDataParallel; made after any restore, since it starts every
     # process from process 0's weights.
-    setup.distributed_forward = distributed.wrap_for_training(model)
+    setup.distributed_forward = distributed.wrap_for_training(TrainingForward(model))
     try:
         with running_mode(model, training=True):
             for epoch in range(initial_epoch, epochs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from cnnkit.layers.layout import Shape, format_shape, to_channels_first
+from cnnkit.common.layout import Shape, format_shape, to_channels_first
 from cnnkit.losses.loss import Loss, LossFunctionWrapper
 from cnnkit.losses.losses import (
     BinaryCrossentropy,

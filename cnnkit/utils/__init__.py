@@ -9,12 +9,13 @@ import random
 import numpy as np
 import torch
 
-from cnnkit.utils.custom_objects import custom_object_scope, get_custom_objects, register_keras_serializable
+from cnnkit.common.object_registration import custom_object_scope, get_custom_objects, register_keras_serializable
+from cnnkit.common.py_dataset import PyDataset, Sequence
+from cnnkit.common.random_state import random_states, restore_random_states
+from cnnkit.preprocessing.image_utils import array_to_img, img_to_array, load_img, save_img
+from cnnkit.preprocessing.sequence_utils import pad_sequences
 from cnnkit.utils.downloads import get_file
-from cnnkit.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cnnkit.utils.progbar import Progbar
-from cnnkit.utils.py_dataset import PyDataset, Sequence
-from cnnkit.utils.sequence_utils import pad_sequences
 
 CustomObjectScope = custom_object_scope
 
@@ -69,37 +70,19 @@ def set_deterministic(enabled: bool = True) -> None:
     torch.backends.cudnn.benchmark = not enabled
 
 
-def random_states() -> dict:
-    """Python's, NumPy's and torch's (CPU) random states as JSON-able data, for exact resumption."""
-    numpy_state = np.random.get_state()
-    return {
-        "python": [random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
-        "numpy": [numpy_state[0], numpy_state[1].tolist(), *numpy_state[2:]],
-        "torch": torch.get_rng_state().tolist(),
-    }
-
-
-def restore_random_states(states: dict) -> None:
-    version, internal, gauss = states["python"]
-    random.setstate((version, tuple(internal), gauss))
-    kind, keys, *rest = states["numpy"]
-    np.random.set_state((kind, np.array(keys, dtype=np.uint32), *rest))
-    torch.set_rng_state(torch.tensor(states["torch"], dtype=torch.uint8))
-
-
 def __getattr__(name: str):
-    # Imported on first use: these read through cnnkit.preprocessing and cnnkit.layers, which need
-    # this package (initializers import custom_objects from it) while cnnkit is still loading.
+    # Imported on first use: the data-set builders read images through cnnkit.preprocessing, and
+    # plot_model through the models, which a plain `import cnnkit.utils` need not load.
     if name == "image_dataset_from_directory":
-        from cnnkit.utils.image_dataset import image_dataset_from_directory
+        from cnnkit.preprocessing.image_dataset import image_dataset_from_directory
 
         return image_dataset_from_directory
     if name == "text_dataset_from_directory":
-        from cnnkit.utils.text_dataset import text_dataset_from_directory
+        from cnnkit.preprocessing.text_dataset import text_dataset_from_directory
 
         return text_dataset_from_directory
     if name == "timeseries_dataset_from_array":
-        from cnnkit.utils.timeseries_dataset import timeseries_dataset_from_array
+        from cnnkit.preprocessing.timeseries_dataset import timeseries_dataset_from_array
 
         return timeseries_dataset_from_array
     if name == "plot_model":

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cnnkit.layers.layout import format_shape
-from cnnkit.utils.files import atomic_write
+from cnnkit.common.files import atomic_write
+from cnnkit.common.layout import format_shape
 
 FONT_SIZE = 9
 CHAR_WIDTH = FONT_SIZE * 0.6 / 72  # inches per character of a monospace font

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 
-from cnnkit.utils.py_dataset import PyDataset
+from cnnkit.common.py_dataset import PyDataset
 
 
 class ChainedBatches:

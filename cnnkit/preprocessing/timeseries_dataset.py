@@ -21,8 +21,8 @@ import numbers
 
 import numpy as np
 
+from cnnkit.preprocessing.chained_batches import ChainedBatches
 from cnnkit.preprocessing.flow import Flow
-from cnnkit.utils.chained_batches import ChainedBatches
 
 WHERE = "timeseries_dataset_from_array"
 

@@ -26,11 +26,11 @@ import numpy as np
 
 from cnnkit import backend
 from cnnkit.datasets.folder_batches import default_workers
+from cnnkit.preprocessing.chained_batches import ChainedBatches
+from cnnkit.preprocessing.directory_index import labels_batch, list_folder, split_datasets
 from cnnkit.preprocessing.flow import Flow
 from cnnkit.preprocessing.image_files import keep_readable, read_image
-from cnnkit.utils.chained_batches import ChainedBatches
-from cnnkit.utils.directory_index import labels_batch, list_folder, split_datasets
-from cnnkit.utils.image_utils import COLOR_MODES, channels_of, check_choice
+from cnnkit.preprocessing.image_utils import COLOR_MODES, channels_of, check_choice
 
 WHERE = "image_dataset_from_directory"
 EXTENSIONS = {".bmp", ".gif", ".jpeg", ".jpg", ".png"}  # Keras's list

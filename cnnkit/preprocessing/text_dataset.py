@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from cnnkit.datasets.folder_batches import default_workers
+from cnnkit.preprocessing.chained_batches import ChainedBatches
+from cnnkit.preprocessing.directory_index import labels_batch, list_folder, split_datasets
 from cnnkit.preprocessing.flow import Flow
-from cnnkit.utils.chained_batches import ChainedBatches
-from cnnkit.utils.directory_index import labels_batch, list_folder, split_datasets
-from cnnkit.utils.image_utils import check_choice
+from cnnkit.preprocessing.image_utils import check_choice
 
 WHERE = "text_dataset_from_directory"
 LABEL_MODES = ("int", "categorical", "binary", None)

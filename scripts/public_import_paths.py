@@ -5,7 +5,7 @@ files keeps each one working.
 Public means what users import: the names in the `__all__` of cnnkit's Keras-named modules, and
 the Keras 2 module addresses that old tutorials import from (`keras.layers.core`,
 `keras.utils.np_utils`, ...), with the Keras names each one gives. Files that only implement
-(cnnkit/training/loop.py, cnnkit/layers/conv.py) are not addresses and may move.
+(cnnkit/training/loop.py, cnnkit/layers/convolutional/conv2d.py) are not addresses and may move.
 
 Run it only to add paths: `.venv/bin/python scripts/public_import_paths.py`; a path that disappears
 from the file is a path users lose.

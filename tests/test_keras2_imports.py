@@ -10,9 +10,11 @@ from cnnkit import layers
 def test_keras_2_module_addresses_give_the_same_classes():
     from cnnkit.layers.advanced_activations import LeakyReLU
     from cnnkit.layers.convolutional import Conv2D, Convolution2D, MaxPooling2D, UpSampling2D
-    from cnnkit.layers.core import Dense, Dropout, Flatten
+    from cnnkit.layers.core.dense import Dense
     from cnnkit.layers.embeddings import Embedding
-    from cnnkit.layers.normalization import BatchNormalization
+    from cnnkit.layers.normalization.batch_normalization import BatchNormalization
+    from cnnkit.layers.regularization.dropout import Dropout
+    from cnnkit.layers.reshaping.flatten import Flatten
     from cnnkit.models import Input, Model, Sequential
     from cnnkit.utils import np_utils
 

@@ -14,7 +14,7 @@ import torch
 from cnnkit.common.layout import Shape
 from cnnkit.initializers import VarianceScaling
 from cnnkit.layers import BatchNormalization, Conv2D, ReLU
-from cnnkit.layers.base import Layer
+from cnnkit.layers.layer import Layer
 
 
 def chain_shape(layers: Sequence[Layer], shape: Shape) -> Shape:

@@ -40,7 +40,7 @@ from cnnkit.layers import (
     Input,
     MaxPooling2D,
 )
-from cnnkit.layers.base import Layer
+from cnnkit.layers.layer import Layer
 from cnnkit.models.model import Model
 
 

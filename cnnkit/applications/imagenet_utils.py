@@ -18,8 +18,8 @@ import json
 import numpy as np
 import torch
 
-from cnnkit.layers.core import Rescaling
 from cnnkit.layers.node import KerasTensor
+from cnnkit.layers.preprocessing.rescaling import Rescaling
 
 # Keras's ImageNet class index ({"0": ["n01440764", "tench"], ...}), fetched once into
 # ~/.keras/models/ as Keras keeps it. Its order, sorted WordNet IDs, is also torchvision's output order.

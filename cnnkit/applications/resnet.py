@@ -30,7 +30,7 @@ from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_in
 from cnnkit.applications.registry import register
 from cnnkit.common.layout import Shape
 from cnnkit.layers import BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, ReLU
-from cnnkit.layers.base import Layer
+from cnnkit.layers.layer import Layer
 
 
 def _conv(filters: int, kernel: int, strides: int = 1, name: str = "conv") -> Conv2D:

@@ -4,7 +4,7 @@ metrics, optimizers, schedules, activations, initializers, regularizers and cons
 A class registers itself where it is defined (the Layer, Loss, Metric and Optimizer bases do it
 for their subclasses in `__init_subclass__`), so looking a name up needs no table that imports
 every package. A user's own code is found first: the custom-object scope of `load_model`, then
-`register_keras_serializable` (cnnkit/utils/custom_objects.py).
+`register_keras_serializable` (cnnkit/common/object_registration.py).
 """
 
 from __future__ import annotations

@@ -1,43 +1,25 @@
-"""Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside)."""
+"""Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside).
 
-from cnnkit.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
-from cnnkit.layers.augmentation import (
-    RandomBrightness,
-    RandomContrast,
-    RandomCrop,
-    RandomFlip,
-    RandomRotation,
-    RandomTranslation,
-    RandomZoom,
-)
-from cnnkit.layers.base import Layer
-from cnnkit.layers.conv import Conv2D
-from cnnkit.layers.conv1d import (
-    AveragePooling1D,
+One package per Keras family, one layer a file under Keras's file name: activations/, core/,
+convolutional/, pooling/, normalization/, regularization/, reshaping/, merging/, rnn/,
+preprocessing/; layer.py is the Layer base class.
+"""
+
+from cnnkit.layers.activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
+from cnnkit.layers.convolutional import (
     Conv1D,
-    GlobalAveragePooling1D,
-    GlobalMaxPooling1D,
-    MaxPooling1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+    SeparableConvolution2D,
 )
-from cnnkit.layers.core import (
-    Activation,
-    ActivityRegularization,
-    AlphaDropout,
-    Dense,
-    Dropout,
-    GaussianDropout,
-    GaussianNoise,
-    Identity,
-    Rescaling,
-    SpatialDropout1D,
-    SpatialDropout2D,
-)
-from cnnkit.layers.embedding import Embedding
-from cnnkit.layers.feature_normalization import GroupNormalization, UnitNormalization
-from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
-from cnnkit.layers.lambda_layer import Lambda
-from cnnkit.layers.masking import Masking
-from cnnkit.layers.merge import (
+from cnnkit.layers.core import Dense, Embedding, Identity, Input, InputLayer, Lambda, Masking
+from cnnkit.layers.core.input_layer import KerasTensor
+from cnnkit.layers.layer import Layer
+from cnnkit.layers.merging import (
     Add,
     Average,
     Concatenate,
@@ -53,35 +35,72 @@ from cnnkit.layers.merge import (
     multiply,
     subtract,
 )
-from cnnkit.layers.normalization import BatchNormalization, LayerNormalization
+from cnnkit.layers.normalization import BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization
 from cnnkit.layers.pooling import (
+    AveragePooling1D,
     AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
     GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
     GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
     MaxPooling2D,
 )
-from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
-from cnnkit.layers.recurrent import GRU, LSTM, RNN, SimpleRNN
-from cnnkit.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
-from cnnkit.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, ZeroPadding2D
-from cnnkit.layers.separable import DepthwiseConv2D, SeparableConv2D
-from cnnkit.layers.sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
-from cnnkit.layers.text_vectorization import TextVectorization
-from cnnkit.layers.upsampling import Conv2DTranspose, UpSampling2D
-from cnnkit.layers.wrappers import Bidirectional, TimeDistributed
-
-# Keras's shorter aliases.
-Convolution1D = Conv1D
-Convolution2D = Conv2D
-SeparableConvolution2D = SeparableConv2D
-MaxPool1D = MaxPooling1D
-AvgPool1D = AveragePooling1D
-GlobalAvgPool1D = GlobalAveragePooling1D
-GlobalMaxPool1D = GlobalMaxPooling1D
-MaxPool2D = MaxPooling2D
-AvgPool2D = AveragePooling2D
-GlobalAvgPool2D = GlobalAveragePooling2D
-GlobalMaxPool2D = GlobalMaxPooling2D
+from cnnkit.layers.preprocessing import (
+    CenterCrop,
+    Normalization,
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+    TextVectorization,
+)
+from cnnkit.layers.regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    Dropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+)
+from cnnkit.layers.reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Flatten,
+    Permute,
+    RepeatVector,
+    Reshape,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
+from cnnkit.layers.rnn import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
+)
 
 __all__ = [
     "GRU",

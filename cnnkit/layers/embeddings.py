@@ -1,5 +1,5 @@
 """Keras 2's `keras.layers.embeddings` address (`from keras.layers.embeddings import Embedding`)."""
 
-from cnnkit.layers.embedding import Embedding
+from cnnkit.layers.core import Embedding
 
 __all__ = ["Embedding"]

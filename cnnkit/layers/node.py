@@ -14,7 +14,7 @@ from cnnkit import backend
 from cnnkit.common.layout import Shape, format_shape
 
 if TYPE_CHECKING:
-    from cnnkit.layers.base import Layer
+    from cnnkit.layers.layer import Layer
 
 
 class KerasTensor:

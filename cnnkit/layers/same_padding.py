@@ -61,3 +61,11 @@ def padding_plan(size: tuple[int, int], kernel, strides, dilation, padding) -> t
     if top == bottom and left == right:
         return (top, left), None
     return (0, 0), (left, right, top, bottom)
+
+
+def time_pads(padding: str, steps: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
+    if padding == "same":
+        return same_pads(steps, kernel, stride, dilation)
+    if padding == "causal":
+        return (kernel - 1) * dilation, 0
+    return 0, 0

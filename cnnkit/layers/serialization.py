@@ -11,7 +11,7 @@ from __future__ import annotations
 from torch import nn
 
 from cnnkit.common import object_registration, registry
-from cnnkit.layers.base import Layer
+from cnnkit.layers.layer import Layer
 
 
 def serialize(layer: nn.Module) -> dict:

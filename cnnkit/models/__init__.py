@@ -1,6 +1,6 @@
 """Models: Sequential, the functional Model(inputs, outputs), and their compile/fit/evaluate/predict."""
 
-from cnnkit.layers.input_layer import Input  # Keras 2 scripts import it from here too
+from cnnkit.layers.core.input_layer import Input  # Keras 2 scripts import it from here too
 from cnnkit.models.cloning import clone_model
 from cnnkit.models.functional import Functional
 from cnnkit.models.model import Model

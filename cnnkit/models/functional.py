@@ -14,8 +14,8 @@ from torch import nn
 
 from cnnkit import backend
 from cnnkit.common.layout import Shape, format_shape
-from cnnkit.layers.base import Layer, move_to, running_as
-from cnnkit.layers.input_layer import Input, InputLayer
+from cnnkit.layers.core.input_layer import Input, InputLayer
+from cnnkit.layers.layer import Layer, move_to, running_as
 from cnnkit.layers.node import KerasTensor, Node
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs

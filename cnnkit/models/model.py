@@ -16,7 +16,7 @@ from cnnkit import backend
 from cnnkit.common.files import atomic_write
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
-from cnnkit.layers.base import REGULARIZED_WEIGHTS, Layer
+from cnnkit.layers.layer import REGULARIZED_WEIGHTS, Layer
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary

@@ -7,8 +7,8 @@ from torch import nn
 
 from cnnkit import backend
 from cnnkit.common.layout import Shape, api_shape
-from cnnkit.layers.base import Layer, move_to
-from cnnkit.layers.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.core.input_layer import Input, InputLayer, KerasTensor
+from cnnkit.layers.layer import Layer, move_to
 from cnnkit.models.model import Model
 from cnnkit.training.data import convert_inputs
 from cnnkit.training.targets import as_tensor

@@ -22,7 +22,7 @@ import inspect
 import torch
 
 from cnnkit.common.layout import Shape, api_shape
-from cnnkit.layers.base import Layer
+from cnnkit.layers.layer import Layer
 from cnnkit.training.data import convert_inputs
 from cnnkit.training.targets import as_tensor
 

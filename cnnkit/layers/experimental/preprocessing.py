@@ -1,18 +1,18 @@
 """`keras.layers.experimental.preprocessing.RandomFlip(...)` and the rest, as Keras 2.3-2.5 named
 them; the same layers as `cnnkit.layers`."""
 
-from cnnkit.layers.augmentation import (
-    RandomBrightness,
-    RandomContrast,
-    RandomCrop,
-    RandomFlip,
-    RandomRotation,
-    RandomTranslation,
-    RandomZoom,
-)
-from cnnkit.layers.core import Rescaling
-from cnnkit.layers.preprocessing import CenterCrop, Normalization, Resizing
-from cnnkit.layers.text_vectorization import TextVectorization
+from cnnkit.layers.preprocessing.center_crop import CenterCrop
+from cnnkit.layers.preprocessing.normalization import Normalization
+from cnnkit.layers.preprocessing.random_brightness import RandomBrightness
+from cnnkit.layers.preprocessing.random_contrast import RandomContrast
+from cnnkit.layers.preprocessing.random_crop import RandomCrop
+from cnnkit.layers.preprocessing.random_flip import RandomFlip
+from cnnkit.layers.preprocessing.random_rotation import RandomRotation
+from cnnkit.layers.preprocessing.random_translation import RandomTranslation
+from cnnkit.layers.preprocessing.random_zoom import RandomZoom
+from cnnkit.layers.preprocessing.rescaling import Rescaling
+from cnnkit.layers.preprocessing.resizing import Resizing
+from cnnkit.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
     "CenterCrop",

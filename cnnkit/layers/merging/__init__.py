@@ -1,0 +1,27 @@
+"""Merge layers (Keras's layers/merging): Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate and their
+functional forms."""
+
+from cnnkit.layers.merging.add import Add, add
+from cnnkit.layers.merging.average import Average, average
+from cnnkit.layers.merging.concatenate import Concatenate, concatenate
+from cnnkit.layers.merging.maximum import Maximum, maximum
+from cnnkit.layers.merging.minimum import Minimum, minimum
+from cnnkit.layers.merging.multiply import Multiply, multiply
+from cnnkit.layers.merging.subtract import Subtract, subtract
+
+__all__ = [
+    "Add",
+    "Average",
+    "Concatenate",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+]

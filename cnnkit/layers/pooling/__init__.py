@@ -1,0 +1,41 @@
+"""Pooling layers (Keras's layers/pooling), one a file; also Keras 2's `keras.layers.pooling` address."""
+
+from cnnkit.layers.layer import Layer
+from cnnkit.layers.pooling.average_pooling1d import AveragePooling1D
+from cnnkit.layers.pooling.average_pooling2d import AveragePooling2D
+from cnnkit.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from cnnkit.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from cnnkit.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from cnnkit.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from cnnkit.layers.pooling.max_pooling1d import MaxPooling1D
+from cnnkit.layers.pooling.max_pooling2d import MaxPooling2D
+
+# Keras's shorter aliases.
+MaxPool1D = MaxPooling1D
+AvgPool1D = AveragePooling1D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
+MaxPool2D = MaxPooling2D
+AvgPool2D = AveragePooling2D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
+
+__all__ = [
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "Layer",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+]

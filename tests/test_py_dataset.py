@@ -126,7 +126,7 @@ def test_bad_pydatasets_are_refused_in_one_line(arrays):
     x, y = arrays
     with pytest.raises(ValueError, match="steps=9 is more than the PyDataset's 7 batches"):
         model().fit(Batches(x, y, 8), steps_per_epoch=9, verbose=0)
-    with pytest.raises(ValueError, match="workers must be an int >= 1; received workers=0"):
+    with pytest.raises(ValueError, match="workers must be a positive int; received workers=0"):
         Batches(x, y, 8, workers=0)
     with pytest.raises(ValueError, match="has no batches"):
         model().fit(Batches(x[:0], y[:0], 8), verbose=0)

@@ -17,6 +17,7 @@ from torch import nn
 
 from cnnkit.applications import imagenet_weights
 from cnnkit.applications.weights import load_weights_file
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape
 from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
 from cnnkit.models.sequential import Sequential
@@ -104,8 +105,7 @@ class Classifier(Sequential):
 
 
 def check_classes(classes, owner: str) -> None:
-    if not isinstance(classes, int) or isinstance(classes, bool) or classes <= 0:
-        raise ValueError(f"{owner}: classes must be a positive int; received classes={classes!r}")
+    positive_int(classes, "classes", owner)
 
 
 def resolve_input_shape(name: str, input_shape, default: tuple) -> tuple:

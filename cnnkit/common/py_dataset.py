@@ -3,6 +3,8 @@ background with `workers` threads (or processes with `use_multiprocessing=True`)
 
 from __future__ import annotations
 
+from cnnkit.common.checks import positive_int
+
 
 class PyDataset:
     """Subclass it and define `__len__` (the number of batches) and `__getitem__(index)` (one whole
@@ -22,8 +24,7 @@ class PyDataset:
 
     def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10) -> None:
         for name, value in (("workers", workers), ("max_queue_size", max_queue_size)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{type(self).__name__}: {name} must be an int >= 1; received {name}={value!r}")
+            positive_int(value, name, type(self).__name__)
         self.workers, self.use_multiprocessing, self.max_queue_size = workers, bool(use_multiprocessing), max_queue_size
 
     @property

@@ -4,6 +4,7 @@ the argument and the value received, as Keras's errors do."""
 from __future__ import annotations
 
 from cnnkit import activations, constraints, initializers, regularizers
+from cnnkit.common.checks import positive_int
 from cnnkit.layers.layer import Layer
 
 
@@ -89,12 +90,11 @@ def check_filters(layer: Layer, filters) -> int:
 SEQUENCE = "(batch, steps, channels)"
 
 
-def positive_int(value, argument: str, layer: Layer) -> int:
+def one_positive_int(value, argument: str, layer: Layer) -> int:
+    """A 1-D size: an int, or Keras's (3,) for 3."""
     if isinstance(value, (tuple, list)) and len(value) == 1:
-        value = value[0]  # Keras accepts (3,) for 3
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise layer.error(f"{argument} must be a positive int; received {argument}={value!r}")
-    return value
+        value = value[0]
+    return positive_int(value, argument, layer)
 
 
 def sequence_padding(padding, layer: Layer, allowed: tuple[str, ...]) -> str:

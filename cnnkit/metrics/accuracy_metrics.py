@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit.common import registry
+from cnnkit.common.checks import positive_int
 from cnnkit.metrics.metric import class_dim
 from cnnkit.metrics.reduction_metrics import MeanMetricWrapper
 
@@ -73,8 +74,7 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     uses_probabilities = False
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy") -> None:
-        if not isinstance(k, int) or k <= 0:
-            raise ValueError(f"TopKCategoricalAccuracy: k must be a positive int; received k={k!r}.")
+        positive_int(k, "k", "TopKCategoricalAccuracy")
         super().__init__(top_k_categorical_accuracy, name, k=k)
 
 
@@ -82,8 +82,7 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     uses_probabilities = False
 
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy") -> None:
-        if not isinstance(k, int) or k <= 0:
-            raise ValueError(f"SparseTopKCategoricalAccuracy: k must be a positive int; received k={k!r}.")
+        positive_int(k, "k", "SparseTopKCategoricalAccuracy")
         super().__init__(sparse_top_k_categorical_accuracy, name, k=k)
 
 

@@ -103,7 +103,27 @@ def sample_count(data, name: str, where: str) -> int:
         ) from None
 
 
-class ArrayBatches:
+class BatchSource:
+    """What fit, evaluate and predict draw batches from, whatever the user passed (arrays, a
+    generator or iterable, a PyDataset, a DataLoader): made once per call, then asked for one
+    epoch of (x, y, sample_weight) device batches at a time."""
+
+    steps: int | None = None  # batches per epoch; None while unknown (a generator without steps)
+
+    def epoch(self) -> Iterator[Batch]:
+        raise NotImplementedError
+
+    @property
+    def exhausted(self) -> bool:
+        """True once a one-pass source (a plain generator) has ended: training stops there."""
+        return False
+
+    def start_at_epoch(self, epoch: int) -> None:
+        """Resuming at `epoch`: give the order that epoch would have had. Sources whose order comes
+        from torch's generator (restored with the backup) need do nothing."""
+
+
+class ArrayBatches(BatchSource):
     """Batches from tensors already on the device: shuffled indices each epoch, nothing else copied.
     `x` and `y` are tensors, or tuples of tensors for models with several inputs or outputs.
 
@@ -153,7 +173,7 @@ class ArrayBatches:
             yield next(self._stream)
 
 
-class StreamBatches:
+class StreamBatches(BatchSource):
     """Batches from a generator, an iterable of batches, or a torch DataLoader.
 
     A generator is one stream across epochs (Keras's behaviour, so give steps_per_epoch);
@@ -167,7 +187,11 @@ class StreamBatches:
         self.one_stream = iter(source) is source
         self._iterator = iter(source) if self.one_stream else None
         self._checked = False
-        self.exhausted = False
+        self._ended = False
+
+    @property
+    def exhausted(self) -> bool:
+        return self._ended
 
     def epoch(self) -> Iterator[Batch]:
         iterator = self._iterator if self.one_stream else iter(self.source)
@@ -177,7 +201,7 @@ class StreamBatches:
                 raw = next(iterator)
             except StopIteration:
                 if self.one_stream:
-                    self.exhausted = True
+                    self._ended = True
                 break
             yield self.convert(raw, not self._checked)
             self._checked = True

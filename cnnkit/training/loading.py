@@ -17,7 +17,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from cnnkit import distributed
-from cnnkit.training.data import Batch
+from cnnkit.training.data import Batch, BatchSource
 
 
 def pinned(batch):
@@ -66,7 +66,7 @@ def in_processes(dataset, order: list[int], pin: bool) -> Iterator:
     yield from loader
 
 
-class DatasetBatches:
+class DatasetBatches(BatchSource):
     """The batches of a PyDataset, an epoch at a time: each batch once, in shuffled order when
     `shuffle`; `steps` (steps_per_epoch) takes only the first ones.
 

@@ -18,12 +18,14 @@ import torch
 from cnnkit import distributed
 from cnnkit.callbacks.callback_list import CallbackList
 from cnnkit.callbacks.history import History
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import from_api_array, to_channels_last
 from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers import activity
 from cnnkit.training.data import (
     ArrayBatches,
     Batch,
+    BatchSource,
     StreamBatches,
     batch_length,
     convert_inputs,
@@ -39,13 +41,6 @@ from cnnkit.training.pieces import piece_size
 from cnnkit.training.progress import Progbar
 from cnnkit.training.steps import MetricResults, NonFiniteLoss, overrides, pack_x_y_sample_weight, python_logs
 from cnnkit.training.targets import as_tensor, class_weights_to_sample_weights, prepare_targets
-
-
-def _check_positive_int(value, name: str, where: str, allow_none: bool = True) -> None:
-    if value is None and allow_none:
-        return
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{where}: {name} must be a positive int; received {name}={value!r}")
 
 
 def _verbosity(verbose) -> int:
@@ -167,7 +162,7 @@ class DataEntry:
 
     def batches(
         self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None, shard=None
-    ) -> ArrayBatches | StreamBatches:
+    ) -> BatchSource:
         if self.is_arrays(x):
             return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps, shard)
         if y is not None or sample_weight is not None:
@@ -204,7 +199,7 @@ class DataEntry:
         count = self.count(x, "x", self.input_names is not None)
         if count == 0:
             raise ValueError(f"{self.where}: x is empty (0 samples)")
-        _check_positive_int(batch_size, "batch_size", self.where)
+        positive_int(batch_size, "batch_size", self.where, allow_none=True)
         inputs = self._inputs(x)
         targets = weights = None
         if self.targets == "required" or (self.targets == "optional" and y is not None):
@@ -247,7 +242,7 @@ def run_step(model, method, data):
 def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None) -> dict[str, float]:
     model.reset_metrics()
     wants_batches = callbacks is not None and callbacks.wants("on_test_batch_end")
-    bar = Progbar(getattr(batches, "steps", None), verbose)
+    bar = Progbar(batches.steps, verbose)
     steps = 0
     logs = None
     with running_mode(model, training=False), _inference_pieces(model):
@@ -288,7 +283,7 @@ def _converted_targets(y, device: torch.device):
     return from_api_array(to_device(as_tensor(y), device), device)
 
 
-def _validation_batches(model, validation_data, batch_size, steps) -> ArrayBatches | StreamBatches:
+def _validation_batches(model, validation_data, batch_size, steps) -> BatchSource:
     targets = "optional" if overrides(model, "test_step") else "required"
     entry = DataEntry(model, "fit (validation_data)", targets)
     shard = "eval" if distributed.active() else None
@@ -325,9 +320,9 @@ def fit(
     where = "fit"
     model.require_compiled(where, need_loss=not overrides(model, "train_step"))
     verbose = _verbosity(verbose)
-    _check_positive_int(epochs, "epochs", where, allow_none=False)
-    _check_positive_int(steps_per_epoch, "steps_per_epoch", where)
-    _check_positive_int(validation_freq, "validation_freq", where, allow_none=False)
+    positive_int(epochs, "epochs", where)
+    positive_int(steps_per_epoch, "steps_per_epoch", where, allow_none=True)
+    positive_int(validation_freq, "validation_freq", where)
     if not isinstance(initial_epoch, int) or not 0 <= initial_epoch:
         raise ValueError(f"{where}: initial_epoch must be an int >= 0; received {initial_epoch!r}")
     if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
@@ -363,7 +358,7 @@ def fit(
         model.build_optimizer()  # a model's own train_step builds its optimizers in optimizer.apply
 
     history = History()
-    steps = getattr(train, "steps", None)
+    steps = train.steps
     chosen = [c for c in callbacks or [] if distributed.is_main() or not getattr(c, "main_process_only", False)]
     callback_list = CallbackList([*chosen, history], model, {"verbose": verbose, "epochs": epochs, "steps": steps})
     model.stop_training = False
@@ -376,7 +371,7 @@ def fit(
     callback_list.on_train_begin()
     if model.resume_from_epoch is not None:  # BackupAndRestore found an interrupted run
         initial_epoch = max(initial_epoch, model.resume_from_epoch)
-    if initial_epoch and isinstance(train, DatasetBatches):
+    if initial_epoch:
         train.start_at_epoch(initial_epoch)
     # Under torchrun, DistributedDataParallel; made after any restore, since it starts every
     # process from process 0's weights.
@@ -419,7 +414,7 @@ def fit(
                 logs["learning_rate"] = float(setup.optimizer.learning_rate)  # as Keras 3 logs it
                 bar.finish(done, logs)
                 callback_list.on_epoch_end(epoch, logs)
-                if model.stop_training or getattr(train, "exhausted", False):
+                if model.stop_training or train.exhausted:
                     break
         callback_list.on_train_end(logs)
     finally:
@@ -457,14 +452,14 @@ def evaluate(
     where = "evaluate"
     model.require_compiled(where, need_loss=not overrides(model, "test_step"))
     verbose = _verbosity(verbose)
-    _check_positive_int(steps, "steps", where)
+    positive_int(steps, "steps", where, allow_none=True)
     if x is None:
         raise ValueError(f"{where}: x (the inputs) is missing")
     shard = "eval" if distributed.ensure_started(model.device) else None
     verbose = verbose if distributed.is_main() else 0
     targets = "optional" if overrides(model, "test_step") else "required"
     batches = DataEntry(model, where, targets).batches(x, y, sample_weight, None, batch_size, False, steps, shard=shard)
-    params = {"verbose": verbose, "steps": getattr(batches, "steps", None)}
+    params = {"verbose": verbose, "steps": batches.steps}
     callback_list = CallbackList(list(callbacks or []), model, params)
     callback_list.on_test_begin()
     logs = run_evaluation(model, batches, verbose, callback_list)
@@ -479,11 +474,11 @@ def evaluate(
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
     where = "predict"
     verbose = _verbosity(verbose)
-    _check_positive_int(steps, "steps", where)
+    positive_int(steps, "steps", where, allow_none=True)
     batches = DataEntry(model, where, "none").batches(x, batch_size=batch_size, steps=steps)
     callback_list = CallbackList(list(callbacks or []), model, {"verbose": verbose})
     callback_list.on_predict_begin()
-    bar = Progbar(getattr(batches, "steps", None), verbose)
+    bar = Progbar(batches.steps, verbose)
     outputs = []
     done = 0
     with running_mode(model, training=False), _inference_pieces(model):

@@ -11,7 +11,13 @@ from cnnkit.common.layout import (
     Shape,
     format_shape,
 )
-from cnnkit.layers.arguments import SEQUENCE, check_data_format, positive_int, sequence_padding, set_weight_arguments
+from cnnkit.layers.arguments import (
+    SEQUENCE,
+    check_data_format,
+    one_positive_int,
+    sequence_padding,
+    set_weight_arguments,
+)
 from cnnkit.layers.convolutional.base_conv import convolution_config
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.same_padding import output_length, time_pads
@@ -45,10 +51,10 @@ class Conv1D(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.filters = positive_int(filters, "filters", self)
-        self.kernel_size = positive_int(kernel_size, "kernel_size", self)
-        self.strides = positive_int(strides, "strides", self)
-        self.dilation_rate = positive_int(dilation_rate, "dilation_rate", self)
+        self.filters = one_positive_int(filters, "filters", self)
+        self.kernel_size = one_positive_int(kernel_size, "kernel_size", self)
+        self.strides = one_positive_int(strides, "strides", self)
+        self.dilation_rate = one_positive_int(dilation_rate, "dilation_rate", self)
         if self.strides > 1 and self.dilation_rate > 1:
             raise self.error(
                 f"strides > 1 cannot be combined with dilation_rate > 1; received strides={self.strides}, "
@@ -56,7 +62,7 @@ class Conv1D(Layer):
             )
         self.padding = sequence_padding(padding, self, ("valid", "same", "causal"))
         check_data_format(data_format, f"Conv1D '{self.name}'")
-        self.groups = positive_int(groups, "groups", self)
+        self.groups = one_positive_int(groups, "groups", self)
         if self.filters % self.groups:
             raise self.error(f"groups must divide filters={self.filters}; received groups={groups!r}")
         set_weight_arguments(

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
     format_shape,
@@ -43,8 +44,7 @@ class DepthwiseConv2D(Layer):
         super().__init__(**kwargs)
         owner = set_window_arguments(self, kernel_size, strides, dilation_rate, data_format)
         self.padding = check_padding(padding, owner)
-        if not isinstance(depth_multiplier, int) or isinstance(depth_multiplier, bool) or depth_multiplier < 1:
-            raise self.error(f"depth_multiplier must be a positive int; received depth_multiplier={depth_multiplier!r}")
+        positive_int(depth_multiplier, "depth_multiplier", self)
         self.depth_multiplier = depth_multiplier
         set_activation(self, activation)
         self.use_bias = bool(use_bias)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
 )
@@ -38,8 +39,7 @@ class Dense(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise self.error(f"units must be a positive int; received units={units!r}")
+        positive_int(units, "units", self)
         self.units = units
         set_weight_arguments(
             self,

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape
 from cnnkit.layers.core.masking import set_mask
 from cnnkit.layers.layer import Layer
@@ -33,9 +34,8 @@ class Embedding(Layer):
         if input_length is not None and "input_shape" not in kwargs:  # Keras 2's way to give the shape
             kwargs["input_shape"] = (input_length,)
         super().__init__(**kwargs)
-        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise self.error(f"{name} must be a positive int; received {name}={value!r}")
+        positive_int(input_dim, "input_dim", self)
+        positive_int(output_dim, "output_dim", self)
         self.input_dim, self.output_dim = input_dim, output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
 )
@@ -44,8 +45,7 @@ class GroupNormalization(Layer):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
-            raise self.error(f"groups must be a positive int; received groups={groups!r}")
+        positive_int(groups, "groups", self)
         if epsilon <= 0:
             raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
         self.groups, self.axis, self.epsilon = groups, axis, float(epsilon)

@@ -8,7 +8,7 @@ from cnnkit.common.layout import (
     Shape,
     format_shape,
 )
-from cnnkit.layers.arguments import SEQUENCE, check_data_format, check_positive_pair, positive_int, sequence_padding
+from cnnkit.layers.arguments import SEQUENCE, check_data_format, check_positive_pair, one_positive_int, sequence_padding
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads
 
@@ -20,8 +20,8 @@ class _Pooling1D(Layer):
 
     def __init__(self, pool_size=2, strides=None, padding: str = "valid", data_format=None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.pool_size = positive_int(pool_size, "pool_size", self)
-        self.strides = self.pool_size if strides is None else positive_int(strides, "strides", self)
+        self.pool_size = one_positive_int(pool_size, "pool_size", self)
+        self.strides = self.pool_size if strides is None else one_positive_int(strides, "strides", self)
         self.padding = sequence_padding(padding, self, ("valid", "same"))
         check_data_format(data_format, f"{type(self).__name__} '{self.name}'")
 

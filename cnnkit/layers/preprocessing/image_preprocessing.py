@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
 )
@@ -18,9 +17,7 @@ INTERPOLATIONS = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic":
 
 
 def _size(value, name: str, owner: Layer) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise owner.error(f"{name} must be a positive int; received {name}={value!r}")
-    return int(value)
+    return positive_int(value, name, owner)
 
 
 def _resize(x: torch.Tensor, size: tuple[int, int], interpolation: str) -> torch.Tensor:

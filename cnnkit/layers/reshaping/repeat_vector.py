@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
 )
@@ -16,8 +17,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n: int, **kwargs) -> None:
         super().__init__(**kwargs)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise self.error(f"n must be a positive int; received n={n!r}")
+        positive_int(n, "n", self)
         self.n = n
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
 )
@@ -16,8 +17,7 @@ class UpSampling1D(Layer):
 
     def __init__(self, size: int = 2, **kwargs) -> None:
         super().__init__(**kwargs)
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise self.error(f"size must be a positive int; received size={size!r}")
+        positive_int(size, "size", self)
         self.size = size
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

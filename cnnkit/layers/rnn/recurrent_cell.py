@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import activations, constraints, initializers, regularizers
+from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import (
     Shape,
     api_shape,
@@ -51,8 +52,7 @@ class RecurrentCell(BuiltinCell):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise self.error(f"units must be a positive int; received units={units!r}")
+        positive_int(units, "units", self)
         for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
                 raise self.error(f"{name} must be a float in [0, 1); received {name}={rate!r}")

@@ -179,16 +179,23 @@ _BY_NAME: dict[str, type[Initializer]] = {
     "lecun_uniform": LecunUniform,
     "lecun_normal": LecunNormal,
     "orthogonal": Orthogonal,
-    # Keras's short aliases (after the full names, so name_of gives the full ones)
+    # Keras's short aliases (after the full names, so serialize gives the full ones)
     "uniform": RandomUniform,
     "normal": RandomNormal,
 }
 
 
-def get(identifier: str | Initializer | Callable) -> Callable:
-    """An initialiser from its Keras name, an Initializer, or any `f(shape, dtype=None)`."""
+def get(identifier: str | dict | Initializer | Callable) -> Callable:
+    """An initialiser from its Keras name, a saved {"class_name", "config"}, an Initializer, or
+    any `f(shape, dtype=None)`."""
     if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
         identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name")
+        cls = custom_objects.lookup(name) or _BY_CLASS_NAME.get(name) or _BY_NAME.get(str(name).lower())
+        if cls is None:
+            raise ValueError(f"Unknown initializer {identifier!r}")
+        return cls(**identifier.get("config", {}))
     if isinstance(identifier, str):
         try:
             return _BY_NAME[identifier.lower()]()
@@ -200,8 +207,16 @@ def get(identifier: str | Initializer | Callable) -> Callable:
     raise TypeError(f"An initializer must be a name or a callable; received {identifier!r}.")
 
 
-def name_of(initializer: Callable) -> str:
+def serialize(initializer: Callable) -> str | dict:
+    """For a layer's config: the Keras name when the initializer has its defaults, else
+    {"class_name", "config"} so its arguments (RandomNormal(stddev=0.5), Constant(3.0)) survive
+    to_json, clone_model and saving; a user's function by its name."""
     for name, cls in _BY_NAME.items():
         if type(initializer) is cls:
-            return name
+            if initializer.get_config() == cls().get_config():
+                return name
+            return {"class_name": cls.__name__, "config": initializer.get_config()}
     return getattr(initializer, "__name__", type(initializer).__name__)
+
+
+_BY_CLASS_NAME = {cls.__name__: cls for cls in _BY_NAME.values()}

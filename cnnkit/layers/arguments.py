@@ -57,8 +57,8 @@ def weight_arguments_config(layer: Layer) -> dict:
     return {
         "activation": layer.activation_name,
         "use_bias": layer.use_bias,
-        "kernel_initializer": initializers.name_of(layer.kernel_initializer),
-        "bias_initializer": initializers.name_of(layer.bias_initializer),
+        "kernel_initializer": initializers.serialize(layer.kernel_initializer),
+        "bias_initializer": initializers.serialize(layer.bias_initializer),
         "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
         "bias_regularizer": regularizers.serialize(layer.bias_regularizer),
         "kernel_constraint": constraints.serialize(layer.kernel_constraint),

@@ -49,7 +49,7 @@ class PReLU(Layer):
     def get_config(self) -> dict:
         return {
             **super().get_config(),
-            "alpha_initializer": initializers.name_of(self.alpha_initializer),
+            "alpha_initializer": initializers.serialize(self.alpha_initializer),
             "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
             "alpha_constraint": constraints.serialize(self.alpha_constraint),
             "shared_axes": self.shared_axes or None,

@@ -78,7 +78,7 @@ class SeparableConv2D(DepthwiseConv2D):
         return {
             **super().get_config(),
             "filters": self.filters,
-            "pointwise_initializer": initializers.name_of(self.pointwise_initializer),
+            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
             "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
             "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
         }

@@ -39,6 +39,8 @@ def scale_and_shift_config(layer: Layer) -> dict:
     return {
         "center": layer.center,
         "scale": layer.scale,
+        "beta_initializer": initializers.serialize(layer.beta_initializer),
+        "gamma_initializer": initializers.serialize(layer.gamma_initializer),
         "beta_regularizer": regularizers.serialize(layer.beta_regularizer),
         "gamma_regularizer": regularizers.serialize(layer.gamma_regularizer),
         "beta_constraint": constraints.serialize(layer.beta_constraint),
@@ -148,4 +150,6 @@ class BatchNormalization(Layer):
             "momentum": self.momentum,
             "epsilon": self.epsilon,
             **scale_and_shift_config(self),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
         }

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit import initializers
 from cnnkit.common.layout import (
     Shape,
     runtime_dim,
 )
 from cnnkit.layers.layer import Layer
+from cnnkit.layers.normalization.batch_normalization import scale_and_shift_config, set_scale_and_shift
 
 
 class LayerNormalization(Layer):
@@ -32,6 +32,10 @@ class LayerNormalization(Layer):
         rms_scaling: bool = False,
         beta_initializer: str | Callable = "zeros",
         gamma_initializer: str | Callable = "ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -41,9 +45,18 @@ class LayerNormalization(Layer):
         if epsilon <= 0:
             raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
         self.axis, self.epsilon = axis, float(epsilon)
-        self.center, self.scale, self.rms_scaling = bool(center), bool(scale), bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.rms_scaling = bool(rms_scaling)
+        set_scale_and_shift(
+            self,
+            center,
+            scale,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
 
     def _api_axes(self, rank: int) -> list[int]:
         axes = self.axis if isinstance(self.axis, (list, tuple)) else [self.axis]
@@ -99,7 +112,6 @@ class LayerNormalization(Layer):
             **super().get_config(),
             "axis": list(self.axis) if isinstance(self.axis, (list, tuple)) else self.axis,
             "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
             "rms_scaling": self.rms_scaling,
+            **scale_and_shift_config(self),
         }

@@ -33,20 +33,6 @@ from cnnkit.layers import activity
 from cnnkit.layers.node import call_symbolically, is_symbolic
 from cnnkit.variables import Variable
 
-# The weights a layer may regularize, with the attribute holding each one's regularizer (Keras's
-# argument names: a recurrent kernel's is `recurrent_regularizer`).
-REGULARIZED_WEIGHTS = {
-    "kernel": "kernel_regularizer",
-    "recurrent_kernel": "recurrent_regularizer",
-    "bias": "bias_regularizer",
-    "embeddings": "embeddings_regularizer",
-    "alpha": "alpha_regularizer",
-    "gamma": "gamma_regularizer",
-    "beta": "beta_regularizer",
-    "depthwise_kernel": "depthwise_regularizer",
-    "pointwise_kernel": "pointwise_regularizer",
-}
-
 
 @contextmanager
 def running_as(module: nn.Module, training: bool) -> Iterator[None]:
@@ -59,21 +45,6 @@ def running_as(module: nn.Module, training: bool) -> Iterator[None]:
     finally:
         for m, mode in modes:
             m.training = mode
-
-
-# The weights a layer may constrain, with the attribute holding each one's constraint (Keras's
-# argument names), applied after every optimizer update (see cnnkit/constraints.py).
-CONSTRAINED_WEIGHTS = {
-    "kernel": "kernel_constraint",
-    "recurrent_kernel": "recurrent_constraint",
-    "bias": "bias_constraint",
-    "embeddings": "embeddings_constraint",
-    "gamma": "gamma_constraint",
-    "beta": "beta_constraint",
-    "alpha": "alpha_constraint",
-    "depthwise_kernel": "depthwise_constraint",
-    "pointwise_kernel": "pointwise_constraint",
-}
 
 
 def move_to(module: nn.Module, device: torch.device) -> nn.Module:
@@ -134,7 +105,8 @@ class Layer(nn.Module):
         self._trainable = bool(trainable)
         self._weight_names: list[str] = []
         self._to_keras_order: dict[str, tuple[int, ...] | None] = {}
-        # add_weight(regularizer=..., constraint=...) of a user's layer, by weight name.
+        # Each weight's regularizer and constraint (add_weight(regularizer=..., constraint=...)), by name;
+        # the loss adds the penalties (`losses`) and training applies the constraints after each update.
         self._weight_regularizers: dict[str, Callable] = {}
         self._weight_constraints: dict[str, Callable] = {}
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
@@ -393,11 +365,6 @@ class Layer(nn.Module):
         Keras's `layer.losses`; training adds their sum to the loss."""
         penalties = []
         for module in self.modules():
-            for name, regularizer_name in REGULARIZED_WEIGHTS.items():
-                regularizer = getattr(module, regularizer_name, None)
-                weight = getattr(module, name, None)
-                if regularizer is not None and weight is not None:
-                    penalties.append(regularizer(weight))
             for name, regularizer in getattr(module, "_weight_regularizers", {}).items():
                 penalties.append(regularizer(getattr(module, name)))
         return penalties
@@ -407,10 +374,6 @@ class Layer(nn.Module):
         weight of this layer and the layers inside it."""
         found = []
         for module in self.modules():
-            for name, attribute in CONSTRAINED_WEIGHTS.items():
-                constraint, weight = getattr(module, attribute, None), getattr(module, name, None)
-                if constraint is not None and isinstance(weight, torch.Tensor):
-                    found.append((weight, module._to_keras_order.get(name), constraint))
             for name, constraint in getattr(module, "_weight_constraints", {}).items():
                 found.append((getattr(module, name), module._to_keras_order.get(name), constraint))
         return found

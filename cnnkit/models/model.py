@@ -16,7 +16,7 @@ from cnnkit import backend
 from cnnkit.common.files import atomic_write
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
-from cnnkit.layers.layer import REGULARIZED_WEIGHTS, Layer
+from cnnkit.layers.layer import Layer
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
@@ -123,11 +123,8 @@ class Model(Trainer, SubclassedModel, Layer):
 
     @property
     def has_regularizers(self) -> bool:
-        """Whether any layer has a weight regularizer (looked up once per fit/evaluate call)."""
-        modules = list(self.modules())
-        if any(getattr(m, "_weight_regularizers", None) for m in modules):  # add_weight(regularizer=...)
-            return True
-        return any(getattr(m, name, None) is not None for m in modules for name in REGULARIZED_WEIGHTS.values())
+        """Whether any weight carries a regularizer (looked up once per fit/evaluate call)."""
+        return any(getattr(module, "_weight_regularizers", None) for module in self.modules())
 
     def build_optimizer(self) -> None:
         optimizer = self.training_setup.optimizer

@@ -41,7 +41,14 @@ class PReLU(Layer):
         shape = tuple(1 if n in self.shared_axes else d for n, d in enumerate(input_shape) if n)
         # Stored as torch's layout broadcasts it: images' (H, W, C) slopes as (C, H, W).
         order = (2, 0, 1) if len(shape) == 3 else None
-        self.add_weight("alpha", shape, self.alpha_initializer, torch_order=order)
+        self.add_weight(
+            "alpha",
+            shape,
+            self.alpha_initializer,
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+            torch_order=order,
+        )
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         return torch.where(x >= 0, x, self.alpha * x)

@@ -97,9 +97,22 @@ class Conv1D(Layer):
 
     def build(self, input_shape: Shape) -> None:
         shape = (self.kernel_size, input_shape[-1] // self.groups, self.filters)
-        self.add_weight("kernel", shape, self.kernel_initializer, torch_order=(2, 1, 0))
+        self.add_weight(
+            "kernel",
+            shape,
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            torch_order=(2, 1, 0),
+        )
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.add_weight(
+                "bias",
+                (self.filters,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

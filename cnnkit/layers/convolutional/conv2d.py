@@ -90,9 +90,22 @@ class Conv2D(Layer):
     def build(self, input_shape: Shape) -> None:
         channels = input_shape[-1]
         kernel_shape = (*self.kernel_size, channels // self.groups, self.filters)
-        self.add_weight("kernel", kernel_shape, self.kernel_initializer, torch_order=(3, 2, 0, 1))
+        self.add_weight(
+            "kernel",
+            kernel_shape,
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            torch_order=(3, 2, 0, 1),
+        )
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.add_weight(
+                "bias",
+                (self.filters,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

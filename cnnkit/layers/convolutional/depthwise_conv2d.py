@@ -76,12 +76,25 @@ class DepthwiseConv2D(Layer):
     def build(self, input_shape: Shape) -> None:
         self.channels = input_shape[-1]
         shape = (*self.kernel_size, self.channels, self.depth_multiplier)
-        self.add_weight("depthwise_kernel", shape, self.depthwise_initializer, torch_order=(2, 3, 0, 1))
+        self.add_weight(
+            "depthwise_kernel",
+            shape,
+            self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+            torch_order=(2, 3, 0, 1),
+        )
         self.build_rest()
 
     def build_rest(self) -> None:
         if self.use_bias:
-            self.add_weight("bias", (self.channels * self.depth_multiplier,), self.bias_initializer)
+            self.add_weight(
+                "bias",
+                (self.channels * self.depth_multiplier,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

@@ -65,9 +65,22 @@ class SeparableConv2D(DepthwiseConv2D):
 
     def build_rest(self) -> None:
         shape = (1, 1, self.channels * self.depth_multiplier, self.filters)
-        self.add_weight("pointwise_kernel", shape, self.pointwise_initializer, torch_order=(3, 2, 0, 1))
+        self.add_weight(
+            "pointwise_kernel",
+            shape,
+            self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint,
+            torch_order=(3, 2, 0, 1),
+        )
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self.add_weight(
+                "bias",
+                (self.filters,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

@@ -62,9 +62,22 @@ class Dense(Layer):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise self.error("the last axis of the input must be known to build the kernel")
-        self.add_weight("kernel", (input_dim, self.units), self.kernel_initializer, torch_order=(1, 0))
+        self.add_weight(
+            "kernel",
+            (input_dim, self.units),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            torch_order=(1, 0),
+        )
         if self.use_bias:
-            self.add_weight("bias", (self.units,), self.bias_initializer)
+            self.add_weight(
+                "bias",
+                (self.units,),
+                self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

@@ -48,7 +48,13 @@ class Embedding(Layer):
         return (*input_shape, self.output_dim)
 
     def build(self, input_shape: Shape) -> None:
-        self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)
+        self.add_weight(
+            "embeddings",
+            (self.input_dim, self.output_dim),
+            self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         ids = x if not torch.is_floating_point(x) else x.round()

@@ -49,8 +49,28 @@ def scale_and_shift_config(layer: Layer) -> dict:
 
 
 def build_scale_and_shift(layer: Layer, channels: int) -> None:
-    layer.gamma = layer.add_weight("gamma", (channels,), layer.gamma_initializer) if layer.scale else None
-    layer.beta = layer.add_weight("beta", (channels,), layer.beta_initializer) if layer.center else None
+    layer.gamma = (
+        layer.add_weight(
+            "gamma",
+            (channels,),
+            layer.gamma_initializer,
+            regularizer=layer.gamma_regularizer,
+            constraint=layer.gamma_constraint,
+        )
+        if layer.scale
+        else None
+    )
+    layer.beta = (
+        layer.add_weight(
+            "beta",
+            (channels,),
+            layer.beta_initializer,
+            regularizer=layer.beta_regularizer,
+            constraint=layer.beta_constraint,
+        )
+        if layer.center
+        else None
+    )
 
 
 def channels_in_dim_1(function, x: torch.Tensor) -> torch.Tensor:

@@ -77,8 +77,24 @@ class LayerNormalization(Layer):
         shape = tuple(input_shape[a] for a in api_axes)
         # As in Keras, rms_scaling always scales by gamma and never shifts.
         scaled, centred = self.scale or self.rms_scaling, self.center and not self.rms_scaling
-        self.gamma = self.add_weight("gamma", shape, self.gamma_initializer) if scaled else None
-        self.beta = self.add_weight("beta", shape, self.beta_initializer) if centred else None
+        self.gamma = (
+            self.add_weight(
+                "gamma",
+                shape,
+                self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
+            if scaled
+            else None
+        )
+        self.beta = (
+            self.add_weight(
+                "beta", shape, self.beta_initializer, regularizer=self.beta_regularizer, constraint=self.beta_constraint
+            )
+            if centred
+            else None
+        )
         # Where those axes live at run time (NCHW for images), and how gamma and beta broadcast there.
         runtime = [runtime_dim(a, rank) for a in api_axes]
         self._dims = sorted(runtime)

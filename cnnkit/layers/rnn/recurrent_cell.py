@@ -97,10 +97,30 @@ class RecurrentCell(BuiltinCell):
     def build(self, input_shape: Shape) -> None:
         self.input_dim = input_shape[-1]
         width = self.GATES * self.units
-        self.add_weight("kernel", (self.input_dim, width), self.kernel_initializer, torch_order=(1, 0))
-        self.add_weight("recurrent_kernel", (self.units, width), self.recurrent_initializer, torch_order=(1, 0))
+        self.add_weight(
+            "kernel",
+            (self.input_dim, width),
+            self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            torch_order=(1, 0),
+        )
+        self.add_weight(
+            "recurrent_kernel",
+            (self.units, width),
+            self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+            torch_order=(1, 0),
+        )
         if self.use_bias:
-            self.add_weight("bias", self.bias_shape(), self.bias_initializer_for())
+            self.add_weight(
+                "bias",
+                self.bias_shape(),
+                self.bias_initializer_for(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
 

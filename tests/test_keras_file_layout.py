@@ -93,3 +93,16 @@ def test_losses_and_metrics_are_in_keras_files():
 def test_schedules_are_in_keras_file():
     for cls in public_classes(cnnkit.optimizers.schedules):
         assert cls.__module__ == "cnnkit.optimizers.schedules.learning_rate_schedule"
+
+
+def test_initializers_regularizers_and_constraints_are_in_keras_files():
+    from cnnkit import constraints, initializers, regularizers
+
+    constant = {"Constant", "Zeros", "Ones"}
+    for cls in public_classes(initializers):
+        file = "initializer" if cls is initializers.Initializer else "constant_initializers"
+        file = file if cls.__name__ in constant | {"Initializer"} else "random_initializers"
+        assert cls.__module__ == f"cnnkit.initializers.{file}", cls
+    for module, name in ((regularizers, "regularizers"), (constraints, "constraints")):
+        for cls in public_classes(module):
+            assert cls.__module__ == f"cnnkit.{name}.{name}", cls

@@ -15,9 +15,7 @@ from __future__ import annotations
 from cnnkit.applications.classifier import (
     Classifier,
     assemble,
-    check_common,
-    resolve_input_shape,
-    resolve_small_input,
+    start,
 )
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
@@ -37,9 +35,7 @@ def AlexNet(
     """AlexNet (224x224x3 by default). Keras's arguments: include_top, weights, input_shape, pooling,
     classes, classifier_activation; `small_input` as described in the module."""
     name = "AlexNet"
-    check_common(name, include_top, weights, pooling, classes)
-    shape = resolve_input_shape(name, input_shape, (224, 224, 3))
-    small = resolve_small_input(name, small_input, shape)
+    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
     pool_padding = "same" if small else "valid"
     conv1 = Conv2D(64, 5, padding=2, activation="relu", name="conv1") if small else None
     conv1 = conv1 or Conv2D(64, 11, strides=4, padding=2, activation="relu", name="conv1")

@@ -130,6 +130,14 @@ def resolve_small_input(name: str, small_input, input_shape: tuple) -> bool:
     return small_input
 
 
+def start(name: str, default_shape: tuple, include_top, weights, input_shape, pooling, classes, small_input=None):
+    """What every builder checks first, with Keras's arguments: (the input shape to build for,
+    whether to use the small-image layout)."""
+    check_common(name, include_top, weights, pooling, classes)
+    shape = resolve_input_shape(name, input_shape, default_shape)
+    return shape, resolve_small_input(name, small_input, shape)
+
+
 def check_common(name: str, include_top, weights, pooling, classes) -> None:
     if not isinstance(include_top, bool):
         raise ValueError(f"{name}: include_top must be True or False; received include_top={include_top!r}")

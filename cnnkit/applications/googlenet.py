@@ -23,9 +23,7 @@ from cnnkit.applications.block import ConvBN, build_chain, chain_shape, run_chai
 from cnnkit.applications.classifier import (
     Classifier,
     assemble,
-    check_common,
-    resolve_input_shape,
-    resolve_small_input,
+    start,
 )
 from cnnkit.applications.imagenet_utils import decode_predictions  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
@@ -183,11 +181,10 @@ def GoogLeNet(
     classes, classifier_activation; `small_input`, `aux_logits` and `five_by_five` as described in
     the module. With aux_logits=True the result is a functional Model with three outputs."""
     name = "GoogLeNet"
-    check_common(name, include_top, weights, pooling, classes)
+    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
     if aux_logits and not include_top:
         raise ValueError(f"{name}: aux_logits=True needs include_top=True (the auxiliary heads are classifiers)")
-    shape = resolve_input_shape(name, input_shape, (224, 224, 3))
-    if resolve_small_input(name, small_input, shape):
+    if small:
         stem = [ConvBN(64, 3, padding=1, epsilon=_EPSILON, name="conv1")]
     else:
         stem = [

@@ -14,7 +14,7 @@ handled it: C1 pads it ('same') so C5 still sees 5x5 maps.
 
 from __future__ import annotations
 
-from cnnkit.applications.classifier import Classifier, assemble, check_common, resolve_input_shape
+from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.registry import register
 from cnnkit.layers import AveragePooling2D, Conv2D, Dense, Flatten, LeakyReLU, MaxPooling2D
 
@@ -33,10 +33,9 @@ def LeNet5(
     (ReLU, max-pooling). Keras's arguments: include_top, weights, input_shape, pooling, classes,
     classifier_activation."""
     name = "LeNet5"
-    check_common(name, include_top, weights, pooling, classes)
+    shape, _ = start(name, (32, 32, 1), include_top, weights, input_shape, pooling, classes)
     if variant not in ("classic", "modern"):
         raise ValueError(f"{name}: variant must be 'classic' or 'modern'; received variant={variant!r}")
-    shape = resolve_input_shape(name, input_shape, (32, 32, 1))
     activation = "tanh" if variant == "classic" else "relu"
     pool = AveragePooling2D if variant == "classic" else MaxPooling2D
     backbone = [
@@ -73,8 +72,7 @@ def FashionCNN(
     128 filters, each with LeakyReLU(0.1) and a 'same' 2x2 max-pool, then a 128-unit dense layer.
     356,234 parameters for 10 classes."""
     name = "FashionCNN"
-    check_common(name, include_top, weights, pooling, classes)
-    shape = resolve_input_shape(name, input_shape, (28, 28, 1))
+    shape, _ = start(name, (28, 28, 1), include_top, weights, input_shape, pooling, classes)
     backbone = []
     for block, filters in enumerate((32, 64, 128), start=1):
         backbone += [

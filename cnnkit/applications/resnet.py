@@ -22,9 +22,7 @@ from cnnkit.applications.block import HE_FAN_OUT, TORCH_BN, build_chain, chain_s
 from cnnkit.applications.classifier import (
     Classifier,
     assemble,
-    check_common,
-    resolve_input_shape,
-    resolve_small_input,
+    start,
 )
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
@@ -169,10 +167,9 @@ def imagenet_resnet(
     classifier_activation="softmax",
     small_input: bool | None = None,
 ) -> Classifier:
-    check_common(name, include_top, weights, pooling, classes)
-    shape = resolve_input_shape(name, input_shape, (224, 224, 3))
+    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
     names: dict = {}
-    if resolve_small_input(name, small_input, shape):
+    if small:
         stem = [_conv(64, 3, 1, "conv1"), _bn("bn1"), ReLU(name="relu")]
     else:
         # 7x7/2 convolution then 3x3/2 max-pool: 224 -> 112 -> 56.
@@ -204,8 +201,7 @@ def cifar_resnet(
     classes: int = 10,
     classifier_activation="softmax",
 ) -> Classifier:
-    check_common(name, include_top, weights, pooling, classes)
-    shape = resolve_input_shape(name, input_shape, (32, 32, 3))
+    shape, _ = start(name, (32, 32, 3), include_top, weights, input_shape, pooling, classes)
     n = (depth - 2) // 6
     stem = [_conv(16, 3, 1, "conv1"), _bn("bn1"), ReLU(name="relu")]
     body = _stages(BasicBlock, (16, 32, 64), (n, n, n), "zero_pad", {})
@@ -216,41 +212,67 @@ def cifar_resnet(
     return assemble(name, [*stem, *body], head, shape, include_top=include_top, pooling=pooling, weights=weights)
 
 
-_IMAGENET_DOC = """{name} for ImageNet-size images (224x224x3 by default; torchvision's layout, so its
-    weights load with weights=PATH). `small_input` (default: sides under 64 pixels) uses a 3x3/1 stem
-    without max-pooling. Keras's arguments: include_top, weights, input_shape, pooling, classes,
-    classifier_activation."""
-
-_CIFAR_DOC = """{name}, the CIFAR-10 ResNet of depth {depth} (He et al. 2015, section 4.2; 32x32x3 and 10
-    classes by default). Keras's arguments: include_top, weights, input_shape, pooling, classes,
-    classifier_activation."""
+# One builder per name (torchvision's and timm's pattern): Keras's arguments (include_top, weights,
+# input_shape, pooling, classes, classifier_activation) pass through to imagenet_resnet/cifar_resnet.
 
 
-def _imagenet_builder(registered: str, block, depths):
-    def build(**kwargs) -> Classifier:
-        return imagenet_resnet(registered.replace("resnet", "ResNet"), block, depths, **kwargs)
-
-    build.__name__ = registered.replace("resnet", "ResNet")
-    build.__doc__ = _IMAGENET_DOC.format(name=build.__name__)
-    return register(registered)(build)
+@register("resnet18")
+def ResNet18(**kwargs) -> Classifier:
+    """ResNet-18 for ImageNet-size images (224x224x3; torchvision's layout, so its weights load).
+    `small_input` (default: sides under 64 pixels) uses a 3x3/1 stem without max-pooling."""
+    return imagenet_resnet("ResNet18", BasicBlock, (2, 2, 2, 2), **kwargs)
 
 
-def _cifar_builder(depth: int):
-    def build(**kwargs) -> Classifier:
-        return cifar_resnet(f"ResNet{depth}", depth, **kwargs)
-
-    build.__name__ = f"ResNet{depth}"
-    build.__doc__ = _CIFAR_DOC.format(name=build.__name__, depth=depth)
-    return register(f"resnet{depth}")(build)
+@register("resnet34")
+def ResNet34(**kwargs) -> Classifier:
+    """ResNet-34, basic blocks (3, 4, 6, 3); see ResNet18."""
+    return imagenet_resnet("ResNet34", BasicBlock, (3, 4, 6, 3), **kwargs)
 
 
-ResNet18 = _imagenet_builder("resnet18", BasicBlock, (2, 2, 2, 2))
-ResNet34 = _imagenet_builder("resnet34", BasicBlock, (3, 4, 6, 3))
-ResNet50 = _imagenet_builder("resnet50", Bottleneck, (3, 4, 6, 3))
-ResNet101 = _imagenet_builder("resnet101", Bottleneck, (3, 4, 23, 3))
-ResNet152 = _imagenet_builder("resnet152", Bottleneck, (3, 8, 36, 3))
-ResNet20 = _cifar_builder(20)
-ResNet32 = _cifar_builder(32)
-ResNet44 = _cifar_builder(44)
-ResNet56 = _cifar_builder(56)
-ResNet110 = _cifar_builder(110)
+@register("resnet50")
+def ResNet50(**kwargs) -> Classifier:
+    """ResNet-50, bottleneck blocks (3, 4, 6, 3); see ResNet18."""
+    return imagenet_resnet("ResNet50", Bottleneck, (3, 4, 6, 3), **kwargs)
+
+
+@register("resnet101")
+def ResNet101(**kwargs) -> Classifier:
+    """ResNet-101, bottleneck blocks (3, 4, 23, 3); see ResNet18."""
+    return imagenet_resnet("ResNet101", Bottleneck, (3, 4, 23, 3), **kwargs)
+
+
+@register("resnet152")
+def ResNet152(**kwargs) -> Classifier:
+    """ResNet-152, bottleneck blocks (3, 8, 36, 3); see ResNet18."""
+    return imagenet_resnet("ResNet152", Bottleneck, (3, 8, 36, 3), **kwargs)
+
+
+@register("resnet20")
+def ResNet20(**kwargs) -> Classifier:
+    """The CIFAR-10 ResNet of depth 20 (He et al. 2015, section 4.2: 3 stages of 3 basic blocks,
+    16/32/64 filters, zero-padded shortcuts; 32x32x3 and 10 classes by default)."""
+    return cifar_resnet("ResNet20", 20, **kwargs)
+
+
+@register("resnet32")
+def ResNet32(**kwargs) -> Classifier:
+    """The CIFAR-10 ResNet of depth 32; see ResNet20."""
+    return cifar_resnet("ResNet32", 32, **kwargs)
+
+
+@register("resnet44")
+def ResNet44(**kwargs) -> Classifier:
+    """The CIFAR-10 ResNet of depth 44; see ResNet20."""
+    return cifar_resnet("ResNet44", 44, **kwargs)
+
+
+@register("resnet56")
+def ResNet56(**kwargs) -> Classifier:
+    """The CIFAR-10 ResNet of depth 56; see ResNet20."""
+    return cifar_resnet("ResNet56", 56, **kwargs)
+
+
+@register("resnet110")
+def ResNet110(**kwargs) -> Classifier:
+    """The CIFAR-10 ResNet of depth 110; see ResNet20."""
+    return cifar_resnet("ResNet110", 110, **kwargs)

@@ -15,9 +15,7 @@ from cnnkit.applications.block import TORCH_BN
 from cnnkit.applications.classifier import (
     Classifier,
     assemble,
-    check_common,
-    resolve_input_shape,
-    resolve_small_input,
+    start,
 )
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
@@ -43,9 +41,7 @@ def vgg(
     classifier_activation="softmax",
     small_input: bool | None = None,
 ) -> Classifier:
-    check_common(name, include_top, weights, pooling, classes)
-    shape = resolve_input_shape(name, input_shape, (224, 224, 3))
-    small = resolve_small_input(name, small_input, shape)
+    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
     names = {}
     features, index, block, conv = [], 0, 1, 1  # index counts torchvision's `features` modules
     for item in CONFIGS[depth]:
@@ -82,20 +78,54 @@ def vgg(
     )
 
 
-def _builder(depth: int, batch_norm: bool):
-    name = f"VGG{depth}" + ("_BN" if batch_norm else "")
-
-    def build(**kwargs) -> Classifier:
-        return vgg(name, depth, batch_norm, **kwargs)
-
-    build.__name__ = name
-    build.__doc__ = (
-        f"VGG-{depth}{' with batch normalization' if batch_norm else ''} (224x224x3 by default; torchvision's "
-        "layout). `small_input` (default: sides under 64 pixels) uses 'same' pooling and 512-unit hidden "
-        "layers. Keras's arguments: include_top, weights, input_shape, pooling, classes, classifier_activation."
-    )
-    return register(name.lower())(build)
+# One builder per name (torchvision's and timm's pattern). Keras's arguments (include_top, weights,
+# input_shape, pooling, classes, classifier_activation) and small_input pass through to `vgg`:
+# small_input (default: sides under 64 pixels) uses 'same' pooling and 512-unit hidden layers.
 
 
-VGG11, VGG13, VGG16, VGG19 = (_builder(depth, False) for depth in (11, 13, 16, 19))
-VGG11_BN, VGG13_BN, VGG16_BN, VGG19_BN = (_builder(depth, True) for depth in (11, 13, 16, 19))
+@register("vgg11")
+def VGG11(**kwargs) -> Classifier:
+    """VGG-11 (configuration A of the paper); 224x224x3 by default."""
+    return vgg("VGG11", 11, batch_norm=False, **kwargs)
+
+
+@register("vgg11_bn")
+def VGG11_BN(**kwargs) -> Classifier:
+    """VGG-11 (configuration A of the paper) with batch normalization; 224x224x3 by default."""
+    return vgg("VGG11_BN", 11, batch_norm=True, **kwargs)
+
+
+@register("vgg13")
+def VGG13(**kwargs) -> Classifier:
+    """VGG-13 (configuration B of the paper); 224x224x3 by default."""
+    return vgg("VGG13", 13, batch_norm=False, **kwargs)
+
+
+@register("vgg13_bn")
+def VGG13_BN(**kwargs) -> Classifier:
+    """VGG-13 (configuration B of the paper) with batch normalization; 224x224x3 by default."""
+    return vgg("VGG13_BN", 13, batch_norm=True, **kwargs)
+
+
+@register("vgg16")
+def VGG16(**kwargs) -> Classifier:
+    """VGG-16 (configuration D of the paper); 224x224x3 by default."""
+    return vgg("VGG16", 16, batch_norm=False, **kwargs)
+
+
+@register("vgg16_bn")
+def VGG16_BN(**kwargs) -> Classifier:
+    """VGG-16 (configuration D of the paper) with batch normalization; 224x224x3 by default."""
+    return vgg("VGG16_BN", 16, batch_norm=True, **kwargs)
+
+
+@register("vgg19")
+def VGG19(**kwargs) -> Classifier:
+    """VGG-19 (configuration E of the paper); 224x224x3 by default."""
+    return vgg("VGG19", 19, batch_norm=False, **kwargs)
+
+
+@register("vgg19_bn")
+def VGG19_BN(**kwargs) -> Classifier:
+    """VGG-19 (configuration E of the paper) with batch normalization; 224x224x3 by default."""
+    return vgg("VGG19_BN", 19, batch_norm=True, **kwargs)

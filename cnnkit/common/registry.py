@@ -53,3 +53,8 @@ def find(kind: str, name: str):
 
 def names(kind: str) -> list[str]:
     return sorted(_entries[kind])
+
+
+def table(kind: str) -> dict[str, object]:
+    """Every name registered for `kind`, in registration order (read it; register to add)."""
+    return _entries[kind]

@@ -7,5 +7,3 @@ from cnnkit.layers.activations.prelu import PReLU
 from cnnkit.layers.activations.relu import ReLU
 from cnnkit.layers.activations.softmax import Softmax
 from cnnkit.layers.activations.thresholded_relu import ThresholdedReLU
-
-__all__ = ["ELU", "Activation", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU"]

@@ -14,24 +14,3 @@ from cnnkit.layers.reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSamp
 Convolution1D = Conv1D
 Convolution2D = Conv2D
 SeparableConvolution2D = SeparableConv2D
-
-__all__ = [
-    "AveragePooling1D",
-    "AveragePooling2D",
-    "Conv1D",
-    "Conv2D",
-    "Conv2DTranspose",
-    "Convolution1D",
-    "Convolution2D",
-    "Cropping1D",
-    "Cropping2D",
-    "DepthwiseConv2D",
-    "MaxPooling1D",
-    "MaxPooling2D",
-    "SeparableConv2D",
-    "SeparableConvolution2D",
-    "UpSampling1D",
-    "UpSampling2D",
-    "ZeroPadding1D",
-    "ZeroPadding2D",
-]

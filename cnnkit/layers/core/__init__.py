@@ -20,27 +20,3 @@ from cnnkit.layers.regularization import (
     SpatialDropout2D,
 )
 from cnnkit.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
-
-__all__ = [
-    "Activation",
-    "ActivityRegularization",
-    "AlphaDropout",
-    "Dense",
-    "Dropout",
-    "Embedding",
-    "Flatten",
-    "GaussianDropout",
-    "GaussianNoise",
-    "Identity",
-    "Input",
-    "InputLayer",
-    "Lambda",
-    "Layer",
-    "Masking",
-    "Permute",
-    "RepeatVector",
-    "Rescaling",
-    "Reshape",
-    "SpatialDropout1D",
-    "SpatialDropout2D",
-]

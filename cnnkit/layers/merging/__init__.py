@@ -8,20 +8,3 @@ from cnnkit.layers.merging.maximum import Maximum, maximum
 from cnnkit.layers.merging.minimum import Minimum, minimum
 from cnnkit.layers.merging.multiply import Multiply, multiply
 from cnnkit.layers.merging.subtract import Subtract, subtract
-
-__all__ = [
-    "Add",
-    "Average",
-    "Concatenate",
-    "Maximum",
-    "Minimum",
-    "Multiply",
-    "Subtract",
-    "add",
-    "average",
-    "concatenate",
-    "maximum",
-    "minimum",
-    "multiply",
-    "subtract",
-]

@@ -5,5 +5,3 @@ from cnnkit.layers.normalization.batch_normalization import BatchNormalization
 from cnnkit.layers.normalization.group_normalization import GroupNormalization
 from cnnkit.layers.normalization.layer_normalization import LayerNormalization
 from cnnkit.layers.normalization.unit_normalization import UnitNormalization
-
-__all__ = ["BatchNormalization", "GroupNormalization", "Layer", "LayerNormalization", "UnitNormalization"]

@@ -19,23 +19,3 @@ MaxPool2D = MaxPooling2D
 AvgPool2D = AveragePooling2D
 GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
-
-__all__ = [
-    "AveragePooling1D",
-    "AveragePooling2D",
-    "AvgPool1D",
-    "AvgPool2D",
-    "GlobalAveragePooling1D",
-    "GlobalAveragePooling2D",
-    "GlobalAvgPool1D",
-    "GlobalAvgPool2D",
-    "GlobalMaxPool1D",
-    "GlobalMaxPool2D",
-    "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D",
-    "Layer",
-    "MaxPool1D",
-    "MaxPool2D",
-    "MaxPooling1D",
-    "MaxPooling2D",
-]

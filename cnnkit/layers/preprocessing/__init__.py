@@ -13,18 +13,3 @@ from cnnkit.layers.preprocessing.random_zoom import RandomZoom
 from cnnkit.layers.preprocessing.rescaling import Rescaling
 from cnnkit.layers.preprocessing.resizing import Resizing
 from cnnkit.layers.preprocessing.text_vectorization import TextVectorization
-
-__all__ = [
-    "CenterCrop",
-    "Normalization",
-    "RandomBrightness",
-    "RandomContrast",
-    "RandomCrop",
-    "RandomFlip",
-    "RandomRotation",
-    "RandomTranslation",
-    "RandomZoom",
-    "Rescaling",
-    "Resizing",
-    "TextVectorization",
-]

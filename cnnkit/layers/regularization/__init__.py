@@ -6,13 +6,3 @@ from cnnkit.layers.regularization.dropout import Dropout
 from cnnkit.layers.regularization.gaussian_dropout import GaussianDropout
 from cnnkit.layers.regularization.gaussian_noise import GaussianNoise
 from cnnkit.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D
-
-__all__ = [
-    "ActivityRegularization",
-    "AlphaDropout",
-    "Dropout",
-    "GaussianDropout",
-    "GaussianNoise",
-    "SpatialDropout1D",
-    "SpatialDropout2D",
-]

@@ -10,16 +10,3 @@ from cnnkit.layers.reshaping.up_sampling1d import UpSampling1D
 from cnnkit.layers.reshaping.up_sampling2d import UpSampling2D
 from cnnkit.layers.reshaping.zero_padding1d import ZeroPadding1D
 from cnnkit.layers.reshaping.zero_padding2d import ZeroPadding2D
-
-__all__ = [
-    "Cropping1D",
-    "Cropping2D",
-    "Flatten",
-    "Permute",
-    "RepeatVector",
-    "Reshape",
-    "UpSampling1D",
-    "UpSampling2D",
-    "ZeroPadding1D",
-    "ZeroPadding2D",
-]

@@ -9,18 +9,3 @@ from cnnkit.layers.rnn.rnn import RNN, SequenceRunner
 from cnnkit.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from cnnkit.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from cnnkit.layers.rnn.time_distributed import TimeDistributed
-
-__all__ = [
-    "RNN",
-    "GRU",
-    "LSTM",
-    "Bidirectional",
-    "GRUCell",
-    "LSTMCell",
-    "RecurrentCell",
-    "SequenceRunner",
-    "SimpleRNN",
-    "SimpleRNNCell",
-    "StackedRNNCells",
-    "TimeDistributed",
-]

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common import object_registration as custom_objects
+from cnnkit.common import registry
 from cnnkit.common.layout import runtime_dim
 
 
@@ -87,7 +88,7 @@ def log_softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
     return torch.log_softmax(x, dim=runtime_dim(axis, x.dim()))
 
 
-_BY_NAME: dict[str, Callable] = {
+for _name, _function in {
     "linear": linear,
     "relu": relu,
     "sigmoid": sigmoid,
@@ -108,7 +109,8 @@ _BY_NAME: dict[str, Callable] = {
     "hard_swish": hard_silu,
     "mish": mish,
     "log_softmax": log_softmax,
-}
+}.items():
+    registry.register("activation", _function, _name)
 swish = silu
 
 
@@ -120,9 +122,9 @@ def get(identifier: str | Callable | None) -> Callable:
         identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
     if isinstance(identifier, str):
         try:
-            return _BY_NAME[identifier.lower()]
+            return registry.table("activation")[identifier.lower()]
         except KeyError:
-            known = ", ".join(sorted(_BY_NAME))
+            known = ", ".join(registry.names("activation"))
             raise ValueError(f"Unknown activation {identifier!r}. Expected one of: {known}, or a callable.") from None
     if callable(identifier):
         return identifier
@@ -131,7 +133,7 @@ def get(identifier: str | Callable | None) -> Callable:
 
 def name_of(function: Callable) -> str:
     """The Keras name of a built-in activation, else the callable's own name."""
-    for name, known in _BY_NAME.items():
+    for name, known in registry.table("activation").items():
         if known is function:
             return name
     return getattr(function, "__name__", type(function).__name__)

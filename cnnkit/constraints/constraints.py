@@ -17,6 +17,7 @@ import torch
 
 from cnnkit.backend import epsilon
 from cnnkit.common import object_registration as custom_objects
+from cnnkit.common import registry
 
 
 class Constraint:
@@ -99,22 +100,16 @@ class MinMaxNorm(Constraint):
 
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm  # Keras's function names
 
-_BY_NAME = {
-    "max_norm": MaxNorm,
-    "non_neg": NonNeg,
-    "unit_norm": UnitNorm,
-    "min_max_norm": MinMaxNorm,
-    "MaxNorm": MaxNorm,
-    "NonNeg": NonNeg,
-    "UnitNorm": UnitNorm,
-    "MinMaxNorm": MinMaxNorm,
-}
+for _cls, _name in ((MaxNorm, "max_norm"), (NonNeg, "non_neg"), (UnitNorm, "unit_norm"), (MinMaxNorm, "min_max_norm")):
+    registry.register("constraint", _cls, _name, _cls.__name__)
 
 
 def get(identifier) -> Callable | None:
     """A constraint from None, a name ('max_norm', 'non_neg', 'unit_norm', 'min_max_norm'), a
     {"class_name", "config"} dict, or a callable taking and returning the weight."""
-    return custom_objects.resolve(identifier, _BY_NAME, "constraint", "max_norm, non_neg, unit_norm, min_max_norm")
+    return custom_objects.resolve(
+        identifier, registry.table("constraint"), "constraint", "max_norm, non_neg, unit_norm, min_max_norm"
+    )
 
 
 def serialize(constraint) -> dict | str | None:
@@ -123,18 +118,3 @@ def serialize(constraint) -> dict | str | None:
     if isinstance(constraint, Constraint):
         return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
     return getattr(constraint, "__name__", type(constraint).__name__)
-
-
-__all__ = [
-    "Constraint",
-    "MaxNorm",
-    "MinMaxNorm",
-    "NonNeg",
-    "UnitNorm",
-    "get",
-    "max_norm",
-    "min_max_norm",
-    "non_neg",
-    "serialize",
-    "unit_norm",
-]

@@ -1,65 +1,17 @@
-"""Keras weight initialisers. Each is called with a Keras-layout shape and returns a tensor.
-
-Layers create weights in Keras's layout through these (so fan-in and fan-out are Keras's, and a
-custom `def init(shape, dtype=None)` works as in Keras) and then store them in torch's layout.
-"""
+"""The random initializers: normal, truncated normal and uniform draws, variance scaling (Glorot,
+He, LeCun) and orthogonal matrices, with Keras's defaults."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 
-from cnnkit.common import object_registration as custom_objects
+from cnnkit.common import registry
+from cnnkit.initializers.initializer import Initializer, compute_fans
 
 # The standard deviation of a unit normal truncated at two standard deviations.
 _TRUNCATED_STDDEV = 0.87962566103423978
-
-
-def compute_fans(shape: tuple[int, ...]) -> tuple[int, int]:
-    """Keras's fan-in/fan-out: a kernel (..., in, out) with a receptive field of the leading axes."""
-    if len(shape) == 0:
-        return 1, 1
-    if len(shape) == 1:
-        return shape[0], shape[0]
-    receptive_field = math.prod(shape[:-2])
-    return shape[-2] * receptive_field, shape[-1] * receptive_field
-
-
-class Initializer:
-    def __call__(self, shape: tuple[int, ...], dtype: torch.dtype | None = None) -> torch.Tensor:
-        raise NotImplementedError
-
-    def get_config(self) -> dict:
-        return {}
-
-
-class Constant(Initializer):
-    def __init__(self, value: float = 0.0) -> None:
-        self.value = float(value)
-
-    def __call__(self, shape, dtype=None):
-        return torch.full(tuple(shape), self.value, dtype=dtype or torch.float32)
-
-    def get_config(self) -> dict:
-        return {"value": self.value}
-
-
-class Zeros(Constant):
-    def __init__(self) -> None:
-        super().__init__(0.0)
-
-    def get_config(self) -> dict:
-        return {}
-
-
-class Ones(Constant):
-    def __init__(self) -> None:
-        super().__init__(1.0)
-
-    def get_config(self) -> dict:
-        return {}
 
 
 class RandomNormal(Initializer):
@@ -164,59 +116,19 @@ class Orthogonal(Initializer):
         return {"gain": self.gain}
 
 
-_BY_NAME: dict[str, type[Initializer]] = {
-    "zeros": Zeros,
-    "ones": Ones,
-    "constant": Constant,
-    "random_normal": RandomNormal,
-    "random_uniform": RandomUniform,
-    "truncated_normal": TruncatedNormal,
-    "variance_scaling": VarianceScaling,
-    "glorot_uniform": GlorotUniform,
-    "glorot_normal": GlorotNormal,
-    "he_uniform": HeUniform,
-    "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform,
-    "lecun_normal": LecunNormal,
-    "orthogonal": Orthogonal,
-    # Keras's short aliases (after the full names, so serialize gives the full ones)
-    "uniform": RandomUniform,
-    "normal": RandomNormal,
-}
-
-
-def get(identifier: str | dict | Initializer | Callable) -> Callable:
-    """An initialiser from its Keras name, a saved {"class_name", "config"}, an Initializer, or
-    any `f(shape, dtype=None)`."""
-    if isinstance(identifier, str) and custom_objects.lookup(identifier) is not None:
-        identifier = custom_objects.lookup(identifier)  # a user's object named in a saved model
-    if isinstance(identifier, dict):
-        name = identifier.get("class_name")
-        cls = custom_objects.lookup(name) or _BY_CLASS_NAME.get(name) or _BY_NAME.get(str(name).lower())
-        if cls is None:
-            raise ValueError(f"Unknown initializer {identifier!r}")
-        return cls(**identifier.get("config", {}))
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier.lower()]()
-        except KeyError:
-            known = ", ".join(sorted(_BY_NAME))
-            raise ValueError(f"Unknown initializer {identifier!r}. Expected one of: {known}.") from None
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"An initializer must be a name or a callable; received {identifier!r}.")
-
-
-def serialize(initializer: Callable) -> str | dict:
-    """For a layer's config: the Keras name when the initializer has its defaults, else
-    {"class_name", "config"} so its arguments (RandomNormal(stddev=0.5), Constant(3.0)) survive
-    to_json, clone_model and saving; a user's function by its name."""
-    for name, cls in _BY_NAME.items():
-        if type(initializer) is cls:
-            if initializer.get_config() == cls().get_config():
-                return name
-            return {"class_name": cls.__name__, "config": initializer.get_config()}
-    return getattr(initializer, "__name__", type(initializer).__name__)
-
-
-_BY_CLASS_NAME = {cls.__name__: cls for cls in _BY_NAME.values()}
+for _cls, _name in (
+    (RandomNormal, "random_normal"),
+    (RandomUniform, "random_uniform"),
+    (TruncatedNormal, "truncated_normal"),
+    (VarianceScaling, "variance_scaling"),
+    (GlorotUniform, "glorot_uniform"),
+    (GlorotNormal, "glorot_normal"),
+    (HeUniform, "he_uniform"),
+    (HeNormal, "he_normal"),
+    (LecunUniform, "lecun_uniform"),
+    (LecunNormal, "lecun_normal"),
+    (Orthogonal, "orthogonal"),
+    (RandomUniform, "uniform"),  # Keras's short aliases, after the full names, so serialize gives those
+    (RandomNormal, "normal"),
+):
+    registry.register("initializer", _cls, _name, _cls.__name__)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import torch
 
 from cnnkit.common import object_registration as custom_objects
+from cnnkit.common import registry
 
 
 class Regularizer:
@@ -73,12 +74,13 @@ def l1_l2(l1: float = 0.01, l2: float = 0.01) -> L1L2:
     return L1L2(l1, l2)
 
 
-_BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
+for _cls, _name in ((L1, "l1"), (L2, "l2"), (L1L2, "l1_l2")):
+    registry.register("regularizer", _cls, _name, _cls.__name__)
 
 
 def get(identifier) -> Callable | None:
     """A regularizer from None, a name ('l1', 'l2', 'l1_l2'), a {"class_name", "config"} dict, or a callable."""
-    return custom_objects.resolve(identifier, _BY_NAME, "regularizer", "l1, l2, l1_l2")
+    return custom_objects.resolve(identifier, registry.table("regularizer"), "regularizer", "l1, l2, l1_l2")
 
 
 def serialize(regularizer) -> dict | str | None:
@@ -87,6 +89,3 @@ def serialize(regularizer) -> dict | str | None:
     if isinstance(regularizer, Regularizer):
         return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
     return getattr(regularizer, "__name__", type(regularizer).__name__)
-
-
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2"]

@@ -1,0 +1,25 @@
+"""Keras's activation functions (`keras.activations`), by name or as functions; activations.py holds them."""
+
+from cnnkit.activations.activations import (
+    elu,
+    exponential,
+    gelu,
+    get,
+    hard_sigmoid,
+    hard_silu,
+    leaky_relu,
+    linear,
+    log_softmax,
+    mish,
+    name_of,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)

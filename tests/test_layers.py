@@ -298,7 +298,7 @@ def test_keras_names_and_freezing():
     "make, message",
     [
         (lambda: layers.Conv2D(0, 3), "filters must be a positive int; received filters=0"),
-        (lambda: layers.Conv2D(8, 0), "kernel_size must be positive"),
+        (lambda: layers.Conv2D(8, 0), "kernel_size must be a positive int"),
         (lambda: layers.Conv2D(8, 3, padding="full"), "padding must be 'valid', 'same' or a number"),
         (lambda: layers.MaxPooling2D(3, padding=2), "padding may be at most half"),
         (lambda: layers.Conv2D(8, 3, strides=2, dilation_rate=2), "cannot be combined"),

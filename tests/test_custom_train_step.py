@@ -216,3 +216,28 @@ def test_seeded_random_draws_repeat_and_a_seed_generator_advances():
     assert not torch.equal(a, b)
     torch.testing.assert_close(a, cnnkit.random.uniform((4,), seed=same_stream))
     assert bool(((a >= 0) & (a < 1)).all())
+
+
+class PlainLoss(cnnkit.Model):
+    """Compiled with metrics but no loss: the metrics learn their kind from the predictions."""
+
+    def train_step(self, data):
+        x, y = data
+        self.zero_grad()
+        y_pred = self(x, training=True)
+        loss = torch.nn.functional.cross_entropy(torch.log(y_pred), y.long())
+        loss.backward()
+        self.optimizer.apply([w.value.grad for w in self.trainable_weights], self.trainable_weights)
+        return self.compute_metrics(x, y, y_pred)
+
+
+def test_compiled_metrics_without_a_compiled_loss_read_the_predictions(rng):
+    x = rng.normal(size=(30, 4)).astype("float32")
+    y = rng.integers(0, 3, size=30)
+    inputs = cnnkit.Input((4,))
+    model = PlainLoss(inputs, layers.Dense(3, activation="softmax")(inputs))
+    model.compile(optimizer="sgd", metrics=["accuracy"])
+    initial = model.predict(x, verbose=0)  # what the one training step's forward sees
+    history = model.fit(x, y, batch_size=30, epochs=1, verbose=0, shuffle=False)
+    # Integer labels against a softmax: sparse categorical accuracy, as Keras reads "accuracy".
+    assert history.history["accuracy"][0] == pytest.approx(float(np.mean(initial.argmax(1) == y)))

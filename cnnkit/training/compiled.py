@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import torch
 
 from cnnkit import losses, mixed_precision, optimizers
+from cnnkit.common.layout import api_shape
 from cnnkit.metrics import lookup as metric_lookup
 from cnnkit.metrics.metric import Metric
 from cnnkit.metrics.reduction_metrics import Mean
@@ -182,8 +183,8 @@ class CompileMetrics(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         one = not self.setup.several
         y_true, y_pred = ([y_true], [y_pred]) if one else (list(y_true), list(y_pred))
-        for part, target in zip(self.setup.outputs, y_true):
-            part.resolve_metrics(torch.as_tensor(target).dim(), (None, *torch.as_tensor(target).shape[1:]))
+        for part, target, prediction in zip(self.setup.outputs, y_true, y_pred):
+            part.resolve_metrics(torch.as_tensor(target).dim(), api_shape(torch.as_tensor(prediction)))
         self.setup.update_metrics(y_true, y_pred, sample_weight)
 
     def result(self) -> dict[str, torch.Tensor]:

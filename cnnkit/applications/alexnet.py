@@ -12,11 +12,7 @@ stride 1 (an 11x11/4 one would leave a 32x32 image 7x7 before the first pool), t
 
 from __future__ import annotations
 
-from cnnkit.applications.classifier import (
-    Classifier,
-    assemble,
-    start,
-)
+from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D

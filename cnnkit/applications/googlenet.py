@@ -20,24 +20,12 @@ import torch
 
 from cnnkit.applications import imagenet_utils
 from cnnkit.applications.block import ConvBN, build_chain, chain_shape, run_chain
-from cnnkit.applications.classifier import (
-    Classifier,
-    assemble,
-    start,
-)
+from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.applications.weights import load_weights_file
 from cnnkit.common.layout import Shape
-from cnnkit.layers import (
-    AveragePooling2D,
-    Dense,
-    Dropout,
-    Flatten,
-    GlobalAveragePooling2D,
-    Input,
-    MaxPooling2D,
-)
+from cnnkit.layers import AveragePooling2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D
 from cnnkit.layers.layer import Layer
 from cnnkit.models.model import Model
 

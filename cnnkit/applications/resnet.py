@@ -19,11 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.applications.block import HE_FAN_OUT, TORCH_BN, build_chain, chain_shape, run_chain
-from cnnkit.applications.classifier import (
-    Classifier,
-    assemble,
-    start,
-)
+from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.common.layout import Shape

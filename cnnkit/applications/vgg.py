@@ -12,11 +12,7 @@ layers have 512 units instead of 4096, the usual CIFAR-10 classifier.
 from __future__ import annotations
 
 from cnnkit.applications.block import TORCH_BN
-from cnnkit.applications.classifier import (
-    Classifier,
-    assemble,
-    start,
-)
+from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.layers import BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, ReLU

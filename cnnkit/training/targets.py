@@ -11,11 +11,7 @@ import torch
 
 from cnnkit.common.layout import Shape, format_shape, to_channels_first
 from cnnkit.losses.loss import Loss, LossFunctionWrapper
-from cnnkit.losses.losses import (
-    BinaryCrossentropy,
-    CategoricalCrossentropy,
-    SparseCategoricalCrossentropy,
-)
+from cnnkit.losses.losses import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
 
 
 def as_tensor(data) -> torch.Tensor:

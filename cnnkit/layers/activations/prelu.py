@@ -5,9 +5,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit import constraints, initializers, regularizers
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    runtime_dim,
-)
+from cnnkit.common.layout import runtime_dim
 from cnnkit.layers.layer import Layer
 
 

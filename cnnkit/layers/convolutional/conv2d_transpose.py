@@ -7,9 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.arguments import as_pair, check_filters, set_weight_arguments
 from cnnkit.layers.convolutional.base_conv import convolution_config, set_window_arguments
 from cnnkit.layers.layer import Layer

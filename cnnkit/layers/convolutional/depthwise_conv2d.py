@@ -9,10 +9,7 @@ import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-    format_shape,
-)
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.arguments import set_activation
 from cnnkit.layers.convolutional.base_conv import set_window_arguments
 from cnnkit.layers.layer import Layer

@@ -8,9 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.arguments import set_weight_arguments, weight_arguments_config
 from cnnkit.layers.layer import Layer
 

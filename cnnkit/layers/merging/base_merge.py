@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    format_shape,
-)
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.layer import Layer
 
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    format_shape,
-    runtime_dim,
-)
+from cnnkit.common.layout import Shape, format_shape, runtime_dim
 from cnnkit.layers.merging.base_merge import _Merge
 
 

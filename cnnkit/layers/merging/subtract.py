@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.merging.base_merge import _Merge
 
 

@@ -8,9 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 

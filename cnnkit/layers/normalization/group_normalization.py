@@ -8,9 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.normalization.batch_normalization import (
     build_scale_and_shift,

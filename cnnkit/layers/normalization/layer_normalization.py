@@ -7,10 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from cnnkit.common.layout import (
-    Shape,
-    runtime_dim,
-)
+from cnnkit.common.layout import Shape, runtime_dim
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.normalization.batch_normalization import scale_and_shift_config, set_scale_and_shift
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.arguments import SEQUENCE, check_data_format
 from cnnkit.layers.layer import Layer
 

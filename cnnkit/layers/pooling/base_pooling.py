@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    format_shape,
-)
+from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.arguments import SEQUENCE, check_data_format, check_positive_pair, one_positive_int, sequence_padding
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads

@@ -6,9 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 # Keras's interpolation names and torch's modes for them ("nearest-exact" samples pixel centres,

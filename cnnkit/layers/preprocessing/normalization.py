@@ -8,10 +8,7 @@ import numpy as np
 import torch
 
 from cnnkit import backend
-from cnnkit.common.layout import (
-    Shape,
-    runtime_dim,
-)
+from cnnkit.common.layout import Shape, runtime_dim
 from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers.layer import Layer
 

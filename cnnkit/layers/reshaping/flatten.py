@@ -6,10 +6,7 @@ import math
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    to_channels_last,
-)
+from cnnkit.common.layout import Shape, to_channels_last
 from cnnkit.layers.layer import Layer
 
 

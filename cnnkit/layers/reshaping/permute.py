@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    to_channels_first,
-    to_channels_last,
-)
+from cnnkit.common.layout import Shape, to_channels_first, to_channels_last
 from cnnkit.layers.layer import Layer
 
 

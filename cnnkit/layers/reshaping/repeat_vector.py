@@ -5,9 +5,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 

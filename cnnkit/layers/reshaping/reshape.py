@@ -6,12 +6,7 @@ import math
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    format_shape,
-    to_channels_first,
-    to_channels_last,
-)
+from cnnkit.common.layout import Shape, format_shape, to_channels_first, to_channels_last
 from cnnkit.layers.layer import Layer
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.arguments import SEQUENCE
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.reshaping.cropping1d import _start_and_end

@@ -5,9 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from cnnkit.common.layout import (
-    Shape,
-)
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import (
-    Shape,
-    api_shape,
-)
+from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.core.masking import get_mask, set_mask
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.rnn.rnn import SequenceRunner

@@ -10,10 +10,7 @@ import torch.nn.functional as F
 
 from cnnkit import activations, constraints, initializers, regularizers
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import (
-    Shape,
-    api_shape,
-)
+from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.layer import Layer
 
 

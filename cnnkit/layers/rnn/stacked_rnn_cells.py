@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from cnnkit.common.layout import (
-    Shape,
-    api_shape,
-)
+from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.rnn.recurrent_cell import BuiltinCell, as_state_list, build_cell, cell_step, output_size, state_sizes
 
 

@@ -45,7 +45,7 @@ def write_folder(root: Path, count: int, size: int) -> None:
 def one_pass_seconds(flow) -> float:
     start = time.perf_counter()
     if hasattr(flow, "workers") and flow.workers > 1:  # cnnkit: as fit loads it
-        from cnnkit.training.loading import in_threads
+        from cnnkit.training.dataset_loading import in_threads
 
         for _ in in_threads(flow, list(range(len(flow))), pin=False):
             pass

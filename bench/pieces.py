@@ -1,5 +1,5 @@
 """Inference at batch 1024 on the CPU, whole and in pieces of several sizes: the measurement behind
-cnnkit/training/pieces.py (PIECE_BYTES). Images/s of the model's forward on 1024 samples, best of
+cnnkit/training/inference_pieces.py (PIECE_BYTES). Images/s of the model's forward on 1024 samples, best of
 6 calls, for the whole batch, fixed piece sizes, and the size piece_size() picks.
 
     .venv/bin/python bench/pieces.py [--models fashion_cnn,lenet5,resnet20,lstm]
@@ -18,8 +18,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from frameworks import SHAPES, cnnkit_model  # noqa: E402
 
-from cnnkit.training import pieces  # noqa: E402
-from cnnkit.training.data import convert_inputs  # noqa: E402
+from cnnkit.training import inference_pieces as pieces  # noqa: E402
+from cnnkit.training.batch_sources import convert_inputs  # noqa: E402
 
 
 def images_per_second(model, x: torch.Tensor, piece: int | None, calls: int = 6) -> float:

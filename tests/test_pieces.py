@@ -1,5 +1,5 @@
 """evaluate and predict on the CPU run large batches in cache-sized pieces: same results as the
-whole batch, and only where it applies (see cnnkit/training/pieces.py)."""
+whole batch, and only where it applies (see cnnkit/training/inference_pieces.py)."""
 
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ import torch
 
 import cnnkit as keras
 from cnnkit import layers
-from cnnkit.training import pieces
-from cnnkit.training.data import convert_inputs
+from cnnkit.training import inference_pieces as pieces
+from cnnkit.training.batch_sources import convert_inputs
 from tests.conftest import TEST_DEVICE
 
 on_cpu_only = pytest.mark.skipif(TEST_DEVICE != "cpu", reason="pieces are for the CPU; the GPU takes batches whole")

@@ -2,7 +2,7 @@
 class, get, serialize), constant_initializers.py, random_initializers.py."""
 
 from cnnkit.initializers.constant_initializers import Constant, Ones, Zeros
-from cnnkit.initializers.initializer import Initializer, compute_fans, get, serialize
+from cnnkit.initializers.initializer import Initializer, compute_fans, get, name_of, serialize
 from cnnkit.initializers.random_initializers import (
     GlorotNormal,
     GlorotUniform,

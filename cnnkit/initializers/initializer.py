@@ -64,3 +64,6 @@ def serialize(initializer: Callable) -> str | dict:
                 return name
             return {"class_name": cls.__name__, "config": initializer.get_config()}
     return getattr(initializer, "__name__", type(initializer).__name__)
+
+
+name_of = serialize  # its earlier name, from when configs kept only the initializer's name

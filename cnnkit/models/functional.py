@@ -18,8 +18,8 @@ from cnnkit.layers.core.input_layer import Input, InputLayer
 from cnnkit.layers.layer import Layer, move_to, running_as
 from cnnkit.layers.node import KerasTensor, Node
 from cnnkit.models.model import Model
-from cnnkit.training.data import convert_inputs
-from cnnkit.training.targets import as_tensor
+from cnnkit.training.batch_sources import convert_inputs
+from cnnkit.training.labels import as_tensor
 
 
 def _as_tensor_list(value, argument: str) -> tuple[list[KerasTensor], bool]:

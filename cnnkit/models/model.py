@@ -22,8 +22,9 @@ from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
 from cnnkit.models.trainer import Trainer
 from cnnkit.training import loop
-from cnnkit.training.compiled import CompiledSetup
-from cnnkit.training.steps import overrides, pack_x_y_sample_weight, python_logs
+from cnnkit.training.compiled_setup import CompiledSetup
+from cnnkit.training.data_entry import DataEntry
+from cnnkit.training.step_protocol import overrides, pack_x_y_sample_weight, python_logs
 
 
 class Model(Trainer, SubclassedModel, Layer):
@@ -194,7 +195,7 @@ class Model(Trainer, SubclassedModel, Layer):
         where = "train_on_batch"
         custom = overrides(self, "train_step")
         self.require_compiled(where, need_loss=not custom)
-        entry = loop.DataEntry(self, where, "optional" if custom else "required")
+        entry = DataEntry(self, where, "optional" if custom else "required")
         batches = entry.batches(x, y, sample_weight, class_weight, batch_size=self._batch_count(x))
         if not custom:
             self.build_optimizer()
@@ -209,7 +210,7 @@ class Model(Trainer, SubclassedModel, Layer):
         where = "test_on_batch"
         custom = overrides(self, "test_step")
         self.require_compiled(where, need_loss=not custom)
-        batches = loop.DataEntry(self, where, "optional" if custom else "required").batches(
+        batches = DataEntry(self, where, "optional" if custom else "required").batches(
             x, y, sample_weight, batch_size=self._batch_count(x)
         )
         return self._batch_logs(loop.run_evaluation(self, batches, 0, None), return_dict)
@@ -218,7 +219,7 @@ class Model(Trainer, SubclassedModel, Layer):
         return self.predict(x, batch_size=self._batch_count(x), verbose=0)
 
     def _batch_count(self, x) -> int:
-        entry = loop.DataEntry(self, "a batch", "none")
+        entry = DataEntry(self, "a batch", "none")
         return max(entry.count(x, "x", self.input_names is not None), 1)
 
     @staticmethod

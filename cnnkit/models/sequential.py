@@ -10,8 +10,8 @@ from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.core.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.layer import Layer, move_to
 from cnnkit.models.model import Model
-from cnnkit.training.data import convert_inputs
-from cnnkit.training.targets import as_tensor
+from cnnkit.training.batch_sources import convert_inputs
+from cnnkit.training.labels import as_tensor
 
 
 class Sequential(Model):

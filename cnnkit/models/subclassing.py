@@ -23,8 +23,8 @@ import torch
 
 from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.layer import Layer
-from cnnkit.training.data import convert_inputs
-from cnnkit.training.targets import as_tensor
+from cnnkit.training.batch_sources import convert_inputs
+from cnnkit.training.labels import as_tensor
 
 
 class SubclassedModel:

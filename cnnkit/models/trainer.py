@@ -23,18 +23,18 @@ import torch
 from cnnkit import backend, mixed_precision
 from cnnkit.layers import activity
 from cnnkit.metrics.metric import Metric
-from cnnkit.training.compiled import CompiledSetup, CompileMetrics
-from cnnkit.training.data import batch_length
-from cnnkit.training.forward import TrainingForward
-from cnnkit.training.pieces import in_pieces
-from cnnkit.training.steps import MetricResults, NonFiniteLoss, builtin_step, unpack_x_y_sample_weight
+from cnnkit.training.batch_sources import batch_length
+from cnnkit.training.compiled_setup import CompiledSetup, CompileMetrics
+from cnnkit.training.inference_pieces import in_pieces
+from cnnkit.training.step_protocol import MetricResults, NonFiniteLoss, builtin_step, unpack_x_y_sample_weight
+from cnnkit.training.training_forward import TrainingForward
 
 
 class Trainer:
     """Keras's Trainer methods, mixed into Model. `training_setup` is what compile() recorded."""
 
     training_setup: CompiledSetup | None
-    _inference_piece: int | None = None  # evaluate/predict: samples per forward (training/pieces.py)
+    _inference_piece: int | None = None  # evaluate/predict: samples per forward (training/inference_pieces.py)
 
     # ---- the metrics -----------------------------------------------------------------------
     @property
@@ -189,7 +189,7 @@ class Trainer:
     def _forward(self, x, logits: bool, piece: int | None = None):
         """The training forward goes through DistributedDataParallel under torchrun (so it
         reduces the gradients); evaluation and single-process runs call the model directly,
-        evaluation `piece` samples at a time when that is set (see training/pieces.py)."""
+        evaluation `piece` samples at a time when that is set (see training/inference_pieces.py)."""
         setup = self.training_setup
         if setup is not None and setup.distributed_forward is not None and self.training and torch.is_grad_enabled():
             return setup.distributed_forward(x, logits=logits)

@@ -59,7 +59,7 @@ class SequenceRunner:
 
     def working_floats(self, inputs: tuple) -> int:
         """Floats held per sample in a call, what evaluate/predict size their CPU pieces by (see
-        training/pieces.py). Stepwise: the gates and outputs of every timestep. torch's fused
+        training/inference_pieces.py). Stepwise: the gates and outputs of every timestep. torch's fused
         kernel keeps every step's output but only one step's gates; counting those, the LSTM
         classifier's pieces hold 512 sequences, which predicted 10-15% faster than pieces of 114
         (counting every step's gates) or whole batches of 1,024 on the 2-core benchmark machine."""

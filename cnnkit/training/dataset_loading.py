@@ -2,7 +2,7 @@
 next batches while the model trains on the current one.
 
 When the model is on a GPU, loaded batches are put in pinned (page-locked) memory by the loaders,
-so that their copy to the device runs asynchronously (see data.to_device).
+so that their copy to the device runs asynchronously (see batch_sources.to_device).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from cnnkit import distributed
-from cnnkit.training.data import Batch, BatchSource
+from cnnkit.training.batch_sources import Batch, BatchSource
 
 
 def pinned(batch):
@@ -70,7 +70,7 @@ class DatasetBatches(BatchSource):
     """The batches of a PyDataset, an epoch at a time: each batch once, in shuffled order when
     `shuffle`; `steps` (steps_per_epoch) takes only the first ones.
 
-    `shard` under torchrun, as for arrays (see data.ArrayBatches): each process takes every
+    `shard` under torchrun, as for arrays (see batch_sources.ArrayBatches): each process takes every
     world_size-th batch of the same order, so a batch is one process's share of a global step."""
 
     def __init__(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from cnnkit.training.compiled import as_floats
+from cnnkit.training.compiled_setup import as_floats
 
 
 def builtin_step(method: Callable) -> Callable:

@@ -93,7 +93,6 @@ class CompiledSetup:
         self.compiled_forward = None
         self.distributed_forward = None  # DistributedDataParallel's wrapper while fit runs under torchrun
         self.check_finite = False  # TerminateOnNaN: stop before a non-finite loss reaches the weights
-        self.inference_piece: int | None = None  # evaluate/predict: samples per forward (see pieces.py)
 
     # ---- what compile() was given, in Keras's single- or several-output form -------------------
     def _as_given(self, values: list):

@@ -15,7 +15,7 @@ import torch
 
 from cnnkit import distributed
 from cnnkit.common.layout import Shape, format_shape
-from cnnkit.training.targets import as_tensor
+from cnnkit.training.labels import as_tensor
 
 Batch = tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]
 

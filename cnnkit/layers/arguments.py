@@ -102,3 +102,26 @@ def sequence_padding(padding, layer: Layer, allowed: tuple[str, ...]) -> str:
     if mode not in allowed:
         raise layer.error(f"padding must be one of {', '.join(allowed)}; received padding={padding!r}")
     return mode
+
+
+def add_kernel(layer: Layer, shape: tuple, torch_order: tuple[int, ...]) -> None:
+    """The weight `kernel` of a layer whose set_weight_arguments set its initializer, regularizer
+    and constraint: made in Keras's layout `shape`, stored permuted by `torch_order`."""
+    layer.add_weight(
+        "kernel",
+        shape,
+        layer.kernel_initializer,
+        regularizer=layer.kernel_regularizer,
+        constraint=layer.kernel_constraint,
+        torch_order=torch_order,
+    )
+
+
+def add_bias(layer: Layer, size: int) -> None:
+    """The weight `bias` (`size` values) when the layer uses one, else `layer.bias = None`."""
+    if not layer.use_bias:
+        layer.bias = None
+        return
+    layer.add_weight(
+        "bias", (size,), layer.bias_initializer, regularizer=layer.bias_regularizer, constraint=layer.bias_constraint
+    )

@@ -14,6 +14,8 @@ import torch
 
 from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.arguments import (
+    add_bias,
+    add_kernel,
     check_data_format,
     check_filters,
     check_positive_pair,
@@ -144,24 +146,8 @@ class BaseConv(Layer):
 
     def build(self, input_shape: Shape) -> None:
         kernel_shape = (*self.kernel_size, input_shape[-1] // self.groups, self.filters)
-        self.add_weight(
-            "kernel",
-            kernel_shape,
-            self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            torch_order=(self.rank + 1, self.rank, *range(self.rank)),
-        )
-        if self.use_bias:
-            self.add_weight(
-                "bias",
-                (self.filters,),
-                self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        add_kernel(self, kernel_shape, (self.rank + 1, self.rank, *range(self.rank)))
+        add_bias(self, self.filters)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         return self.convolve(x)

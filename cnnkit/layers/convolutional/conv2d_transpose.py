@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common.layout import Shape
-from cnnkit.layers.arguments import as_pair, check_filters, set_weight_arguments
+from cnnkit.layers.arguments import add_bias, add_kernel, as_pair, check_filters, set_weight_arguments
 from cnnkit.layers.convolutional.base_conv import convolution_config, set_window_arguments
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.reshaping.up_sampling2d import IMAGE
@@ -92,24 +92,8 @@ class Conv2DTranspose(Layer):
 
     def build(self, input_shape: Shape) -> None:
         kernel_shape = (*self.kernel_size, self.filters, input_shape[-1])
-        self.add_weight(
-            "kernel",
-            kernel_shape,
-            self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            torch_order=(3, 2, 0, 1),
-        )
-        if self.use_bias:
-            self.add_weight(
-                "bias",
-                (self.filters,),
-                self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        add_kernel(self, kernel_shape, (3, 2, 0, 1))
+        add_bias(self, self.filters)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         lengths = self._lengths(x.shape[-2], x.shape[-1])

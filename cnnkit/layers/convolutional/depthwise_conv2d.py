@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from cnnkit import constraints, initializers, regularizers
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape, format_shape
-from cnnkit.layers.arguments import set_activation
+from cnnkit.layers.arguments import add_bias, set_activation
 from cnnkit.layers.convolutional.base_conv import set_window_arguments
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
@@ -84,16 +84,7 @@ class DepthwiseConv2D(Layer):
         self.build_rest()
 
     def build_rest(self) -> None:
-        if self.use_bias:
-            self.add_weight(
-                "bias",
-                (self.channels * self.depth_multiplier,),
-                self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        add_bias(self, self.channels * self.depth_multiplier)
 
     def depthwise(self, x: torch.Tensor, bias) -> torch.Tensor:
         padding, explicit = self._plan(x.shape[-2], x.shape[-1])

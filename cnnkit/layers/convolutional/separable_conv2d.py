@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
-from cnnkit.layers.arguments import check_filters
+from cnnkit.layers.arguments import add_bias, check_filters
 from cnnkit.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
 
 
@@ -73,16 +73,7 @@ class SeparableConv2D(DepthwiseConv2D):
             constraint=self.pointwise_constraint,
             torch_order=(3, 2, 0, 1),
         )
-        if self.use_bias:
-            self.add_weight(
-                "bias",
-                (self.filters,),
-                self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        add_bias(self, self.filters)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         return F.conv2d(self.depthwise(x, None), self.pointwise_kernel, self.bias)

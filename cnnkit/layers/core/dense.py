@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape
-from cnnkit.layers.arguments import set_weight_arguments, weight_arguments_config
+from cnnkit.layers.arguments import add_bias, add_kernel, set_weight_arguments, weight_arguments_config
 from cnnkit.layers.layer import Layer
 
 
@@ -60,24 +60,8 @@ class Dense(Layer):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise self.error("the last axis of the input must be known to build the kernel")
-        self.add_weight(
-            "kernel",
-            (input_dim, self.units),
-            self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            torch_order=(1, 0),
-        )
-        if self.use_bias:
-            self.add_weight(
-                "bias",
-                (self.units,),
-                self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        add_kernel(self, (input_dim, self.units), (1, 0))
+        add_bias(self, self.units)
 
     def pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() == 4:  # channels sit in dimension 1 of NCHW: apply over them in place

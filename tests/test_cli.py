@@ -119,7 +119,13 @@ def test_interrupted_training_resumes(home, tmp_path):
     run = tmp_path / "run"
     args = ["train", "--model", "fashion_cnn", "--data", "fashion_mnist", "--epochs", "40", "--batch-size", "8"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "cnnkit", *args, "--out", str(run)], env=home, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "cnnkit", *args, "--out", str(run)],
+        env=home,
+        stdout=subprocess.PIPE,
+        text=True,
+        # Ctrl-C's default action, even when the tests run as a background job (which ignores SIGINT
+        # and would pass that on, so the training never saw the interrupt).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     while not (run / "backup" / "backup.cnnkit").exists() and time.time() < deadline:

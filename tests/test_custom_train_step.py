@@ -241,3 +241,18 @@ def test_compiled_metrics_without_a_compiled_loss_read_the_predictions(rng):
     history = model.fit(x, y, batch_size=30, epochs=1, verbose=0, shuffle=False)
     # Integer labels against a softmax: sparse categorical accuracy, as Keras reads "accuracy".
     assert history.history["accuracy"][0] == pytest.approx(float(np.mean(initial.argmax(1) == y)))
+
+
+class Pair(cnnkit.Model):
+    """A model made of two models, passed positionally (not a graph's inputs and outputs)."""
+
+    def __init__(self, first, second):
+        super().__init__()
+        self.first, self.second = first, second
+
+
+def test_two_positional_models_are_not_taken_for_inputs_and_outputs():
+    first = cnnkit.Sequential([layers.Input((4,)), layers.Dense(2)])
+    second = cnnkit.Sequential([layers.Input((2,)), layers.Dense(1)])
+    pair = Pair(first, second)
+    assert type(pair) is Pair and pair.first is first and pair.second is second

@@ -17,6 +17,7 @@ from cnnkit.common.files import atomic_write
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers.layer import Layer
+from cnnkit.layers.node import is_symbolic
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
@@ -32,11 +33,12 @@ class Model(Trainer, SubclassedModel, Layer):
     a subclass that defines `call` is a subclassed model (subclassing.py)."""
 
     def __new__(cls, *args, **kwargs):
-        functional_arguments = len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs
-        if cls is Model and (args or functional_arguments):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
             from cnnkit.models.functional import Functional  # the subclass lives in its own file
 
             return super().__new__(Functional)
+        inputs = args[0] if args else kwargs.get("inputs")
+        functional_arguments = (len(args) >= 2 or "outputs" in kwargs) and _is_symbolic_inputs(inputs)
         if functional_arguments and cls._is_plain_model_subclass():
             # `CustomModel(inputs, outputs)` for a subclass that only overrides train_step and the
             # like: a functional model of that class, as Keras makes one.
@@ -345,3 +347,11 @@ def _functional_version(cls: type) -> type:
         namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
         _functional_versions[cls] = type(cls.__name__, (cls, Functional), namespace)
     return _functional_versions[cls]
+
+
+def _is_symbolic_inputs(inputs) -> bool:
+    """Whether a model's first argument is a graph's inputs (Input tensors, alone, in a list or a
+    dict), which makes `CustomModel(inputs, outputs)` functional; anything else (the two models a
+    GAN holds) goes to the subclass's own __init__."""
+    values = list(inputs.values()) if isinstance(inputs, dict) else inputs
+    return is_symbolic(values)

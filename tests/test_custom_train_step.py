@@ -256,3 +256,12 @@ def test_two_positional_models_are_not_taken_for_inputs_and_outputs():
     second = cnnkit.Sequential([layers.Input((2,)), layers.Dense(1)])
     pair = Pair(first, second)
     assert type(pair) is Pair and pair.first is first and pair.second is second
+
+
+def test_a_dataloader_gives_fit_its_number_of_steps(rng):
+    x = torch.tensor(rng.normal(size=(20, 4)).astype("float32"))
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x), batch_size=8)
+    model = TwoPartModel()
+    model.compile(cnnkit.optimizers.SGD(0.05), cnnkit.optimizers.SGD(0.05))
+    history = model.fit(loader, epochs=2, verbose=0)
+    assert history.params["steps"] == 3 and model.first_optimizer.iterations == 6

@@ -186,6 +186,8 @@ class StreamBatches(BatchSource):
         self.source, self.steps, self.convert, self.where = source, steps, convert, where
         self.one_stream = iter(source) is source
         self._iterator = iter(source) if self.one_stream else None
+        if steps is None and not self.one_stream:
+            self.steps = _length(source)  # a DataLoader knows its batches: the bar shows 5/1094, not 5/Unknown
         self._checked = False
         self._ended = False
 
@@ -211,6 +213,14 @@ class StreamBatches(BatchSource):
                 f"{self.where}: the data source produced no batches"
                 + (" (a generator is used up after one pass: give steps_per_epoch)" if self.one_stream else "")
             )
+
+
+def _length(source) -> int | None:
+    """len(source) where it has one (a DataLoader over an iterable dataset raises TypeError)."""
+    try:
+        return len(source) or None
+    except TypeError:
+        return None
 
 
 def split_batch(raw, where: str) -> tuple:

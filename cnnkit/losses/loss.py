@@ -68,15 +68,28 @@ class Loss:
         return {"name": self.name, "reduction": self.reduction}
 
 
+def matched_labels(y_true, y_pred) -> tuple[torch.Tensor, torch.Tensor]:
+    """What Keras hands a user's loss or metric function: labels of the predictions' rank (a
+    trailing axis of size 1 added or dropped) and float dtype, so `y_true * f(y_pred)` with (N,)
+    integer labels against an (N, 1) output stays (N, 1) instead of broadcasting to (N, N)."""
+    y_true, y_pred = as_tensors(y_true, y_pred)
+    if y_true.dim() == y_pred.dim() - 1 and y_pred.shape[-1] == 1:
+        y_true = y_true.unsqueeze(-1)
+    elif y_pred.dim() == y_true.dim() - 1 and y_true.shape[-1] == 1:
+        y_true = y_true.squeeze(-1)
+    return y_true.to(y_pred.dtype), y_pred
+
+
 class LossFunctionWrapper(Loss):
-    """Any `fn(y_true, y_pred)` returning per-sample losses (or already a scalar)."""
+    """Any `fn(y_true, y_pred)` returning per-sample losses (or already a scalar), given labels
+    matched to the predictions as Keras matches them (see matched_labels)."""
 
     def __init__(self, fn: Callable, **kwargs) -> None:
         super().__init__(name=kwargs.pop("name", getattr(fn, "__name__", "loss")), **kwargs)
         self.fn = fn
 
     def call(self, y_true, y_pred):
-        return torch.as_tensor(self.fn(y_true, y_pred))
+        return torch.as_tensor(self.fn(*matched_labels(y_true, y_pred)))
 
 
 def get(identifier: str | Loss | Callable) -> Loss:

@@ -215,7 +215,7 @@ class CategoricalCrossentropy(Loss):
 
     def fast_mean_on_logits(self, y_true, logits):
         """The unweighted mean from logits in torch's single fused kernel."""
-        return F.cross_entropy(logits, y_true, label_smoothing=self.label_smoothing)
+        return F.cross_entropy(*_classes_in_dim_1(logits, y_true), label_smoothing=self.label_smoothing)
 
 
 class SparseCategoricalCrossentropy(Loss):
@@ -231,7 +231,16 @@ class SparseCategoricalCrossentropy(Loss):
         return sparse_categorical_crossentropy(y_true, logits, True)
 
     def fast_mean_on_logits(self, y_true, logits):
-        return F.cross_entropy(logits, y_true)
+        return F.cross_entropy(_classes_in_dim_1(logits)[0], y_true)
+
+
+def _classes_in_dim_1(logits: torch.Tensor, one_hot: torch.Tensor | None = None) -> tuple:
+    """torch's cross_entropy wants the classes in dimension 1. They are there for (batch, classes)
+    and NCHW images; a sequence's (batch, time, classes) keeps them last and is moved (a view)."""
+    dim = class_dim(logits)
+    if dim == 1:
+        return logits, one_hot
+    return logits.movedim(dim, 1), None if one_hot is None else one_hot.movedim(dim, 1)
 
 
 class BinaryCrossentropy(Loss):

@@ -3,9 +3,11 @@ Keras's reading of "accuracy"; names come from the registry, where each metric's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from cnnkit.common import registry
+from cnnkit.losses.loss import matched_labels
 from cnnkit.metrics.accuracy_metrics import BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy
 from cnnkit.metrics.metric import Metric
 from cnnkit.metrics.reduction_metrics import MeanMetricWrapper
@@ -36,7 +38,7 @@ def get(identifier, loss_name: str, label_rank: int, output_shape: tuple) -> Met
     if name is not None and registry.find("metric_function", name) is identifier:  # Keras's own function
         return registry.find("metric", name)()
     if callable(identifier):
-        return MeanMetricWrapper(identifier)
+        return MeanMetricWrapper(_with_matched_labels(identifier))
     raise TypeError(f"A metric must be a name, a Metric or a callable; received {identifier!r}.")
 
 
@@ -44,3 +46,13 @@ def check_names(identifiers) -> None:
     """Reject unknown metric names at compile time, before any data is seen."""
     for identifier in identifiers:
         get(identifier, "", 1, (None, 1))  # resolving raises for an unknown name or type
+
+
+def _with_matched_labels(fn: Callable) -> Callable:
+    """A user's metric function, given labels of the predictions' rank and dtype, as Keras does."""
+
+    @functools.wraps(fn)
+    def metric(y_true, y_pred, **kwargs):
+        return fn(*matched_labels(y_true, y_pred), **kwargs)
+
+    return metric

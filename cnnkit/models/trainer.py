@@ -22,7 +22,7 @@ import torch
 
 from cnnkit import backend, mixed_precision
 from cnnkit.layers import activity
-from cnnkit.metrics.metric import Metric
+from cnnkit.metrics.metric import Metric, class_dim
 from cnnkit.training.batch_sources import batch_length
 from cnnkit.training.compiled_setup import CompiledSetup, CompileMetrics
 from cnnkit.training.inference_pieces import in_pieces
@@ -179,7 +179,7 @@ class Trainer:
                 value = loss.reduce(loss.call_on_logits(y, logits), sample_weight)
             logits = logits.detach()
             if setup.metrics_use_probabilities:
-                logits = torch.softmax(logits, 1) if activation == "softmax" else torch.sigmoid(logits)
+                logits = torch.softmax(logits, class_dim(logits)) if activation == "softmax" else torch.sigmoid(logits)
             return value, [value], [_as_float32(logits)]
         predictions = self._forward(x, logits=False, piece=piece)
         predictions = list(predictions) if setup.several else [predictions]

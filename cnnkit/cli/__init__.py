@@ -1,4 +1,5 @@
-"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, export, models, summary, info.
+"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, export, models, summary, run,
+info.
 
 Only the command line wires everything together (data sets, the zoo, training, saving). Every
 bad argument ends in one line on stderr and exit status 2, never a traceback.
@@ -10,7 +11,18 @@ import argparse
 import sys
 
 from cnnkit import __version__
-from cnnkit.cli import compare, evaluate, export, info, predict, rebuild_report, train, transfer, zoo_commands
+from cnnkit.cli import (
+    compare,
+    evaluate,
+    export,
+    info,
+    predict,
+    rebuild_report,
+    run_script,
+    train,
+    transfer,
+    zoo_commands,
+)
 from cnnkit.cli.errors import CommandError
 
 
@@ -70,6 +82,9 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--input-shape", default=None, help="height,width,channels, e.g. 28,28,1")
     command.add_argument("--classes", type=int, default=None)
     command.set_defaults(handler=_summary)
+    command = commands.add_parser("run", help="run an unmodified Keras program, its Keras imports on cnnkit")
+    run_script.add_arguments(command)
+    command.set_defaults(handler=run_script.run)
     command = commands.add_parser("info", help="versions, the device, and where data sets are found")
     command.set_defaults(handler=_info)
     return root

@@ -16,7 +16,9 @@ class SeedGenerator:
     """A seeded stream of random draws, as Keras's `keras.random.SeedGenerator(seed)`."""
 
     def __init__(self, seed: int | None = None, name: str | None = None, **_backend_arguments) -> None:
-        self.seed = int(seed) if seed is not None else int(torch.seed() % 2**31)
+        # Without a seed, one is drawn from torch's global generator: repeatable after
+        # set_random_seed, and the global generator is not reseeded (torch.seed() would be).
+        self.seed = int(seed) if seed is not None else int(torch.randint(0, 2**31 - 1, ()).item())
         self.name = name
         self._generators: dict[str, torch.Generator] = {}
 

@@ -265,3 +265,12 @@ def test_a_dataloader_gives_fit_its_number_of_steps(rng):
     model.compile(cnnkit.optimizers.SGD(0.05), cnnkit.optimizers.SGD(0.05))
     history = model.fit(loader, epochs=2, verbose=0)
     assert history.params["steps"] == 3 and model.first_optimizer.iterations == 6
+
+
+def test_an_unseeded_seed_generator_follows_the_global_seed():
+    draws = []
+    for _ in range(2):
+        cnnkit.utils.set_random_seed(4)
+        stream = cnnkit.random.SeedGenerator()
+        draws.append((cnnkit.random.normal((3,), seed=stream), torch.rand(2)))
+    torch.testing.assert_close(draws[0], draws[1])

@@ -4,12 +4,14 @@ Keras code written for its torch backend reaches a weight's torch tensor through
 (`gradients = [v.value.grad for v in model.trainable_weights]`, keras.io's custom train_step
 guide). Here the weight is that tensor, so `.value` is the Parameter itself; everything torch does
 with Parameters (optimizers, state_dict, DDP, torch.compile) sees an ordinary Parameter.
+
+There is no `assign`: the Parameter is stored in torch's layout (a Dense kernel transposed), so a
+Keras-layout value assigned to it would land silently transposed; `layer.set_weights` takes
+Keras's layout.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import torch
 from torch import nn
 
 
@@ -19,10 +21,4 @@ class Variable(nn.Parameter):
     @property
     def value(self) -> Variable:
         """The torch tensor behind the variable: the Parameter itself."""
-        return self
-
-    def assign(self, value) -> Variable:
-        """Replace the contents in place (same shape), as Keras's `variable.assign`."""
-        with torch.no_grad():
-            self.copy_(torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value))
         return self

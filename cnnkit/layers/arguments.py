@@ -82,9 +82,7 @@ def check_positive_pair(value, argument: str, owner: str) -> tuple[int, int]:
 
 
 def check_filters(layer: Layer, filters) -> int:
-    if not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0:
-        raise layer.error(f"filters must be a positive int; received filters={filters!r}")
-    return filters
+    return positive_int(filters, "filters", layer)
 
 
 SEQUENCE = "(batch, steps, channels)"

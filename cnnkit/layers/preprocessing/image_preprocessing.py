@@ -14,10 +14,6 @@ from cnnkit.layers.layer import Layer
 INTERPOLATIONS = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic", "area": "area"}
 
 
-def _size(value, name: str, owner: Layer) -> int:
-    return positive_int(value, name, owner)
-
-
 def _resize(x: torch.Tensor, size: tuple[int, int], interpolation: str) -> torch.Tensor:
     if tuple(x.shape[-2:]) == size:
         return x
@@ -48,7 +44,7 @@ def _pad_to_aspect(x: torch.Tensor, size: tuple[int, int], fill_value: float) ->
 class _ImagePreprocessing(Layer):
     def __init__(self, height: int, width: int, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.height, self.width = _size(height, "height", self), _size(width, "width", self)
+        self.height, self.width = positive_int(height, "height", self), positive_int(width, "width", self)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         self.expect_rank(input_shape, 4, "(batch, height, width, channels)")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common import keras_defaults, registry
 from cnnkit.common import object_registration as custom_objects
-from cnnkit.common import registry
 from cnnkit.common.layout import runtime_dim
 
 
@@ -70,7 +70,9 @@ def relu6(x: torch.Tensor) -> torch.Tensor:
 
 
 def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
-    """Keras 3's: relu6(x + 3) / 6 (Keras 2 used clip(0.2 x + 0.5, 0, 1))."""
+    """Keras 3's: relu6(x + 3) / 6; Keras 2's clip(0.2 x + 0.5, 0, 1) under Keras 2's defaults."""
+    if keras_defaults.version() == 2:
+        return torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
     return F.hardsigmoid(x)
 
 

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import torch
 
+from cnnkit.common import keras_defaults
 from cnnkit.optimizers.optimizer import Optimizer
 
 
 class AdamFamily(Optimizer):
     """What Adam, Adamax and Nadam share: two moment decays and epsilon, Keras's defaults."""
 
+    keras2_learning_rate = 0.001
+
     def __init__(
-        self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, **kwargs
+        self,
+        learning_rate: float | None = None,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        **kwargs,
     ) -> None:
+        if learning_rate is None:  # Adam's is 0.001 in both Keras versions; Adamax's and Nadam's are not
+            learning_rate = keras_defaults.pick(0.001, keras2=self.keras2_learning_rate)
         super().__init__(learning_rate, **kwargs)
         for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0 <= value < 1:

@@ -21,6 +21,7 @@ from cnnkit.callbacks.history import History
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import to_channels_last
 from cnnkit.layers import activity
+from cnnkit.training import smoke_caps
 from cnnkit.training.batch_sources import slice_samples
 from cnnkit.training.data_entry import DataEntry, validation_batches
 from cnnkit.training.inference_pieces import piece_size
@@ -78,7 +79,7 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
     model.reset_metrics()
     wants_batches = callbacks is not None and callbacks.wants("on_test_batch_end")
     bar = Progbar(batches.steps, verbose)
-    steps = 0
+    steps = seen = 0
     logs = None
     with running_mode(model, training=False), _inference_pieces(model):
         for step, (x, y, weights) in enumerate(batches.epoch()):
@@ -89,6 +90,9 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
             bar.update(steps, lambda logs=logs: python_logs(logs))
             if wants_batches:
                 callbacks.batch("on_test_batch_end", step, python_logs(logs))
+            seen += _samples_in(x)
+            if smoke_caps.enough_samples(seen):
+                break
     logs = _epoch_logs(model, logs)
     bar.finish(steps, logs)
     return logs
@@ -139,6 +143,9 @@ def fit(
         raise ValueError(f"{where}: validation_split must be in [0, 1); received {validation_split!r}")
     if x is None:
         raise ValueError(f"{where}: x (the training inputs) is missing")
+    epochs = smoke_caps.last_epoch(epochs, initial_epoch)
+    x, y, sample_weight = (smoke_caps.first_samples(a) for a in (x, y, sample_weight))
+    validation_data = smoke_caps.first_samples(validation_data)
     running_distributed = distributed.ensure_started(model.device)
     shard = "train" if running_distributed else None
     targets = "optional" if overrides(model, "train_step") else "required"
@@ -194,7 +201,7 @@ def fit(
                 if verbose:
                     print(f"Epoch {epoch + 1}/{epochs}", flush=True)
                 bar = Progbar(steps, verbose)
-                done = 0
+                done = seen = 0
                 step_logs = None
                 model.train()
                 for step, (bx, by, bw) in enumerate(train.epoch()):
@@ -217,6 +224,9 @@ def fit(
                         callback_list.batch("on_train_batch_end", step, python_logs(step_logs))
                     if model.stop_training:
                         break
+                    seen += _samples_in(bx)
+                    if smoke_caps.enough_samples(seen):
+                        break
                 logs = _epoch_logs(model, step_logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = run_evaluation(model, validation, 0, callback_list)
@@ -232,6 +242,16 @@ def fit(
         setup.check_finite = False
     model.history = history
     return history
+
+
+def _samples_in(batch) -> int:
+    """How many samples a batch of inputs holds (the first input's, for several); counted only
+    for a smoke run's cap, from the shape, so no device sync."""
+    if smoke_caps.max_samples is None:
+        return 0
+    while isinstance(batch, (list, tuple, dict)) and batch:
+        batch = next(iter(batch.values())) if isinstance(batch, dict) else batch[0]
+    return int(batch.shape[0]) if hasattr(batch, "shape") and len(batch.shape) else 1
 
 
 def _train_one_batch(model, data):
@@ -265,6 +285,7 @@ def evaluate(
     positive_int(steps, "steps", where, allow_none=True)
     if x is None:
         raise ValueError(f"{where}: x (the inputs) is missing")
+    x, y, sample_weight = (smoke_caps.first_samples(a) for a in (x, y, sample_weight))
     shard = "eval" if distributed.ensure_started(model.device) else None
     verbose = verbose if distributed.is_main() else 0
     targets = "optional" if overrides(model, "test_step") else "required"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common import keras_defaults
 from cnnkit.layers.rnn.recurrent_cell import RecurrentCell
 from cnnkit.layers.rnn.rnn import _RecurrentLayer
 
@@ -14,13 +15,14 @@ class GRUCell(RecurrentCell):
         z = sig(x Wz + h Uz + b), r = sig(x Wr + h Ur + b), h~ = tanh(x Wh + b + r * (h Uh + b')),
         h_t = z * h_{t-1} + (1 - z) * h~;
     its bias is (2, 3 * units): the input bias and the recurrent bias. `reset_after=False` applies
-    r before the recurrent kernel (h~ = tanh(x Wh + (r * h) Uh + b)) with one bias, stepwise only."""
+    r before the recurrent kernel (h~ = tanh(x Wh + (r * h) Uh + b)) with one bias, stepwise only;
+    it is Keras 2.3's default, taken under Keras 2's defaults (common/keras_defaults.py)."""
 
     GATES = 3
     DEFAULT_RECURRENT_ACTIVATION = "sigmoid"
 
-    def __init__(self, units: int, *args, reset_after: bool = True, **kwargs) -> None:
-        self.reset_after = bool(reset_after)
+    def __init__(self, units: int, *args, reset_after: bool | None = None, **kwargs) -> None:
+        self.reset_after = bool(keras_defaults.pick(True, keras2=False) if reset_after is None else reset_after)
         super().__init__(units, *args, **kwargs)
 
     def bias_shape(self) -> tuple[int, ...]:

@@ -1,0 +1,161 @@
+"""Run public Keras programs unmodified under `cnnkit run`, capped for a smoke run, and say which ran.
+
+The programs are read from a git mirror of keras-team/keras (the search tool's `fetch`), at the commits
+issue 17 names: Keras 2.3.1's `examples/` and Keras 3's ports of the keras.io examples. They are
+written to a scratch folder to run and never kept in this repository. Data sets come from
+../shared/datasets (MNIST, Fashion-MNIST) or are small generated files in the loaders' formats
+(CIFAR-10, IMDB, Reuters, text), since these machines are offline.
+
+    python bench/keras_programs.py [--mirror DIR] [--only NAME ...] [--timeout S] [--keras-too]
+
+`--keras-too` runs each program under Keras 3 itself as well (JAX backend, bench/.keras-env from
+bench/keras_env.sh) with the same caps, and prints both last metrics lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+MIRROR = Path("/work/.mirror/keras-team+keras/repo")
+KERAS2 = "f295e8ee39d4ba841ac281a9337d69c7bc5e0eb6"
+KERAS3 = "2588a15440a10de8d0cc10b50c21ede333a2bd01"
+SHARED = REPO.parent / "shared" / "datasets"
+
+KERAS2_PROGRAMS = [
+    "addition_rnn", "antirectifier", "babi_memnn", "babi_rnn", "cifar10_cnn", "cifar10_resnet",
+    "class_activation_maps", "cnn_seq2seq", "conv_filter_visualization", "conv_lstm", "deep_dream", "image_ocr",
+    "imdb_bidirectional_lstm", "imdb_cnn", "imdb_cnn_lstm", "imdb_fasttext", "imdb_lstm", "lstm_seq2seq",
+    "lstm_seq2seq_restore", "lstm_stateful", "lstm_text_generation", "mnist_acgan", "mnist_cnn",
+    "mnist_denoising_autoencoder", "mnist_hierarchical_rnn", "mnist_irnn", "mnist_mlp", "mnist_net2net",
+    "mnist_siamese", "mnist_sklearn_wrapper", "mnist_swwae", "mnist_transfer_cnn", "neural_doodle",
+    "neural_style_transfer", "pretrained_word_embeddings", "reuters_mlp", "reuters_mlp_relu_vs_selu",
+    "variational_autoencoder", "variational_autoencoder_deconv",
+]  # fmt: skip
+# Keras 3's keras.io ports that use no TensorFlow and whose data is a Keras data set.
+KERAS3_PROGRAMS = [
+    "vision/mnist_convnet", "nlp/addition_rnn", "nlp/bidirectional_lstm_imdb", "vision/autoencoder",
+    "vision/siamese_contrastive", "generative/pixelcnn", "vision/attention_mil_classification",
+    "vision/supervised_contrastive_learning", "vision/knowledge_distillation",
+]  # fmt: skip
+
+
+def program_source(name: str, mirror: Path) -> str:
+    path = f"examples/keras_io/{name}.py" if "/" in name else f"examples/{name}.py"
+    commit = KERAS3 if "/" in name else KERAS2
+    return subprocess.run(
+        ["git", "-C", str(mirror), "show", f"{commit}:{path}"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def word_sequences(rng, count: int, words: int, length: int) -> np.ndarray:
+    sequences = np.empty(count, dtype=object)
+    for i in range(count):
+        sequences[i] = list(rng.integers(1, words, size=rng.integers(length // 2, length)).tolist())
+    return sequences
+
+
+def make_data(home: Path) -> None:
+    """Keras's cache folder (KERAS_HOME) with real MNIST files and small generated data sets."""
+    datasets = home / "datasets"
+    datasets.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for name in ("mnist", "fashion-mnist"):
+        if not (datasets / name).exists():
+            (datasets / name).symlink_to(SHARED / name)
+    cifar = datasets / "cifar-10-python.tar.gz"
+    if not cifar.exists():
+        with tarfile.open(cifar, "w:gz") as archive:
+            for member in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+                batch = {
+                    b"data": rng.integers(0, 256, (200, 3072), dtype=np.uint8),
+                    b"labels": rng.integers(0, 10, 200).tolist(),
+                }
+                path = home / member
+                path.write_bytes(pickle.dumps(batch))
+                archive.add(path, f"cifar-10-batches-py/{member}")
+                path.unlink()
+    for name, classes in (("imdb", 2), ("reuters", 46)):
+        if not (datasets / f"{name}.npz").exists():
+            arrays = {}
+            for split, count in (("train", 2000), ("test", 1000)):
+                arrays[f"x_{split}"] = word_sequences(rng, count, 20000, 200)
+                arrays[f"y_{split}"] = rng.integers(0, classes, count)
+            if name == "reuters":
+                arrays = {"x": np.concatenate([arrays["x_train"], arrays["x_test"]]),
+                          "y": np.concatenate([arrays["y_train"], arrays["y_test"]])}  # fmt: skip
+            np.savez(datasets / f"{name}.npz", **arrays)
+            words = {f"word{i}": i for i in range(1, 20000)}
+            (datasets / f"{name}_word_index.json").write_text(json.dumps(words))
+    text = datasets / "nietzsche.txt"
+    if not text.exists():
+        letters = "abcdefghijklmnopqrstuvwxyz ,.\n"
+        text.write_text("".join(rng.choice(list(letters), 20000)))
+
+
+def last_lines(text: str, count: int = 2) -> str:
+    lines = [line.strip() for line in text.replace("\r", "\n").splitlines() if line.strip()]
+    return " | ".join(lines[-count:])[-400:]
+
+
+def run_one(command: list[str], cwd: Path, env: dict, timeout: float) -> tuple[str, float, str]:
+    started = time.time()
+    try:
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        out = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        return "timeout", time.time() - started, last_lines(out)
+    status = "ran" if result.returncode == 0 else f"exit {result.returncode}"
+    detail = last_lines(result.stdout) if result.returncode == 0 else last_lines(result.stderr, 1)
+    return status, time.time() - started, detail
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", type=Path, default=MIRROR)
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--max-epochs", default="1")
+    parser.add_argument("--max-samples", default="512")
+    parser.add_argument("--keras-too", action="store_true")
+    parser.add_argument("--scratch", type=Path, default=Path("/tmp/keras_programs"))
+    options = parser.parse_args()
+    scratch = options.scratch
+    home = scratch / "keras_home"
+    make_data(home)
+    env = {**os.environ, "KERAS_HOME": str(home), "CNNKIT_HOME": str(scratch / "cnnkit_home"), "MPLBACKEND": "Agg"}
+    env["PYTHONPATH"] = str(REPO)
+    names = options.only or KERAS2_PROGRAMS + KERAS3_PROGRAMS
+    ran = 0
+    for name in names:
+        folder = scratch / name.replace("/", "_")
+        folder.mkdir(parents=True, exist_ok=True)
+        script = folder / "program.py"
+        script.write_text(program_source(name, options.mirror))
+        caps = ["--max-epochs", options.max_epochs, "--max-samples", options.max_samples]
+        keras2 = ["--keras", "2"] if "/" not in name else []
+        command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]
+        status, seconds, detail = run_one(command, folder, env, options.timeout)
+        ran += status == "ran"
+        print(f"{name:42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
+        if options.keras_too:
+            keras = [str(HERE / ".keras-env" / "bin" / "python"), str(HERE / "keras_capped.py"), *caps, str(script)]
+            status, seconds, detail = run_one(keras, folder, {**env, "KERAS_BACKEND": "jax"}, options.timeout)
+            print(f"{'  (Keras 3, JAX)':42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
+    print(f"ran to the end: {ran} of {len(names)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tarfile
@@ -44,6 +45,8 @@ KERAS2_PROGRAMS = [
     "variational_autoencoder", "variational_autoencoder_deconv",
 ]  # fmt: skip
 # Keras 3's keras.io ports that use no TensorFlow and whose data is a Keras data set.
+# Programs that reshape a data set to its full size (x.reshape(60000, 784)): load_data is left whole.
+KEEP_DATA = {"antirectifier", "mnist_mlp"}
 KERAS3_PROGRAMS = [
     "vision/mnist_convnet", "nlp/addition_rnn", "nlp/bidirectional_lstm_imdb", "vision/autoencoder",
     "vision/siamese_contrastive", "generative/pixelcnn", "vision/attention_mil_classification",
@@ -74,6 +77,13 @@ def make_data(home: Path) -> None:
     for name in ("mnist", "fashion-mnist"):
         if not (datasets / name).exists():
             (datasets / name).symlink_to(SHARED / name)
+    if not (datasets / "mnist.npz").exists():  # Keras's own MNIST file, made from the official ones
+        sys.path.insert(0, str(REPO))
+        from cnnkit.datasets.idx import read_idx_gz
+
+        names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+        arrays = [read_idx_gz(SHARED / "mnist" / f"{name}.gz") for name in names]
+        np.savez_compressed(datasets / "mnist.npz", **dict(zip(("x_train", "y_train", "x_test", "y_test"), arrays)))
     cifar = datasets / "cifar-10-python.tar.gz"
     if not cifar.exists():
         with tarfile.open(cifar, "w:gz") as archive:
@@ -86,6 +96,8 @@ def make_data(home: Path) -> None:
                 path.write_bytes(pickle.dumps(batch))
                 archive.add(path, f"cifar-10-batches-py/{member}")
                 path.unlink()
+    if not (datasets / "cifar-10-batches-py.tar.gz").exists():
+        (datasets / "cifar-10-batches-py.tar.gz").symlink_to(cifar.name)  # Keras's name for it
     for name, classes in (("imdb", 2), ("reuters", 46)):
         if not (datasets / f"{name}.npz").exists():
             arrays = {}
@@ -105,7 +117,8 @@ def make_data(home: Path) -> None:
 
 
 def last_lines(text: str, count: int = 2) -> str:
-    lines = [line.strip() for line in text.replace("\r", "\n").splitlines() if line.strip()]
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "\n")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return " | ".join(lines[-count:])[-400:]
 
 
@@ -134,8 +147,8 @@ def main() -> int:
     scratch = options.scratch
     home = scratch / "keras_home"
     make_data(home)
-    env = {**os.environ, "KERAS_HOME": str(home), "CNNKIT_HOME": str(scratch / "cnnkit_home"), "MPLBACKEND": "Agg"}
-    env["PYTHONPATH"] = str(REPO)
+    env = {**os.environ, "KERAS_HOME": str(home), "CNNKIT_HOME": str(home), "MPLBACKEND": "Agg"}
+    env["PYTHONPATH"] = os.environ.get("CNNKIT_UNDER_TEST", str(REPO))
     names = options.only or KERAS2_PROGRAMS + KERAS3_PROGRAMS
     ran = 0
     for name in names:
@@ -144,6 +157,7 @@ def main() -> int:
         script = folder / "program.py"
         script.write_text(program_source(name, options.mirror))
         caps = ["--max-epochs", options.max_epochs, "--max-samples", options.max_samples]
+        caps += ["--keep-data"] if name in KEEP_DATA else []
         keras2 = ["--keras", "2"] if "/" not in name else []
         command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]
         status, seconds, detail = run_one(command, folder, env, options.timeout)

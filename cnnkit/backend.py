@@ -1,85 +1,23 @@
-"""Session-wide state: the default device and Keras-style unique layer names; and the answers of
-`keras.backend` that tutorials ask (image_data_format, floatx, epsilon, backend, and Keras 2's
-get_value / set_value / eval / int_shape)."""
+"""Keras's `keras.backend`: the session (device, layer names, clear_session, image_data_format,
+floatx, epsilon; cnnkit/session.py), Keras 2's get_value / set_value / eval / int_shape, its math
+on tensors (`K.mean`, `K.square`, `K.batch_dot`, ...; cnnkit/backend_ops.py), and `K.function`."""
 
 from __future__ import annotations
-
-import re
-from collections import defaultdict
 
 import numpy as np
 import torch
 
-_name_counts: defaultdict[str, int] = defaultdict(int)
-_device: torch.device | None = None
-
-
-def to_snake_case(name: str) -> str:
-    """`LeakyReLU` -> `leaky_re_lu`, `Conv2D` -> `conv2d`, as Keras names layers."""
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def unique_name(base: str) -> str:
-    """The first `conv2d` is `conv2d`, the next `conv2d_1`, and so on (Keras's scheme)."""
-    count = _name_counts[base]
-    _name_counts[base] += 1
-    return base if count == 0 else f"{base}_{count}"
-
-
-def clear_session() -> None:
-    """Restart layer naming from scratch, as `keras.backend.clear_session()` does."""
-    _name_counts.clear()
-
-
-def set_device(device: str | torch.device | None) -> None:
-    """Choose where models train and predict; None goes back to automatic (CUDA if present)."""
-    global _device
-    if device is None:
-        _device = None
-        return
-    try:
-        chosen = torch.device(device)
-    except (RuntimeError, TypeError) as error:
-        raise ValueError(f"set_device: unknown device {device!r} ({error}).") from None
-    if chosen.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"set_device: {device!r} requested but CUDA is not available here.")
-    _device = chosen  # only a usable device replaces the current choice
-
-
-def get_device() -> torch.device:
-    """The chosen device, else CUDA when available, else the CPU."""
-    if _device is not None:
-        return _device
-    from cnnkit import distributed  # under torchrun, each process has its own GPU
-
-    return distributed.local_device() or torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def image_data_format() -> str:
-    """How images are laid out at the API: always "channels_last" (N, H, W, C), as Keras's default.
-    Inside, layers run NCHW; the conversion happens once where data enters."""
-    return "channels_last"
-
-
-def set_image_data_format(data_format: str) -> None:
-    if data_format != "channels_last":
-        raise ValueError(
-            f"set_image_data_format: cnnkit takes images channels-last (N, H, W, C); received {data_format!r}"
-        )
-
-
-def floatx() -> str:
-    return "float32"
-
-
-def epsilon() -> float:
-    """Keras's fuzz factor, 1e-7 (what its losses clip probabilities by)."""
-    return 1e-7
-
-
-def backend() -> str:
-    return "torch"
+from cnnkit.backend_ops import *  # noqa: F403  (Keras 2's K.* math, listed in backend_ops)
+from cnnkit.session import backend as backend
+from cnnkit.session import clear_session as clear_session
+from cnnkit.session import epsilon as epsilon
+from cnnkit.session import floatx as floatx
+from cnnkit.session import get_device as get_device
+from cnnkit.session import image_data_format as image_data_format
+from cnnkit.session import set_device as set_device
+from cnnkit.session import set_image_data_format as set_image_data_format
+from cnnkit.session import to_snake_case as to_snake_case
+from cnnkit.session import unique_name as unique_name
 
 
 def get_value(x):
@@ -118,3 +56,64 @@ def int_shape(x) -> tuple:
     if isinstance(x, torch.Tensor):
         return (x.shape[0], *api_shape(x)[1:]) if x.dim() else ()
     return tuple(x.shape)
+
+
+# ---- Keras 2's graph functions ---------------------------------------------------------------------
+class _LearningPhase:
+    """`K.learning_phase()`: an input of K.function whose value (0 or 1) says inference or training."""
+
+    def __repr__(self) -> str:
+        return "<learning phase>"
+
+
+_LEARNING_PHASE = _LearningPhase()
+
+
+def learning_phase():
+    return _LEARNING_PHASE
+
+
+def set_learning_phase(value) -> None:
+    """Accepted for old programs; cnnkit follows fit/predict's mode (and a call's training=)."""
+    if value not in (0, 1, True, False):
+        raise ValueError(f"set_learning_phase: expected 0 or 1; received {value!r}")
+
+
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """Keras 2's K.function: a Python function from values of the symbolic `inputs` (arrays,
+    channels-last; K.learning_phase() among them takes 0 or 1) to NumPy values of `outputs`."""
+    from cnnkit.models.functional import Functional  # the graph between them, as a model
+
+    if updates:
+        raise ValueError("K.function: updates= (TensorFlow 1's graph updates) is not supported; train with fit")
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    single = not isinstance(outputs, (list, tuple))
+    outputs = [outputs] if single else list(outputs)
+    tensors = [t for t in inputs if t is not _LEARNING_PHASE]
+    graph = Functional(tensors if len(tensors) > 1 else tensors[0], outputs if len(outputs) > 1 else outputs[0])
+
+    def run(values):
+        values = list(values) if isinstance(values, (list, tuple)) else [values]
+        if len(values) != len(inputs):
+            raise ValueError(f"K.function: expected {len(inputs)} input value(s); received {len(values)}")
+        phase = [v for t, v in zip(inputs, values) if t is _LEARNING_PHASE]
+        given = [v for t, v in zip(inputs, values) if t is not _LEARNING_PHASE]
+        with torch.no_grad():
+            result = graph(given if len(given) > 1 else given[0], training=bool(phase and phase[0]))
+        results = result if isinstance(result, (list, tuple)) else [result]
+        from cnnkit.common.layout import to_channels_last
+
+        return [to_channels_last(r).cpu().numpy() for r in results]
+
+    return run
+
+
+def gradients(loss, variables):
+    raise ValueError(
+        "K.gradients is TensorFlow 1's symbolic differentiation, which cnnkit does not have: compute the loss "
+        "on real tensors and call loss.backward() (or torch.autograd.grad)"
+    )
+
+
+def placeholder(shape=None, ndim=None, dtype=None, name=None):
+    raise ValueError("K.placeholder is TensorFlow 1's graph input: use keras.Input(shape) instead")

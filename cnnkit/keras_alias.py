@@ -25,6 +25,12 @@ class TensorFlowNeeded(ImportError):
 
 
 class _TensorFlowStandIn(types.ModuleType):
+    @staticmethod
+    def is_tensor(value) -> bool:
+        """Nothing here is a TensorFlow tensor; libraries such as matplotlib ask this of any
+        `tensorflow` module they find loaded, so it must answer rather than stop the program."""
+        return False
+
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)

@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common import symbolic
+
 _DTYPES = {
     "float16": torch.float16,
     "bfloat16": torch.bfloat16,
@@ -80,11 +82,12 @@ def cast(x, dtype) -> torch.Tensor:
 
 
 def shape(x) -> tuple[int, ...]:
-    return tuple(_t(x).shape)
+    """The shape; a symbolic tensor's holds None where unknown (its batch axis)."""
+    return tuple(x.shape) if isinstance(x, symbolic.SymbolicValue) else tuple(_t(x).shape)
 
 
 def ndim(x) -> int:
-    return _t(x).dim()
+    return len(x.shape) if isinstance(x, symbolic.SymbolicValue) else _t(x).dim()
 
 
 def stop_gradient(x) -> torch.Tensor:
@@ -421,3 +424,13 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _pair(target, output)
     return categorical_crossentropy(one_hot(target, output.shape[axis], axis=axis), output, from_logits, axis)
+
+
+# ---- symbolic tensors ----------------------------------------------------------------------------
+# Every op above, called on a functional graph's KerasTensors (`ops.mean(ops.square(z))`), records a
+# graph node instead of computing (common/symbolic.py); on real tensors it runs as written.
+_NOT_RECORDED = {"convert_to_numpy", "shape", "ndim"}
+for _name, _value in list(globals().items()):
+    if callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", None) == __name__:
+        if _name not in _NOT_RECORDED and not isinstance(_value, type):
+            globals()[_name] = symbolic.dispatching(_value)

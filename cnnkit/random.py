@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import backend
+from cnnkit import session
 
 
 class SeedGenerator:
@@ -51,20 +51,20 @@ def _shape(shape) -> tuple[int, ...]:
 
 
 def normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None) -> torch.Tensor:
-    device = backend.get_device()
+    device = session.get_device()
     values = torch.randn(_shape(shape), generator=_draw(seed, device), device=device, dtype=_dtype(dtype))
     return values * stddev + mean
 
 
 def uniform(shape, minval: float = 0.0, maxval: float = 1.0, dtype=None, seed=None) -> torch.Tensor:
-    device = backend.get_device()
+    device = session.get_device()
     values = torch.rand(_shape(shape), generator=_draw(seed, device), device=device, dtype=_dtype(dtype))
     return values * (maxval - minval) + minval
 
 
 def truncated_normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None) -> torch.Tensor:
     """Normal draws kept within two standard deviations of the mean (redrawn outside), as Keras's."""
-    device = backend.get_device()
+    device = session.get_device()
     values = torch.empty(_shape(shape), device=device, dtype=_dtype(dtype))
     torch.nn.init.trunc_normal_(values, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=_draw(seed, device))
     return values * stddev + mean
@@ -72,14 +72,14 @@ def truncated_normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, 
 
 def randint(shape, minval: int, maxval: int, dtype="int32", seed=None) -> torch.Tensor:
     """Integers in [minval, maxval)."""
-    device = backend.get_device()
+    device = session.get_device()
     return torch.randint(
         int(minval), int(maxval), _shape(shape), generator=_draw(seed, device), device=device, dtype=_dtype(dtype)
     )
 
 
 def shuffle(x, axis: int = 0, seed=None) -> torch.Tensor:
-    x = torch.as_tensor(x, device=backend.get_device())
+    x = torch.as_tensor(x, device=session.get_device())
     order = torch.randperm(x.shape[axis], generator=_draw(seed, x.device), device=x.device)
     return x.index_select(axis, order)
 

@@ -93,7 +93,7 @@ def test_csv_logger_writes_and_appends(rng, tmp_path):
     model.fit(x, y, epochs=1, verbose=0, validation_split=0.25, callbacks=[callbacks.CSVLogger(path, append=True)])
     rows = list(csv.DictReader(open(path)))
     assert [row["epoch"] for row in rows] == ["0", "1", "0"]
-    assert set(rows[0]) == {"epoch", "loss", "mae", "val_loss", "val_mae", "learning_rate"}
+    assert set(rows[0]) == {"epoch", "loss", "mae", "val_loss", "val_mae"}
     assert float(rows[1]["loss"]) > 0
     assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]  # no temporary file left behind
 

@@ -30,3 +30,7 @@ class LearningRateScheduler(Callback):
         optimizer.learning_rate = float(rate)
         if self.verbose:
             print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate:g}.")
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        if logs is not None:  # Keras 3 logs the rate where a callback sets it, and only there
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)

@@ -35,6 +35,8 @@ class ReduceLROnPlateau(Callback):
         self.wait, self.cooldown_counter, self.best = 0, 0, self.watch.worst
 
     def on_epoch_end(self, epoch, logs=None) -> None:
+        if logs is not None:  # the rate this epoch ran at, logged as Keras 3 does
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         current = self.watch.value(logs)
         if current is None:
             return

@@ -30,8 +30,8 @@ def write_json(path: Path, content: dict) -> None:
 
 
 class EpochTimer(callbacks.Callback):
-    """Adds `epoch_seconds` to the epoch's logs, so history.csv keeps every epoch's time (resumed
-    runs included). It must come before the CSVLogger in the callback list."""
+    """Adds `epoch_seconds` and `learning_rate` to the epoch's logs, so history.csv keeps every
+    epoch's time and rate (resumed runs included). It must come before the CSVLogger in the list."""
 
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self.start = time.perf_counter()
@@ -39,6 +39,8 @@ class EpochTimer(callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None) -> None:
         if logs is not None:
             logs["epoch_seconds"] = time.perf_counter() - self.start
+            # the rate the epoch ran at, for the report's plot (fit logs it only under LR callbacks)
+            logs.setdefault("learning_rate", float(self.model.optimizer.learning_rate))
 
 
 def monitor_of(val_split: float) -> str:

@@ -32,6 +32,11 @@ def add_arguments(command) -> None:
         help="at most N samples an epoch in every fit and evaluate, and N per split from every load_data",
     )
     command.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="leave load_data uncapped (for programs that reshape the data to its full size)",
+    )
+    command.add_argument(
         "--keras",
         type=int,
         choices=(2, 3),
@@ -48,7 +53,7 @@ def run(args) -> int:
     keras_alias.install()
     keras_defaults.set_version(args.keras)
     smoke_caps.set_caps(args.max_epochs, args.max_samples)
-    if args.max_samples is not None:
+    if args.max_samples is not None and not args.keep_data:
         smoke_caps.cap_data_sets()
     sys.argv = [args.script, *args.args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))  # as python puts the script's folder first

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 import torch
 
-from cnnkit.backend import epsilon
 from cnnkit.common import object_registration as custom_objects
 from cnnkit.common import registry
+from cnnkit.session import epsilon
 
 
 class Constraint:

@@ -32,6 +32,15 @@ def current() -> list[torch.Tensor]:
     return _collected if _collected is not None else []
 
 
+def add(loss: torch.Tensor) -> None:
+    """A loss a layer or model adds itself (`add_loss`), counted in the running step's loss as it
+    is; one that is not a scalar counts by its mean, as tf.keras took it."""
+    if _collected is None:
+        return
+    loss = torch.as_tensor(loss)
+    _collected.append(loss if loss.dim() == 0 else loss.mean())
+
+
 def record(regularizer, output) -> None:
     """Add `regularizer`'s penalty of `output` (a tensor or a list of them) to the running step's."""
     if _collected is None:

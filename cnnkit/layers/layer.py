@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from cnnkit import backend, constraints, initializers, regularizers
+from cnnkit import constraints, initializers, regularizers, session
 from cnnkit.common import registry
 from cnnkit.common.layout import (
     API_LAYOUT,
@@ -29,6 +29,7 @@ from cnnkit.common.layout import (
     to_api_layout,
     to_channels_first,
 )
+from cnnkit.common.symbolic import SymbolicValue
 from cnnkit.layers import activity
 from cnnkit.layers.node import call_symbolically, is_symbolic
 from cnnkit.variables import Variable
@@ -92,6 +93,7 @@ class Layer(nn.Module):
         input_dim: int | None = None,
         dtype: Any = None,
         activity_regularizer=None,
+        weights: list | None = None,
         **unknown: Any,
     ) -> None:
         super().__init__()
@@ -100,7 +102,7 @@ class Layer(nn.Module):
             raise TypeError(f"{kind}: unknown argument(s) {', '.join(sorted(unknown))}.")
         if dtype not in (None, "float32", torch.float32):
             raise ValueError(f"{kind}: only float32 layers are supported; received dtype={dtype!r}.")
-        self.name = name or backend.unique_name(backend.to_snake_case(kind))
+        self.name = name or session.unique_name(session.to_snake_case(kind))
         self.built = False
         self._trainable = bool(trainable)
         self._weight_names: list[str] = []
@@ -112,6 +114,8 @@ class Layer(nn.Module):
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
         self.activity_regularizer = regularizers.get(activity_regularizer)
+        # Keras 2's `weights=[kernel, bias]`: set (Keras layout) once the layer is built.
+        self._initial_weights = None if weights is None else list(weights)
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim) -> Shape | None:
         if batch_input_shape is not None:
@@ -231,6 +235,9 @@ class Layer(nn.Module):
         if not self.built:
             self.build(input_shape)
             self.built = True
+        if self._initial_weights is not None:
+            initial, self._initial_weights = self._initial_weights, None
+            self.set_weights(initial)
         if not was_built and device is not None:
             move_to(self, device)
         return output_shape
@@ -368,6 +375,19 @@ class Layer(nn.Module):
             for name, regularizer in getattr(module, "_weight_regularizers", {}).items():
                 penalties.append(regularizer(getattr(module, name)))
         return penalties
+
+    def add_loss(self, loss) -> None:
+        """Keras's add_loss. Inside `call`, a tensor computed there joins this step's loss (a
+        variational autoencoder's KL term). A functional model also takes a symbolic tensor of
+        its graph (`vae.add_loss(K.mean(...))`), which it computes at every step."""
+        if isinstance(loss, SymbolicValue):
+            raise self.error(
+                "add_loss of a symbolic tensor belongs on the functional Model whose graph computes it "
+                "(model.add_loss(tensor)); inside a layer's call, pass the real tensor"
+            )
+        if callable(loss):
+            raise self.error("add_loss takes a tensor; Keras 2's zero-argument function form is not supported")
+        activity.add(loss)
 
     def constrained_weights(self) -> list[tuple[torch.Tensor, tuple[int, ...] | None, Callable]]:
         """(weight, its permutation to Keras's layout or None, constraint) for every constrained

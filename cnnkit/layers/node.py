@@ -8,17 +8,22 @@ outputs to its inputs.
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING
 
-from cnnkit import backend
+from cnnkit import session
+from cnnkit.common import symbolic
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.symbolic import SymbolicValue
 
 if TYPE_CHECKING:
     from cnnkit.layers.layer import Layer
 
 
-class KerasTensor:
-    """A symbolic tensor: a channels-last shape (batch axis first, as None) and the node that made it."""
+class KerasTensor(SymbolicValue):
+    """A symbolic tensor: a channels-last shape (batch axis first, as None) and the node that made it.
+    Python's arithmetic, comparisons and indexing on it (`x + y`, `x * 0.5`, `x[:, 0]`) record graph
+    nodes, as Keras's do (common/symbolic.py); `==` stays identity, so tensors can be found in lists."""
 
     def __init__(self, shape: Shape, node: Node | None = None, index: int = 0) -> None:
         self.shape = tuple(shape)
@@ -42,6 +47,51 @@ class KerasTensor:
 
     def __repr__(self) -> str:
         return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __getitem__(self, key):
+        return symbolic.record(operator.getitem, (self, key), {})
+
+    __hash__ = object.__hash__
+
+
+def _operator(function, reflected: bool = False):
+    def method(self, *other):
+        args = (other[0], self) if reflected else (self, *other)
+        return symbolic.record(function, args, {})
+
+    method.__name__ = function.__name__
+    return method
+
+
+for _name, _function in (
+    ("add", operator.add),
+    ("sub", operator.sub),
+    ("mul", operator.mul),
+    ("truediv", operator.truediv),
+    ("floordiv", operator.floordiv),
+    ("mod", operator.mod),
+    ("pow", operator.pow),
+    ("matmul", operator.matmul),
+    ("and", operator.and_),
+    ("or", operator.or_),
+):
+    setattr(KerasTensor, f"__{_name}__", _operator(_function))
+    setattr(KerasTensor, f"__r{_name}__", _operator(_function, reflected=True))
+for _name, _function in (
+    ("lt", operator.lt),
+    ("le", operator.le),
+    ("gt", operator.gt),
+    ("ge", operator.ge),
+    ("neg", operator.neg),
+    ("pos", operator.pos),
+    ("abs", operator.abs),
+    ("invert", operator.invert),
+):
+    setattr(KerasTensor, f"__{_name}__", _operator(_function))
 
 
 class Node:
@@ -69,7 +119,7 @@ def call_symbolically(layer: Layer, inputs, training: bool | None = None) -> Ker
     takes_list = not isinstance(inputs, KerasTensor)
     tensors = list(inputs) if takes_list else [inputs]
     shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
-    output_shape = layer.build_for(shapes, backend.get_device())
+    output_shape = layer.build_for(shapes, session.get_device())
     node = Node(layer, tensors, takes_list, training)
     several = isinstance(output_shape, list)
     node.outputs = [KerasTensor(shape, node, i) for i, shape in enumerate(output_shape if several else [output_shape])]

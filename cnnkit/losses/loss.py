@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import torch
 
-from cnnkit.backend import epsilon, to_snake_case
 from cnnkit.common import object_registration as custom_objects
 from cnnkit.common import registry
 from cnnkit.common.layout import runtime_dim
+from cnnkit.session import epsilon, to_snake_case
 
 EPSILON = epsilon()  # Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 

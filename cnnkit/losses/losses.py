@@ -12,7 +12,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from cnnkit.common import registry
+from cnnkit.common import registry, symbolic
 from cnnkit.losses.loss import EPSILON, Loss, as_tensors, class_dim
 
 
@@ -297,7 +297,7 @@ _NAMES = {
 }
 for _cls, _names in _NAMES.items():
     registry.register("loss", _cls, _cls.__name__, *_names)
-for _function in (
+_LOSS_FUNCTIONS = (
     categorical_crossentropy,
     sparse_categorical_crossentropy,
     binary_crossentropy,
@@ -313,5 +313,12 @@ for _function in (
     categorical_hinge,
     log_cosh,
     cosine_similarity,
-):
+)
+# Called on a functional graph's KerasTensors (Keras 2's `vae.add_loss(binary_crossentropy(x, decoded))`)
+# each records a graph node (common/symbolic.py); every name of it, aliases too, gives that form.
+_RECORDING = {function: symbolic.dispatching(function) for function in _LOSS_FUNCTIONS}
+for _name, _value in list(globals().items()):
+    if not _name.startswith("_") and callable(_value) and _value in _RECORDING:
+        globals()[_name] = _RECORDING[_value]
+for _function in _RECORDING.values():
     registry.register("loss_function", _function)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.common import registry
 from cnnkit.metrics.metric import Metric, class_dim
 
@@ -180,7 +180,7 @@ class AUC(ConfusionMetric):
         self.curve, self.summation_method, self.from_logits = curve, summation_method, bool(from_logits)
         self.given_thresholds = None if thresholds is None else inner
         # Endpoints just below 0 and above 1, so that predictions of exactly 0 or 1 are counted.
-        super().__init__([0.0 - backend.epsilon(), *inner, 1.0 + backend.epsilon()], name)
+        super().__init__([0.0 - session.epsilon(), *inner, 1.0 + session.epsilon()], name)
 
     def prepare(self, y_pred: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(y_pred) if self.from_logits else y_pred

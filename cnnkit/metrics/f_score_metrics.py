@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.metrics.metric import Metric
 
 AVERAGES = (None, "micro", "macro", "weighted")
@@ -95,7 +95,7 @@ class FBetaScore(Metric):
         tp, fp, fn, support = self.counts
         if self.average == "micro":
             tp, fp, fn = tp.sum(), fp.sum(), fn.sum()
-        eps, beta2 = backend.epsilon(), self.beta**2
+        eps, beta2 = session.epsilon(), self.beta**2
         precision, recall = tp / (tp + fp + eps), tp / (tp + fn + eps)
         score = (1 + beta2) * precision * recall / (beta2 * precision + recall + eps)
         if self.average == "weighted":

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.backend import to_snake_case
 from cnnkit.common.layout import runtime_dim
+from cnnkit.session import to_snake_case
 
 
 def class_dim(y_pred: torch.Tensor) -> int:

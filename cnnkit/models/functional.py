@@ -12,8 +12,9 @@ from contextlib import nullcontext
 import torch
 from torch import nn
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.layers import activity
 from cnnkit.layers.core.input_layer import Input, InputLayer
 from cnnkit.layers.layer import Layer, move_to, running_as
 from cnnkit.layers.node import KerasTensor, Node
@@ -76,10 +77,19 @@ class Functional(Model):
     """
 
     def __init__(self, inputs, outputs, name: str | None = None, trainable: bool = True) -> None:
-        super().__init__(name=name or backend.unique_name("functional"), trainable=trainable)
+        super().__init__(name=name or session.unique_name("functional"), trainable=trainable)
         self.inputs, self._single_input = _as_tensor_list(inputs, "inputs")
         self.outputs, self._single_output = _as_tensor_list(outputs, "outputs")
-        nodes = nodes_between(self.inputs, self.outputs)
+        self.graph_losses: list[KerasTensor] = []  # model.add_loss(tensor): computed with the outputs
+        self._plan()
+        if not self._single_input:
+            self.input_names = [t.source.name for t in self.inputs]
+        if not self._single_output:
+            self.output_names = self._unique([t.source.name for t in self.outputs])
+
+    def _plan(self) -> None:
+        """Flatten the graph from the inputs to the outputs (and the added losses) into steps."""
+        nodes = nodes_between(self.inputs, self.outputs + self.graph_losses)
 
         layers: list[nn.Module] = [t.source for t in self.inputs]
         for node in nodes:
@@ -91,7 +101,7 @@ class Functional(Model):
             raise ValueError(f"Model: layer names must be unique within a model; repeated: {', '.join(repeated)}")
         self.layers = nn.ModuleList(layers)
         for layer in layers:  # new layers were built on the session's device; prebuilt ones join them
-            move_to(layer, backend.get_device())
+            move_to(layer, session.get_device())
 
         slots = {id(t): i for i, t in enumerate(self.inputs)}
         # (layer position, slots read, takes a list, slots written, the call's training argument)
@@ -106,15 +116,21 @@ class Functional(Model):
             self._connections.setdefault(position, []).extend(t.label for t in node.inputs)
         self._slot_count = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
+        self._loss_slots = [slots[id(t)] for t in self.graph_losses]
         self._first_output_shape = {}
         for node in nodes:
             self._first_output_shape.setdefault(id(node.layer), node.outputs[0].shape)
         self._fusable = self._fusable_output(nodes)
         self._graph = self._describe_graph(nodes)
-        if not self._single_input:
-            self.input_names = [t.source.name for t in self.inputs]
-        if not self._single_output:
-            self.output_names = self._unique([t.source.name for t in self.outputs])
+
+    def add_loss(self, loss) -> None:
+        """A symbolic tensor of this model's graph (`K.mean(K.square(x - decoded))`) joins the loss of
+        every training and evaluation step, as Keras's add_loss; a real tensor, inside a call."""
+        if not isinstance(loss, KerasTensor):
+            super().add_loss(loss)
+            return
+        self.graph_losses.append(loss)
+        self._plan()
 
     @staticmethod
     def _unique(names: list[str]) -> list[str]:
@@ -231,6 +247,8 @@ class Functional(Model):
             else:
                 for slot, value in zip(writes, result):
                     values[slot] = value
+        for slot in self._loss_slots:
+            activity.add(values[slot])
         return [values[i] for i in self._output_slots]
 
     def forward(self, x):

@@ -12,7 +12,7 @@ import os
 import numpy as np
 import torch
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.common.files import atomic_write
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
@@ -78,7 +78,7 @@ class Model(Trainer, SubclassedModel, Layer):
             return tensor.device
         for tensor in self.buffers():
             return tensor.device
-        return self._target_device or backend.get_device()
+        return self._target_device or session.get_device()
 
     # ---- compile ------------------------------------------------------------------------------
     def compile(
@@ -96,7 +96,7 @@ class Model(Trainer, SubclassedModel, Layer):
         """Keras's compile. `jit_compile=True` runs the forward passes (and with them the backward)
         through torch.compile; the default runs eagerly (on a CPU compiling did not pay: training
         0.44x-0.79x of eager, bench/jit_compile.py). The model trains where its weights are:
-        by default `cnnkit.backend.get_device()` (CUDA when available); `device=` moves it."""
+        by default `cnnkit.session.get_device()` (CUDA when available); `device=` moves it."""
         several = self.output_names is not None
         if weighted_metrics is not None or (loss_weights is not None and not several):
             raise ValueError(
@@ -196,8 +196,9 @@ class Model(Trainer, SubclassedModel, Layer):
         """One update on exactly this batch (through train_step); returns that batch's loss and metrics."""
         where = "train_on_batch"
         custom = overrides(self, "train_step")
-        self.require_compiled(where, need_loss=not custom)
-        entry = DataEntry(self, where, "optional" if custom else "required")
+        needs_loss = self.needs_compiled_loss("train_step")
+        self.require_compiled(where, need_loss=needs_loss)
+        entry = DataEntry(self, where, "required" if needs_loss else "optional")
         batches = entry.batches(x, y, sample_weight, class_weight, batch_size=self._batch_count(x))
         if not custom:
             self.build_optimizer()
@@ -210,9 +211,9 @@ class Model(Trainer, SubclassedModel, Layer):
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         where = "test_on_batch"
-        custom = overrides(self, "test_step")
-        self.require_compiled(where, need_loss=not custom)
-        batches = DataEntry(self, where, "optional" if custom else "required").batches(
+        needs_loss = self.needs_compiled_loss("test_step")
+        self.require_compiled(where, need_loss=needs_loss)
+        batches = DataEntry(self, where, "required" if needs_loss else "optional").batches(
             x, y, sample_weight, batch_size=self._batch_count(x)
         )
         return self._batch_logs(loop.run_evaluation(self, batches, 0, None), return_dict)

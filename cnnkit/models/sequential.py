@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.common.layout import Shape, api_shape
 from cnnkit.layers.core.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.layer import Layer, move_to
@@ -23,7 +23,7 @@ class Sequential(Model):
     """
 
     def __init__(self, layers: list | None = None, name: str | None = None, trainable: bool = True) -> None:
-        super().__init__(name=name or backend.unique_name("sequential"), trainable=trainable)
+        super().__init__(name=name or session.unique_name("sequential"), trainable=trainable)
         self.layers = nn.ModuleList()
         self._input_shape: Shape | None = None
         self._output_shapes: list[Shape] = []
@@ -119,7 +119,7 @@ class Sequential(Model):
             for tensor in (*layer.parameters(), *layer.buffers()):
                 if not tensor.is_meta:
                     return tensor.device
-        return self._target_device or backend.get_device()
+        return self._target_device or session.get_device()
 
     @torch.no_grad()
     def _probe_plain_module(self, module: nn.Module, input_shape: Shape, device: torch.device) -> Shape:

@@ -20,13 +20,19 @@ from collections.abc import Mapping
 
 import torch
 
-from cnnkit import backend, mixed_precision
+from cnnkit import mixed_precision, session
 from cnnkit.layers import activity
 from cnnkit.metrics.metric import Metric, class_dim
 from cnnkit.training.batch_sources import batch_length
 from cnnkit.training.compiled_setup import CompiledSetup, CompileMetrics
 from cnnkit.training.inference_pieces import in_pieces
-from cnnkit.training.step_protocol import MetricResults, NonFiniteLoss, builtin_step, unpack_x_y_sample_weight
+from cnnkit.training.step_protocol import (
+    MetricResults,
+    NonFiniteLoss,
+    builtin_step,
+    overrides,
+    unpack_x_y_sample_weight,
+)
 from cnnkit.training.training_forward import TrainingForward
 
 
@@ -81,6 +87,13 @@ class Trainer:
         return MetricResults(self)
 
     # ---- the loss ----------------------------------------------------------------------------
+    def needs_compiled_loss(self, step: str) -> bool:
+        """Whether compile must have been given a loss (and fit labels) for `step` ("train_step" or
+        "test_step"): not when the model's own step or compute_loss makes the loss, nor when it
+        trains on losses it added to its graph (`model.add_loss(tensor)`)."""
+        return not (overrides(self, step) or overrides(self, "compute_loss") or getattr(self, "graph_losses", None))
+
+    @builtin_step
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True) -> torch.Tensor:
         """compile's loss (the loss_weights-weighted sum over outputs) plus the weights'
         regularization penalties and the step's activity penalties, as Keras's compute_loss."""
@@ -115,8 +128,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         setup = self.training_setup
         with self._precision():
-            value, parts, y_pred = self._loss_and_predictions(x, y, sample_weight, piece=None)
-            value = self._with_penalties(value)
+            value, parts, y_pred = self._step_loss(x, y, sample_weight, piece=None)
         if setup.check_finite and not bool(torch.isfinite(value)):
             raise NonFiniteLoss(float(value.detach()))
         optimizer = setup.optimizer
@@ -141,8 +153,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         setup = self.training_setup
         with self._precision():
-            value, parts, y_pred = self._loss_and_predictions(x, y, sample_weight, self._inference_piece)
-            value = self._with_penalties(value)
+            value, parts, y_pred = self._step_loss(x, y, sample_weight, self._inference_piece)
         setup.record(value.float(), batch_length(x), parts, _listed(setup, y), y_pred, sample_weight)
         return self.get_metrics_result()
 
@@ -162,7 +173,20 @@ class Trainer:
         return policy.autocast(self._weights_device()) if policy.mixed else contextlib.nullcontext()
 
     def _weights_device(self) -> torch.device:
-        return next((p.device for p in self.parameters()), backend.get_device())
+        return next((p.device for p in self.parameters()), session.get_device())
+
+    def _step_loss(self, x, y, sample_weight, piece):
+        """(loss with penalties, each output's loss, predictions) for the built-in steps. A model
+        whose own compute_loss replaces compile's (knowledge distillation), or one trained by the
+        losses it added itself (a variational autoencoder), goes through compute_loss."""
+        setup = self.training_setup
+        if setup.has_loss and not overrides(self, "compute_loss"):
+            value, parts, y_pred = self._loss_and_predictions(x, y, sample_weight, piece)
+            return self._with_penalties(value), parts, y_pred
+        predictions = self._forward(x, logits=False, piece=piece)
+        value = self.compute_loss(x, y, predictions, sample_weight)
+        predictions = list(predictions) if setup.several else [predictions]
+        return value, [value], [_as_float32(p.detach()) for p in predictions]
 
     def _loss_and_predictions(self, x, y, sample_weight, piece):
         """(loss to minimise, each output's loss, each output's predictions for the metrics).

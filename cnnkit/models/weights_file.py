@@ -20,9 +20,18 @@ from cnnkit.common.files import atomic_write
 FORMAT = "cnnkit.weights"
 
 
+def first_names(model: nn.Module) -> dict[str, str]:
+    """Each state_dict key -> the first key holding the same tensor. A layer reached by two paths
+    (a nested model's layer that a loss added to the outer graph also reads) is one weight, saved
+    once under its first name."""
+    first: dict[int, str] = {}
+    return {key: first.setdefault(id(value), key) for key, value in model.state_dict(keep_vars=True).items()}
+
+
 def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
     """Write every weight and moving statistic of `model` to `path` (atomically: all or nothing)."""
-    state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+    names = first_names(model)
+    state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items() if names[key] == key}
     metadata = {"format": FORMAT, "model": str(getattr(model, "name", type(model).__name__))}
     atomic_write(path, lambda stream: stream.write(save(state, metadata=metadata)))
 
@@ -77,6 +86,10 @@ def readable_key(model: nn.Module, key: str) -> str:
 def load_state(model: nn.Module, state: dict, source: str) -> None:
     """Copy `state` onto `model`, requiring exactly the model's keys and shapes."""
     own = model.state_dict()
+    state = dict(state)
+    for key, first in first_names(model).items():  # the second names of a weight saved once
+        if key not in state and first in state:
+            state[key] = state[first]
     missing = [key for key in own if key not in state]
     unexpected = [key for key in state if key not in own]
     if missing or unexpected:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.datasets.folder_batches import default_workers
 from cnnkit.preprocessing.chained_batches import ChainedBatches
 from cnnkit.preprocessing.directory_index import labels_batch, list_folder, split_datasets
@@ -122,7 +122,7 @@ def image_dataset_from_directory(
         raise ValueError(f"{WHERE}: batch_size=None (single images, for tf.data's .batch()) is not supported")
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError(f"{WHERE}: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
-    if (data_format or backend.image_data_format()) != "channels_last":
+    if (data_format or session.image_data_format()) != "channels_last":
         raise ValueError(f"{WHERE}: cnnkit takes images channels-last; received data_format={data_format!r}")
     split = (validation_split, subset)
     listing = list_folder(

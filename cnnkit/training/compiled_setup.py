@@ -135,6 +135,8 @@ class CompiledSetup:
         return sum(part.weight * value for part, value in zip(self.outputs, parts)), parts
 
     def update_metrics(self, y_true: list, y_pred: list, sample_weight) -> None:
+        if all(target is None for target in y_true):  # trained without labels (on losses it added)
+            return
         for part, target, prediction in zip(self.outputs, y_true, y_pred):
             for metric in part.metrics or []:
                 metric.update_state(target, prediction, sample_weight)

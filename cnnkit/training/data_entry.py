@@ -24,7 +24,6 @@ from cnnkit.training.batch_sources import (
 )
 from cnnkit.training.dataset_loading import DatasetBatches
 from cnnkit.training.labels import as_tensor, class_weights_to_sample_weights, prepare_targets
-from cnnkit.training.step_protocol import overrides
 
 
 class DataEntry:
@@ -93,10 +92,15 @@ class DataEntry:
         """Labels checked against each output's loss, on the device; a model compiled without a
         loss (its own train_step computes one) gets them only converted, as Keras hands them on."""
         setup = self.setup
+        several = self.output_names is not None
         if setup is None or not setup.has_loss:
+            if setup is not None and first and y is not None:  # compile's metrics still apply to them
+                parts = self._per_name(y, self.output_names, "y", "output") if several else [y]
+                shapes = self.model.output_shape if several else [self.model.output_shape]
+                for part, output, shape in zip(parts, setup.outputs, shapes):
+                    output.resolve_metrics(as_tensor(part).dim(), shape)
             return converted_targets(y, self.model.device)
         setup.require_loss(self.where)
-        several = self.output_names is not None
         parts = self._per_name(y, self.output_names, "y", "output") if several else [y]
         shapes = self.model.output_shape if several else [self.model.output_shape]
         targets = []
@@ -189,7 +193,7 @@ def converted_targets(y, device: torch.device):
 
 
 def validation_batches(model, validation_data, batch_size, steps) -> BatchSource:
-    targets = "optional" if overrides(model, "test_step") else "required"
+    targets = "required" if model.needs_compiled_loss("test_step") else "optional"
     entry = DataEntry(model, "fit (validation_data)", targets)
     shard = "eval" if distributed.active() else None
     if isinstance(validation_data, (tuple, list)):

@@ -132,7 +132,7 @@ def fit(
     validation_freq=1,
 ) -> History:
     where = "fit"
-    model.require_compiled(where, need_loss=not overrides(model, "train_step"))
+    model.require_compiled(where, need_loss=model.needs_compiled_loss("train_step"))
     verbose = _verbosity(verbose)
     positive_int(epochs, "epochs", where)
     positive_int(steps_per_epoch, "steps_per_epoch", where, allow_none=True)
@@ -148,7 +148,7 @@ def fit(
     validation_data = smoke_caps.first_samples(validation_data)
     running_distributed = distributed.ensure_started(model.device)
     shard = "train" if running_distributed else None
-    targets = "optional" if overrides(model, "train_step") else "required"
+    targets = "required" if model.needs_compiled_loss("train_step") else "optional"
     if running_distributed:
         verbose = verbose if distributed.is_main() else 0
         if DataEntry(model, where, "none").is_arrays(x):
@@ -231,7 +231,6 @@ def fit(
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = run_evaluation(model, validation, 0, callback_list)
                     logs.update({f"val_{name}": value for name, value in val_logs.items()})
-                logs["learning_rate"] = float(setup.optimizer.learning_rate)  # as Keras 3 logs it
                 bar.finish(done, logs)
                 callback_list.on_epoch_end(epoch, logs)
                 if model.stop_training or train.exhausted:
@@ -280,7 +279,7 @@ def evaluate(
     return_dict=False,
 ):
     where = "evaluate"
-    model.require_compiled(where, need_loss=not overrides(model, "test_step"))
+    model.require_compiled(where, need_loss=model.needs_compiled_loss("test_step"))
     verbose = _verbosity(verbose)
     positive_int(steps, "steps", where, allow_none=True)
     if x is None:
@@ -288,7 +287,7 @@ def evaluate(
     x, y, sample_weight = (smoke_caps.first_samples(a) for a in (x, y, sample_weight))
     shard = "eval" if distributed.ensure_started(model.device) else None
     verbose = verbose if distributed.is_main() else 0
-    targets = "optional" if overrides(model, "test_step") else "required"
+    targets = "required" if model.needs_compiled_loss("test_step") else "optional"
     batches = DataEntry(model, where, targets).batches(x, y, sample_weight, None, batch_size, False, steps, shard=shard)
     params = {"verbose": verbose, "steps": batches.steps}
     callback_list = CallbackList(list(callbacks or []), model, params)

@@ -8,6 +8,7 @@ from cnnkit.layers.core.identity import Identity
 from cnnkit.layers.core.input_layer import Input, InputLayer
 from cnnkit.layers.core.lambda_layer import Lambda
 from cnnkit.layers.core.masking import Masking
+from cnnkit.layers.core.symbolic_op import SymbolicOp
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.preprocessing.rescaling import Rescaling
 from cnnkit.layers.regularization import (

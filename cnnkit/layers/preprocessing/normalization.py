@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 import torch
 
-from cnnkit import backend
+from cnnkit import session
 from cnnkit.common.layout import Shape, runtime_dim
 from cnnkit.common.py_dataset import PyDataset
 from cnnkit.layers.layer import Layer
@@ -63,7 +63,7 @@ class Normalization(Layer):
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         mean = self._runtime(self.mean)
-        scale = torch.clamp(self._runtime(self.variance).sqrt(), min=backend.epsilon())
+        scale = torch.clamp(self._runtime(self.variance).sqrt(), min=session.epsilon())
         return mean + x * scale if self.invert else (x - mean) / scale
 
     def adapt(self, data, batch_size: int | None = None, steps: int | None = None) -> None:
@@ -73,7 +73,7 @@ class Normalization(Layer):
         for batch in _batches_of(data, batch_size or 1024, steps, self):
             if not self.built:
                 # Made where a model makes its weights, so that the adapted layer joins one there.
-                self.build_for((None, *batch.shape[1:]), backend.get_device())
+                self.build_for((None, *batch.shape[1:]), session.get_device())
             rank = batch.ndim
             reduce = tuple(a for a in range(rank) if a not in self._kept_axes(rank))
             n = int(np.prod([batch.shape[a] for a in reduce]))

@@ -1,0 +1,59 @@
+"""Operations on symbolic tensors, as Keras records them: `ops.add(x, y)`, `x * 0.5`, `x[:, 0]` or
+Keras 2's `K.mean(K.square(x))` on the KerasTensors of a functional graph become graph nodes, each
+a layer that runs the operation when the model runs, so `Model(inputs, x + y)` and
+`model.add_loss(K.mean(...))` work as in Keras.
+
+This module knows no layers (layers import the ops, not the other way round): `cnnkit.layers`
+registers the function that records an operation as a layer (`set_recorder`), and the ops,
+backend and loss functions wrap themselves with `dispatching`, which sends a call with any
+symbolic argument there and runs every other call directly.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+
+class SymbolicValue:
+    """The base class of KerasTensor: what `dispatching` looks for in a call's arguments."""
+
+
+_recorder: Callable | None = None
+
+
+def set_recorder(recorder: Callable) -> None:
+    """`recorder(function, args, kwargs)` records `function` called on symbolic arguments as a
+    graph node and returns its symbolic result (see cnnkit/layers/core/symbolic_op.py)."""
+    global _recorder
+    _recorder = recorder
+
+
+def holds_symbolic(args, kwargs) -> bool:
+    """Whether any argument, or any item of a list/tuple argument, is a symbolic tensor."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, SymbolicValue):
+            return True
+        if isinstance(value, (list, tuple)) and any(isinstance(item, SymbolicValue) for item in value):
+            return True
+    return False
+
+
+def record(function: Callable, args: tuple, kwargs: dict):
+    if _recorder is None:  # cnnkit.layers registers it on import; a symbolic tensor implies layers
+        raise RuntimeError("symbolic tensors need cnnkit.layers imported")
+    return _recorder(function, args, kwargs)
+
+
+def dispatching(function: Callable) -> Callable:
+    """`function` that, called with a symbolic tensor among its arguments, records itself as a
+    graph node; called on real tensors, runs as it is (one scan of the arguments)."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if holds_symbolic(args, kwargs):
+            return record(function, args, kwargs)
+        return function(*args, **kwargs)
+
+    call.runs_symbolically = True
+    return call

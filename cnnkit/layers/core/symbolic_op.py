@@ -1,0 +1,94 @@
+"""SymbolicOp: an operation on symbolic tensors (`x + y`, `ops.mean(x)`, `K.square(z)`, `x[:, 0]`)
+recorded as a layer of the functional graph, as Keras records its ops (common/symbolic.py says how
+calls reach here). It is a Lambda: the operation sees tensors as Keras users write for them
+(images channels-last). Its output shape is found by running it on zeros; an unknown dimension is
+tried at two sizes, and one that follows it stays unknown.
+
+It holds a Python function, so like a lambda it cannot be written into a model file; weights can
+(`save_weights`), and a model file can be made by putting the operation in a layer of its own.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from cnnkit import session
+from cnnkit.common import symbolic
+from cnnkit.layers.core.lambda_layer import Lambda
+
+
+class _Slot:
+    """Where the n-th symbolic argument goes when the operation runs."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _lift(value, tensors: list):
+    """`value` with each symbolic tensor in it replaced by a _Slot (the tensor kept in `tensors`)."""
+    if isinstance(value, symbolic.SymbolicValue):
+        tensors.append(value)
+        return _Slot(len(tensors) - 1)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_lift(item, tensors) for item in value)
+    return value
+
+
+def _fill(value, tensors: list):
+    if isinstance(value, _Slot):
+        return tensors[value.index]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fill(item, tensors) for item in value)
+    return value
+
+
+class SymbolicOp(Lambda):
+    """`function(*args, **kwargs)` with its symbolic arguments given when the graph runs."""
+
+    def __init__(self, function, args: tuple, kwargs: dict, tensor_count: int, **layer_arguments) -> None:
+        self.operation = function
+        self.template = (args, kwargs)
+        self.tensor_count = tensor_count
+        super().__init__(self._run, **layer_arguments)
+
+    def _run(self, tensors):
+        args, kwargs = _fill(self.template, list(tensors))
+        return self.operation(*args, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+        first, second = self._probe(shapes, 2, 3), self._probe(shapes, 3, 5)
+        if isinstance(first, list):
+            return [self._merge(a, b) for a, b in zip(first, second)]
+        return self._merge(first, second)
+
+    def _probe(self, shapes, batch: int, unknown: int):
+        zeros = [torch.zeros((batch, *(unknown if d is None else d for d in s[1:]))) for s in shapes]
+        with torch.no_grad():
+            out = self._run(zeros)
+        return [tuple(t.shape) for t in out] if isinstance(out, (list, tuple)) else tuple(torch.as_tensor(out).shape)
+
+    @staticmethod
+    def _merge(first: tuple, second: tuple) -> tuple:
+        """Axes whose size changed with the unknown sizes are unknown (None); the batch axis among them."""
+        if len(first) != len(second):
+            raise ValueError(f"an operation on symbolic tensors gives outputs of rank {len(first)} and {len(second)}")
+        return tuple(a if a == b else None for a, b in zip(first, second))
+
+    def check_savable(self) -> None:
+        raise self.error(
+            f"an operation on symbolic tensors ({getattr(self.operation, '__name__', 'an op')}) holds Python code and "
+            "cannot be written into a model file; save_weights works, or put the operation in a layer of its own"
+        )
+
+
+def record(function, args: tuple, kwargs: dict):
+    """Record `function` on symbolic arguments as a SymbolicOp node; its symbolic result."""
+    tensors: list = []
+    template = _lift((tuple(args), dict(kwargs)), tensors)
+    name = session.unique_name(getattr(function, "__name__", "op").strip("_") or "op")
+    layer = SymbolicOp(function, *template, len(tensors), name=name)
+    return layer(list(tensors))
+
+
+symbolic.set_recorder(record)

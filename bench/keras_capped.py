@@ -54,7 +54,8 @@ def main() -> None:
                 given["epochs"] = min(given["epochs"], given["initial_epoch"] + epochs)
                 given["validation_data"] = first(given["validation_data"], samples)
                 if not hasattr(x, "shape") and given["steps_per_epoch"]:  # a generator: fewer steps
-                    given["steps_per_epoch"] = max(1, min(given["steps_per_epoch"], samples // (given["batch_size"] or 32)))
+                    steps = max(1, samples // (given["batch_size"] or 32))
+                    given["steps_per_epoch"] = min(given["steps_per_epoch"], steps)
             return method(*bound.args, **bound.kwargs)
 
         return run

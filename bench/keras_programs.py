@@ -81,8 +81,8 @@ def make_data(home: Path) -> None:
         sys.path.insert(0, str(REPO))
         from cnnkit.datasets.idx import read_idx_gz
 
-        names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-        arrays = [read_idx_gz(SHARED / "mnist" / f"{name}.gz") for name in names]
+        names = ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")
+        arrays = [read_idx_gz(SHARED / "mnist" / f"{name}-ubyte.gz") for name in names]
         np.savez_compressed(datasets / "mnist.npz", **dict(zip(("x_train", "y_train", "x_test", "y_test"), arrays)))
     cifar = datasets / "cifar-10-python.tar.gz"
     if not cifar.exists():

@@ -48,3 +48,52 @@ def test_predict_classes_and_proba(rng):
     expected = (sigmoid.predict(x, verbose=0) > 0.5).astype("int32")
     np.testing.assert_array_equal(sigmoid.predict_classes(x), expected)
     np.testing.assert_array_equal(sigmoid.predict_proba(x), sigmoid.predict(x, verbose=0))
+
+
+def test_backend_math_matches_numpy(rng):
+    x, y = rng.random((3, 4)).astype("float32"), rng.random((3, 4)).astype("float32")
+    cases = {
+        "mean": (K.mean(x, axis=1), x.mean(axis=1)),
+        "sum keepdims": (K.sum(x, axis=-1, keepdims=True), x.sum(axis=-1, keepdims=True)),
+        "max": (K.max(x, axis=0), x.max(axis=0)),
+        "pow": (K.pow(x, 3), x**3),
+        "clip": (K.clip(x, 0.2, 0.7), np.clip(x, 0.2, 0.7)),
+        "maximum": (K.maximum(x, y), np.maximum(x, y)),
+        "l2_normalize": (K.l2_normalize(x, axis=1), x / np.linalg.norm(x, axis=1, keepdims=True)),
+        "permute": (K.permute_dimensions(x, (1, 0)), x.T),
+        "batch_flatten": (K.batch_flatten(np.ones((2, 3, 4))), np.ones((2, 12))),
+        "dot": (K.dot(x, y.T), x @ y.T),
+        "softmax": (K.softmax(x), np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)),
+        "relu alpha": (K.relu(x - 0.5, alpha=0.1), np.where(x > 0.5, x - 0.5, 0.1 * (x - 0.5))),
+        "hard_sigmoid": (K.hard_sigmoid(x * 8 - 4), np.clip(0.2 * (x * 8 - 4) + 0.5, 0, 1)),
+        "concatenate": (K.concatenate([x, y]), np.concatenate([x, y], axis=-1)),
+        "switch": (K.switch(x > 0.5, x, y), np.where(x > 0.5, x, y)),
+        "repeat": (K.repeat(x, 2), np.repeat(x[:, None, :], 2, axis=1)),
+    }
+    for name, (got, want) in cases.items():
+        np.testing.assert_allclose(K.get_value(got), want, rtol=1e-5, atol=1e-6, err_msg=name)
+    assert K.shape(x)[0] == 3 and K.ndim(x) == 2 and K.epsilon() == 1e-7
+
+
+def test_batch_dot_matches_einsum(rng):
+    a, b = rng.random((2, 3, 4)), rng.random((2, 5, 4))
+    np.testing.assert_allclose(K.batch_dot(a, b, axes=(2, 2)), np.einsum("bij,bkj->bik", a, b), rtol=1e-6)
+    c, d = rng.random((2, 4)), rng.random((2, 4))
+    np.testing.assert_allclose(K.batch_dot(c, d, axes=1), (c * d).sum(axis=1, keepdims=True), rtol=1e-6)
+    e = rng.random((2, 4, 6))
+    np.testing.assert_allclose(K.batch_dot(a, e), np.einsum("bij,bjk->bik", a, e), rtol=1e-6)
+
+
+def test_k_function_reads_a_layers_output(rng):
+    inputs = layers.Input((4,))
+    hidden = layers.Dense(3, activation="relu", name="hidden")(inputs)
+    dropped = layers.Dropout(0.5)(hidden)
+    model = keras.Model(inputs, layers.Dense(2)(dropped))
+    get_hidden = K.function([model.input, K.learning_phase()], [model.get_layer("hidden").output, dropped])
+    x = rng.random((5, 4)).astype("float32")
+    hidden_out, inference = get_hidden([x, 0])
+    kernel, bias = model.get_layer("hidden").get_weights()
+    np.testing.assert_allclose(hidden_out, np.maximum(x @ kernel + bias, 0), rtol=1e-5)
+    np.testing.assert_array_equal(inference, hidden_out)  # learning phase 0: no dropout
+    with pytest.raises(ValueError, match="TensorFlow 1's symbolic differentiation"):
+        K.gradients(hidden, [inputs])

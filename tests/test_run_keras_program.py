@@ -2,9 +2,13 @@
 `tensorflow.keras` imports resolving to cnnkit, with its own sys.argv and __name__; a program that
 needs TensorFlow itself stops with one line naming what it used."""
 
+import os
 import subprocess
 import sys
 import textwrap
+
+import pytest
+from test_datasets import write_dataset
 
 KERAS_PROGRAM = """
 import sys
@@ -38,7 +42,9 @@ def test_a_keras_program_runs_unchanged(tmp_path):
 
 
 def test_tensorflow_itself_stops_with_one_line(tmp_path):
-    result = cnnkit_run(tmp_path, "import tensorflow as tf\nbatches = tf.data.Dataset.range(3)\n")
+    # tf.is_tensor answers (matplotlib asks it of any loaded tensorflow); tf.data stops the program
+    program = "import tensorflow as tf\nassert tf.is_tensor(1) is False\nbatches = tf.data.Dataset.range(3)\n"
+    result = cnnkit_run(tmp_path, program)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "cnnkit run: this program uses TensorFlow itself (tf.data); cnnkit runs Keras code on PyTorch and has no "
@@ -61,3 +67,51 @@ def test_install_in_a_notebook_maps_the_imports():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+CAPPED_PROGRAM = """
+import numpy as np
+import keras
+from keras.datasets import mnist
+from keras.optimizers import Adadelta
+
+(x_train, y_train), (x_test, y_test) = mnist.load_data()
+print("loaded", len(x_train), len(x_test))
+model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
+model.compile(optimizer=Adadelta(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+print("learning rate", float(model.optimizer.learning_rate))
+seen = []
+batches = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+history = model.fit(x_train / 255.0, y_train, batch_size=10, epochs=50, callbacks=[batches], verbose=0)
+print("epochs", len(history.history["loss"]), "batches", len(seen))
+
+def endless():
+    while True:
+        yield np.zeros((8, 28, 28)), np.zeros(8)
+
+history = model.fit(endless(), steps_per_epoch=1000, epochs=3, verbose=0)
+print("generator epochs", len(history.history["loss"]))
+"""
+
+
+@pytest.fixture
+def mnist_files(tmp_path):
+    """A CNNKIT_HOME whose MNIST holds 50 training and 40 test images."""
+    write_dataset(tmp_path / "home" / "datasets" / "mnist", n_train=50, n_test=40)
+    return tmp_path / "home"
+
+
+def test_caps_and_keras_2_defaults_for_a_smoke_run(tmp_path, mnist_files):
+    env_home = {"CNNKIT_HOME": str(mnist_files)}
+    script = tmp_path / "program.py"
+    script.write_text(textwrap.dedent(CAPPED_PROGRAM))
+    command = [sys.executable, "-m", "cnnkit", "run", "--max-epochs", "2", "--max-samples", "30", "--keras", "2"]
+    result = subprocess.run(
+        [*command, str(script)], capture_output=True, text=True, timeout=300, env={**os.environ, **env_home}
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "loaded 30 30" in lines  # every split of load_data cut to 30 samples
+    assert "learning rate 1.0" in lines  # Keras 2's Adadelta
+    assert "epochs 2 batches 6" in lines  # 2 epochs of 30 samples in batches of 10
+    assert "generator epochs 2" in lines  # a generator's epoch stops after 30 samples (4 batches of 8)

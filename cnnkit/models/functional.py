@@ -299,7 +299,7 @@ class Functional(Model):
         inputs = {}
         for name in config["input_layers"]:
             input_config = layers[name]["config"]
-            inputs[name] = Input(shape=tuple(input_config["shape"]), name=name)
+            inputs[name] = Input(shape=tuple(input_config["shape"]), name=name, dtype=input_config.get("dtype"))
         built = {name: (make_layer or deserialize)(d) for name, d in layers.items() if name not in inputs}
         produced: dict[tuple, KerasTensor] = {(name, 0, 0): tensor for name, tensor in inputs.items()}
         calls_so_far: dict[str, int] = {}

@@ -8,9 +8,14 @@ from __future__ import annotations
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.node import KerasTensor, Node
 
+INPUT_DTYPES = ("float32", "float64", "float16", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool")
+
 
 class InputLayer(Layer):
-    """Declares a model's input shape (channels-last, without the batch axis). Passes data through."""
+    """Declares a model's input shape (channels-last, without the batch axis) and dtype. Passes
+    data through. An integer dtype (`Input((100,), dtype="int32")` before an Embedding) is what
+    Keras tells the layers after it; cnnkit's data path carries ids as float32, which Embedding
+    reads as whole numbers (exact up to 2**24)."""
 
     def __init__(
         self,
@@ -18,12 +23,20 @@ class InputLayer(Layer):
         batch_size: int | None = None,
         name: str | None = None,
         shape: tuple | None = None,
+        dtype=None,
+        batch_shape: tuple | None = None,
         **kwargs,
     ) -> None:
+        if batch_shape is not None:
+            shape, batch_size = tuple(batch_shape)[1:], tuple(batch_shape)[0]
         chosen = shape if shape is not None else input_shape
         if chosen is None:
             raise ValueError("InputLayer: pass shape=(...), the input shape without the batch axis.")
         super().__init__(name=name, input_shape=chosen, **kwargs)
+        dtype = "float32" if dtype is None else str(dtype).replace("torch.", "")
+        if dtype not in INPUT_DTYPES:
+            raise self.error(f"dtype must be one of {', '.join(INPUT_DTYPES)}; received dtype={dtype!r}")
+        self.input_dtype = dtype
         self.batch_size = batch_size
         self.built = True
 
@@ -33,14 +46,25 @@ class InputLayer(Layer):
     def get_config(self) -> dict:
         config = super().get_config()
         config["shape"] = config.pop("input_shape")
+        if self.input_dtype != "float32":
+            config["dtype"] = self.input_dtype
         return config
 
 
-def Input(shape: tuple | None = None, batch_size: int | None = None, name: str | None = None, **kwargs) -> KerasTensor:
-    """A symbolic input of `shape` (channels-last, no batch axis), e.g. `Input(shape=(28, 28, 1))`."""
-    if shape is None:
+def Input(
+    shape: tuple | None = None,
+    batch_size: int | None = None,
+    name: str | None = None,
+    dtype=None,
+    batch_shape: tuple | None = None,
+    **kwargs,
+) -> KerasTensor:
+    """A symbolic input of `shape` (channels-last, no batch axis), e.g. `Input(shape=(28, 28, 1))`;
+    or of `batch_shape` (a stateful RNN's fixed batch size first)."""
+    if shape is None and batch_shape is None:
         raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
-    layer = InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
+    layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype, batch_shape=batch_shape, **kwargs)
     node = Node(layer, [], takes_list=False)
     node.outputs = [KerasTensor(layer.declared_input_shape, node)]
+    node.outputs[0].dtype = layer.input_dtype
     return node.outputs[0]

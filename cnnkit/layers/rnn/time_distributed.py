@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from cnnkit.common.layout import Shape
+from cnnkit.common.layout import Shape, to_channels_first, to_channels_last
 from cnnkit.layers.layer import Layer
 
 
@@ -32,6 +32,9 @@ class TimeDistributed(Layer):
         self.layer.build_for((None, *input_shape[2:]))
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
+        # A rank-4 input, (batch, timesteps, rows, features) at the API (an image read row by row), is
+        # NCHW at run time: take its API axes back before folding the timesteps.
+        x = to_channels_last(x)
         batch, steps = x.shape[:2]
         folded = x.reshape(batch * steps, *x.shape[2:])
         if folded.dim() == 4:  # images: channels-last here, NCHW for the layer
@@ -39,7 +42,7 @@ class TimeDistributed(Layer):
         out = self.layer(folded)
         if out.dim() == 4:
             out = out.permute(0, 2, 3, 1)
-        return out.reshape(batch, steps, *out.shape[1:])
+        return to_channels_first(out.reshape(batch, steps, *out.shape[1:]))
 
     def get_config(self) -> dict:
         from cnnkit.layers.serialization import serialize

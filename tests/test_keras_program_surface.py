@@ -1,0 +1,163 @@
+"""Layers, arguments and helpers that public Keras programs use (issue 17): Dot, integer inputs,
+Keras 2's weights= argument, the Identity and array Constant initializers, TimeDistributed over an
+image read row by row, merge layers that broadcast, the scikit-learn wrappers, a compute_loss of the
+model's own, and Keras 2's defaults. Numbers are checked against NumPy."""
+
+import numpy as np
+import pytest
+
+import cnnkit as keras
+from cnnkit import initializers, layers
+from cnnkit.common import keras_defaults
+
+
+def test_dot_layer_matches_numpy(rng):
+    memory, query = keras.Input((5, 4)), keras.Input((6, 4))
+    attention = layers.dot([memory, query], axes=(2, 2))
+    cosine = layers.Dot(axes=1, normalize=True)([layers.Flatten()(memory), layers.Flatten()(memory)])
+    model = keras.Model([memory, query], [attention, cosine])
+    assert model.output_shape == [(None, 5, 6), (None, 1)]
+    m, q = rng.random((2, 5, 4)), rng.random((2, 6, 4))
+    got_attention, got_cosine = model.predict([m, q], verbose=0)
+    np.testing.assert_allclose(got_attention, np.einsum("bmd,bnd->bmn", m, q), rtol=1e-5)
+    np.testing.assert_allclose(got_cosine, np.ones((2, 1)), rtol=1e-5)
+    with pytest.raises(ValueError, match="must have one size"):
+        layers.Dot(axes=1)([keras.Input((3,)), keras.Input((4,))])
+
+
+def test_integer_input_feeds_an_embedding_and_survives_saving(rng, tmp_path):
+    ids = keras.Input(shape=(None,), dtype="int32")
+    assert ids.dtype == "int32"
+    pooled = layers.GlobalAveragePooling1D()(layers.Embedding(50, 4)(ids))
+    model = keras.Model(ids, layers.Dense(1, activation="sigmoid")(pooled))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(rng.integers(0, 50, (16, 7)), rng.integers(0, 2, 16), epochs=1, verbose=0)
+    model.save(tmp_path / "ids.keras")
+    assert keras.models.load_model(tmp_path / "ids.keras").layers[0].input_dtype == "int32"
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        keras.Input((3,), dtype="complex64")
+
+
+def test_weights_argument_sets_the_built_layer():
+    kernel, bias = np.arange(6.0).reshape(3, 2), np.array([0.5, -0.5])
+    table = np.arange(10.0).reshape(5, 2)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, weights=[kernel, bias])])
+    np.testing.assert_allclose(model.predict(np.ones((1, 3)), verbose=0), [np.ones(3) @ kernel + bias])
+    embedded = keras.Sequential([keras.Input((2,)), layers.Embedding(5, 2, weights=[table])])
+    np.testing.assert_allclose(embedded.predict(np.array([[4, 1]]), verbose=0)[0], table[[4, 1]])
+
+
+def test_identity_and_array_constant_initializers():
+    np.testing.assert_array_equal(initializers.Identity(gain=2.0)((3, 3)).numpy(), 2 * np.eye(3))
+    np.testing.assert_array_equal(initializers.get("identity")((2, 3)).numpy(), np.eye(2, 3))
+    row = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(initializers.Constant(row)((2, 3)).numpy(), np.stack([row, row]))
+    assert initializers.serialize(initializers.Constant(row)) == {
+        "class_name": "Constant",
+        "config": {"value": [1, 2, 3]},
+    }
+    with pytest.raises(ValueError, match="only 2-D weights"):
+        initializers.Identity()((2, 2, 2))
+    irnn = layers.SimpleRNN(4, recurrent_initializer=initializers.Identity(gain=1.0))
+    keras.Sequential([keras.Input((3, 2)), irnn])
+    np.testing.assert_array_equal(irnn.get_weights()[1], np.eye(4))
+
+
+def test_time_distributed_reads_an_image_row_by_row(rng):
+    image = keras.Input((6, 5, 1))  # (rows, columns, channels): each row is a timestep of 5 x 1
+    rows = layers.TimeDistributed(layers.Dense(3))(layers.Reshape((6, 5))(image))
+    per_row = layers.TimeDistributed(layers.SimpleRNN(2))(image)
+    model = keras.Model(image, [rows, per_row])
+    assert model.output_shape == [(None, 6, 3), (None, 6, 2)]
+    x = rng.random((2, 6, 5, 1)).astype("float32")
+    got_rows, got_rnn = model.predict(x, verbose=0)
+    wrapped = {type(layer.layer): layer.layer for layer in model.layers if isinstance(layer, layers.TimeDistributed)}
+    kernel, bias = wrapped[layers.Dense].get_weights()
+    np.testing.assert_allclose(got_rows, x[..., 0] @ kernel + bias, rtol=1e-5)
+    w, u, b = wrapped[layers.SimpleRNN].get_weights()
+    state = np.zeros((2 * 6, 2))
+    for column in range(5):
+        state = np.tanh(x.reshape(12, 5, 1)[:, column] @ w + state @ u + b)
+    np.testing.assert_allclose(got_rnn, state.reshape(2, 6, 2), rtol=1e-4, atol=1e-5)
+
+
+def test_merge_layers_broadcast_a_size_one_axis(rng):
+    values, gate = keras.Input((4, 3)), keras.Input((4, 1))
+    model = keras.Model([values, gate], [layers.multiply([values, gate]), layers.add([gate, values])])
+    assert model.output_shape == [(None, 4, 3), (None, 4, 3)]
+    v, g = rng.random((2, 4, 3)), rng.random((2, 4, 1))
+    product, total = model.predict([v, g], verbose=0)
+    np.testing.assert_allclose(product, v * g, rtol=1e-6)
+    np.testing.assert_allclose(total, v + g, rtol=1e-6)
+    with pytest.raises(ValueError, match="shapes that broadcast"):
+        layers.add([keras.Input((4, 3)), keras.Input((4, 2))])
+
+
+def test_scikit_learn_grid_search_over_a_keras_classifier(rng):
+    from sklearn.model_selection import GridSearchCV
+
+    from cnnkit.wrappers.scikit_learn import KerasClassifier
+
+    def make_model(units=4):
+        model = keras.Sequential(
+            [keras.Input((3,)), layers.Dense(units, activation="relu"), layers.Dense(2, activation="softmax")]
+        )
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    x = rng.random((40, 3)).astype("float32")
+    labels = np.where(x[:, 0] > 0.5, "big", "small")
+    search = GridSearchCV(KerasClassifier(make_model, verbose=0), {"units": [2, 4], "epochs": [1]}, cv=2)
+    search.fit(x, labels)
+    assert search.best_params_["units"] in (2, 4)
+    best = search.best_estimator_
+    assert set(best.predict(x)) <= {"big", "small"}
+    probabilities = best.predict_proba(x)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert 0.0 <= best.score(x, labels) <= 1.0
+    with pytest.raises(ValueError, match="not an argument of build_fn, fit or predict"):
+        KerasClassifier(make_model, colour="red")
+
+
+def test_a_models_own_compute_loss_needs_no_compiled_loss(rng):
+    class HalfMSE(keras.Model):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return 0.5 * keras.ops.mean((y - y_pred) ** 2)
+
+    inputs = keras.Input((3,))
+    model = HalfMSE(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", metrics=["mae"])
+    x, y = rng.random((8, 3)).astype("float32"), rng.random((8, 1)).astype("float32")
+    prediction = model.predict(x, verbose=0)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.5 * ((y - prediction) ** 2).mean(), rel=1e-5)
+    assert logs["mae"] == pytest.approx(np.abs(y - prediction).mean(), rel=1e-5)
+
+
+@pytest.fixture
+def keras_2_defaults():
+    keras_defaults.set_version(2)
+    yield
+    keras_defaults.set_version(3)
+
+
+def test_keras_2_defaults_where_they_differ(keras_2_defaults):
+    assert keras.optimizers.Adadelta().learning_rate == pytest.approx(1.0)
+    assert keras.optimizers.Adagrad().learning_rate == pytest.approx(0.01)
+    assert keras.optimizers.Adagrad().initial_accumulator_value == 0.0
+    assert keras.optimizers.Adamax().learning_rate == pytest.approx(0.002)
+    assert keras.optimizers.Nadam().learning_rate == pytest.approx(0.002)
+    assert keras.optimizers.Adam().learning_rate == pytest.approx(0.001)  # the same in both
+    assert keras.optimizers.Adadelta(learning_rate=0.5).learning_rate == pytest.approx(0.5)
+    assert layers.GRU(3).reset_after is False
+    x = np.linspace(-4, 4, 9).astype("float32")
+    np.testing.assert_allclose(
+        keras.activations.hard_sigmoid(keras.ops.convert_to_tensor(x)), np.clip(0.2 * x + 0.5, 0, 1)
+    )
+
+
+def test_keras_3_defaults_by_default():
+    assert keras.optimizers.Adadelta().learning_rate == pytest.approx(0.001)
+    assert layers.GRU(3).reset_after is True
+    with pytest.raises(ValueError, match="version must be 2 or 3"):
+        keras_defaults.set_version(1)

@@ -161,3 +161,62 @@ def test_keras_3_defaults_by_default():
     assert layers.GRU(3).reset_after is True
     with pytest.raises(ValueError, match="version must be 2 or 3"):
         keras_defaults.set_version(1)
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def _conv_same(frame, kernel):
+    """A stride-1 'same' convolution of one (height, width, channels) frame, odd kernel, in NumPy."""
+    kh, kw = kernel.shape[:2]
+    padded = np.pad(frame, ((kh // 2, kh // 2), (kw // 2, kw // 2), (0, 0)))
+    out = np.zeros((*frame.shape[:2], kernel.shape[3]))
+    for i in range(frame.shape[0]):
+        for j in range(frame.shape[1]):
+            out[i, j] = np.tensordot(padded[i : i + kh, j : j + kw], kernel, axes=3)
+    return out
+
+
+def test_conv_lstm2d_matches_numpy(rng):
+    clips = rng.random((2, 3, 5, 4, 2)).astype("float32")
+    layer = layers.ConvLSTM2D(3, (3, 3), padding="same", return_sequences=True)
+    model = keras.Sequential([keras.Input((None, 5, 4, 2)), layer])
+    assert model.output_shape == (None, None, 5, 4, 3)
+    kernel, recurrent, bias = layer.get_weights()
+    np.testing.assert_array_equal(bias[3:6], 1.0)  # unit_forget_bias
+    expected = []
+    for clip in clips:
+        h = c = np.zeros((5, 4, 3))
+        steps = []
+        for frame in clip:
+            z = _conv_same(frame, kernel) + _conv_same(h, recurrent) + bias
+            i, f, g, o = np.split(z, 4, axis=-1)
+            c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+            h = _sigmoid(o) * np.tanh(c)
+            steps.append(h)
+        expected.append(steps)
+    np.testing.assert_allclose(model.predict(clips, verbose=0), np.array(expected), rtol=1e-4, atol=1e-5)
+    last = keras.Sequential([keras.Input((3, 5, 4, 2)), layers.ConvLSTM2D(3, 3)])
+    assert last.output_shape == (None, 3, 2, 3) and last.predict(clips, verbose=0).shape == (2, 3, 2, 3)
+
+
+def test_conv3d_and_3d_pooling_match_numpy(rng):
+    volume = rng.random((1, 4, 3, 5, 2)).astype("float32")
+    conv = layers.Conv3D(2, (2, 1, 3), padding="valid")
+    model = keras.Sequential([keras.Input((4, 3, 5, 2)), conv])
+    kernel, bias = conv.get_weights()
+    expected = np.zeros((1, 3, 3, 3, 2))
+    for d in range(3):
+        for w in range(3):
+            window = volume[0, d : d + 2, :, w : w + 3]  # (2, 3, 3, 2): depth, height, width, channels
+            expected[0, d, :, w] = np.einsum("dhwc,dwco->ho", window, kernel[:, 0]) + bias
+    np.testing.assert_allclose(model.predict(volume, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    pooled = keras.Sequential([keras.Input((4, 3, 5, 2)), layers.MaxPooling3D(2, padding="same")])
+    assert pooled.output_shape == (None, 2, 2, 3, 2)
+    got = pooled.predict(volume, verbose=0)
+    np.testing.assert_allclose(got[0, 1, 1, 2], volume[0, 2:4, 2:3, 4:5].max(axis=(0, 1, 2)))
+    averaged = keras.Sequential([keras.Input((4, 3, 5, 2)), layers.AveragePooling3D((2, 2, 2), padding="same")])
+    np.testing.assert_allclose(
+        averaged.predict(volume, verbose=0)[0, 1, 1, 2], volume[0, 2:4, 2:3, 4:5].mean(axis=(0, 1, 2)), rtol=1e-5
+    )

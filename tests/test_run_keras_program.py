@@ -115,3 +115,16 @@ def test_caps_and_keras_2_defaults_for_a_smoke_run(tmp_path, mnist_files):
     assert "learning rate 1.0" in lines  # Keras 2's Adadelta
     assert "epochs 2 batches 6" in lines  # 2 epochs of 30 samples in batches of 10
     assert "generator epochs 2" in lines  # a generator's epoch stops after 30 samples (4 batches of 8)
+
+
+def test_a_keras_name_cnnkit_lacks_is_one_line_naming_it(tmp_path):
+    result = cnnkit_run(tmp_path, "import keras\nfrom keras.layers import NoSuchLayer\n")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "cnnkit run: program.py, line 2: cnnkit has no keras.layers.NoSuchLayer (a Keras name it does not provide yet)"
+    ]
+    refused = cnnkit_run(tmp_path, "import keras\nkeras.layers.Dense(-3)\n")
+    assert refused.returncode == 2 and refused.stderr.strip().startswith("cnnkit run: program.py, line 2: Dense")
+    assert len(refused.stderr.strip().splitlines()) == 1
+    own_bug = cnnkit_run(tmp_path, "import keras\nraise ValueError('the program itself')\n")
+    assert own_bug.returncode == 1 and "Traceback" in own_bug.stderr  # its own errors keep Python's traceback

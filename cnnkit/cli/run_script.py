@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import runpy
 import sys
+import traceback
 
 from cnnkit import keras_alias
 from cnnkit.cli.errors import CommandError
@@ -61,4 +63,46 @@ def run(args) -> int:
         runpy.run_path(args.script, run_name="__main__")
     except keras_alias.TensorFlowNeeded as error:
         raise CommandError(str(error)) from None
+    except (ValueError, TypeError, ImportError, AttributeError, NotImplementedError) as error:
+        refusal = _cnnkit_refusal(error, os.path.abspath(args.script))
+        if refusal is None:
+            raise  # the program's own error: Python's traceback, as `python` would show it
+        raise CommandError(refusal) from None
     return 0
+
+
+def _cnnkit_refusal(error: Exception, script: str) -> str | None:
+    """One line for an error cnnkit raised about what the program asked of it (a Keras name or
+    feature it lacks, a bad argument): where in the program, and cnnkit's message. None for any
+    other error."""
+    frames = traceback.extract_tb(error.__traceback__)
+    in_program = [frame for frame in frames if os.path.abspath(frame.filename) == script]
+    missing_name = isinstance(error, ImportError) and "cnnkit" in str(error)
+    missing_attribute = isinstance(error, AttributeError) and "module 'cnnkit" in str(error)
+    raised_by_cnnkit = os.path.abspath(frames[-1].filename).startswith(_PACKAGE)
+    if not in_program or not (missing_name or missing_attribute or raised_by_cnnkit):
+        return None
+    where = f"{os.path.basename(script)}, line {in_program[-1].lineno}"
+    lacking = _lacking_name(str(error))
+    if lacking is not None:
+        return f"{where}: cnnkit has no {lacking} (a Keras name it does not provide yet)"
+    return f"{where}: {error}"
+
+
+def _lacking_name(message: str) -> str | None:
+    """`keras.layers.Conv3D` from Python's message for a name cnnkit lacks, else None."""
+    patterns = (
+        r"cannot import name '(?P<name>[^']+)' from '(?P<module>cnnkit[^']*)'",
+        r"No module named '(?P<module>cnnkit[^']*)'",
+        r"module '(?P<module>cnnkit[^']*)' has no attribute '(?P<name>[^']+)'",
+    )
+    for pattern in patterns:
+        found = re.search(pattern, message)
+        if found:
+            parts = found.groupdict()
+            full = parts["module"] + (f".{parts['name']}" if parts.get("name") else "")
+            return "keras" + full[len("cnnkit") :]
+    return None
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

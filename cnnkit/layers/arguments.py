@@ -86,6 +86,7 @@ def check_filters(layer: Layer, filters) -> int:
 
 
 SEQUENCE = "(batch, steps, channels)"
+VOLUME = "(batch, depth, height, width, channels)"
 
 
 def one_positive_int(value, argument: str, layer: Layer) -> int:
@@ -123,3 +124,12 @@ def add_bias(layer: Layer, size: int) -> None:
     layer.add_weight(
         "bias", (size,), layer.bias_initializer, regularizer=layer.bias_regularizer, constraint=layer.bias_constraint
     )
+
+
+def as_tuple(value, rank: int, argument: str, layer: Layer) -> tuple[int, ...]:
+    """Keras's `3` or `(3, 3)`: `rank` positive ints."""
+    values = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else tuple(value)
+    if len(values) != rank or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
+        several = "" if rank == 1 else f" or a tuple of {rank}"
+        raise layer.error(f"{argument} must be a positive int{several}; received {argument}={value!r}")
+    return values

@@ -90,6 +90,7 @@ class Layer(nn.Module):
         trainable: bool = True,
         input_shape: tuple | None = None,
         batch_input_shape: tuple | None = None,
+        batch_size: int | None = None,
         input_dim: int | None = None,
         dtype: Any = None,
         activity_regularizer=None,
@@ -113,6 +114,9 @@ class Layer(nn.Module):
         self._weight_constraints: dict[str, Callable] = {}
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
+        # Keras 2's fixed batch size for a stateful RNN (batch_size=, or batch_input_shape's first
+        # axis); cnnkit's layers take any batch size, and a stateful one checks it stays the same.
+        self.declared_batch_size = batch_size if batch_input_shape is None else tuple(batch_input_shape)[0]
         self.activity_regularizer = regularizers.get(activity_regularizer)
         # Keras 2's `weights=[kernel, bias]`: set (Keras layout) once the layer is built.
         self._initial_weights = None if weights is None else list(weights)

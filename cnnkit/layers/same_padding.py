@@ -16,6 +16,14 @@ def same_pads(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[i
     return total // 2, total - total // 2
 
 
+def volume_pads(sizes, kernel, strides, dilation=(1, 1, 1)) -> tuple[int, ...]:
+    """F.pad's amounts (last axis first) for TensorFlow's 'same' over a volume's three axes."""
+    pads: list[int] = []
+    for size, k, s, d in reversed(list(zip(sizes, kernel, strides, dilation))):
+        pads.extend(same_pads(size, k, s, d))
+    return tuple(pads)
+
+
 def output_length(size: int | None, kernel: int, stride: int, padding: str | int, dilation: int = 1) -> int | None:
     """The output length of a window op along one axis (None stays None); `padding` is 'valid',
     'same', or an int: that many pixels on both sides, as torch's `padding=` argument."""

@@ -287,6 +287,12 @@ class Model(Trainer, SubclassedModel, Layer):
         """Load weights written by `save_weights` for a model with the same layers."""
         weights_file.load_weights(self, filepath)
 
+    def reset_states(self) -> None:
+        """Clear the carried states of every stateful recurrent layer (Keras 2's model.reset_states)."""
+        for module in self.modules():
+            if module is not self and getattr(module, "stateful", False) and hasattr(module, "reset_states"):
+                module.reset_states()
+
     # ---- inspection ---------------------------------------------------------------------------
     def summary(
         self,

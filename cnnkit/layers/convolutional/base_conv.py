@@ -16,6 +16,7 @@ from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers.arguments import (
     add_bias,
     add_kernel,
+    as_tuple,
     check_data_format,
     check_filters,
     check_positive_pair,
@@ -58,15 +59,6 @@ def convolution_config(layer: Layer) -> dict:
         "groups": layer.groups,
         **weight_arguments_config(layer),
     }
-
-
-def as_tuple(value, rank: int, argument: str, layer: Layer) -> tuple[int, ...]:
-    """Keras's `3` or `(3, 3)`: `rank` positive ints."""
-    values = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else tuple(value)
-    if len(values) != rank or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
-        several = "" if rank == 1 else f" or a tuple of {rank}"
-        raise layer.error(f"{argument} must be a positive int{several}; received {argument}={value!r}")
-    return values
 
 
 class BaseConv(Layer):

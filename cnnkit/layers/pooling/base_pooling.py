@@ -5,9 +5,17 @@ from __future__ import annotations
 import torch
 
 from cnnkit.common.layout import Shape, format_shape
-from cnnkit.layers.arguments import SEQUENCE, check_data_format, check_positive_pair, one_positive_int, sequence_padding
+from cnnkit.layers.arguments import (
+    SEQUENCE,
+    VOLUME,
+    as_tuple,
+    check_data_format,
+    check_positive_pair,
+    one_positive_int,
+    sequence_padding,
+)
 from cnnkit.layers.layer import Layer
-from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads
+from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads, volume_pads
 
 
 class _Pooling1D(Layer):
@@ -113,3 +121,38 @@ class _Pooling2D(Layer):
             "strides": self.strides,
             "padding": self.padding,
         }
+
+
+class _Pooling3D(Layer):
+    """Input shape: (batch, depth, height, width, channels); output: the pooled volume, the same
+    channels. `strides` defaults to `pool_size`. With 'same' padding, windows that overhang an
+    edge use only real voxels (max ignores the padding, average divides by the real count)."""
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding: str = "valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = as_tuple(pool_size, 3, "pool_size", self)
+        self.strides = self.pool_size if strides is None else as_tuple(strides, 3, "strides", self)
+        self.padding = str(padding).lower()
+        if self.padding not in ("valid", "same"):
+            raise self.error(f"padding must be 'valid' or 'same'; received padding={padding!r}")
+        check_data_format(data_format, f"{type(self).__name__} '{self.name}'")
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        self.expect_rank(input_shape, 5, VOLUME)
+        sizes = [
+            output_length(n, k, s, self.padding) for n, k, s in zip(input_shape[1:4], self.pool_size, self.strides)
+        ]
+        if any(size is not None and size <= 0 for size in sizes):
+            raise self.error(f"input {format_shape(input_shape)} is too small for pool_size={self.pool_size}")
+        return (input_shape[0], *sizes, input_shape[4])
+
+    def call(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.permute(0, 4, 1, 2, 3)
+        pads = volume_pads(x.shape[2:], self.pool_size, self.strides) if self.padding == "same" else (0,) * 6
+        return self.pool(x, pads).permute(0, 2, 3, 4, 1)
+
+    def pool(self, x: torch.Tensor, pads: tuple[int, ...]) -> torch.Tensor:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides, "padding": self.padding}

@@ -2,6 +2,7 @@
 TimeDistributed wrappers."""
 
 from cnnkit.layers.rnn.bidirectional import Bidirectional
+from cnnkit.layers.rnn.conv_lstm2d import ConvLSTM2D
 from cnnkit.layers.rnn.gru import GRU, GRUCell
 from cnnkit.layers.rnn.lstm import LSTM, LSTMCell
 from cnnkit.layers.rnn.recurrent_cell import RecurrentCell

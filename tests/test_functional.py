@@ -176,7 +176,7 @@ def test_merge_layers_compute_what_they_say():
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda i: layers.add([i, layers.Conv2D(2, 1)(i)]), "must all have the same shape"),
+        (lambda i: layers.add([i, layers.Conv2D(2, 1)(i)]), "shapes that broadcast"),
         (lambda i: layers.concatenate([i, layers.MaxPooling2D()(i)]), "must match except on axis"),
         (lambda i: layers.Add()(i), "list of at least 2 inputs"),
         (lambda i: layers.Dense(2)(i, mask=i), "takes one argument"),

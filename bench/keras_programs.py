@@ -47,6 +47,10 @@ KERAS2_PROGRAMS = [
 # Keras 3's keras.io ports that use no TensorFlow and whose data is a Keras data set.
 # Programs that reshape a data set to its full size (x.reshape(60000, 784)): load_data is left whole.
 KEEP_DATA = {"antirectifier", "mnist_mlp"}
+# Programs that plot one point per epoch they asked for run all their epochs (on the capped samples).
+EPOCHS = {"reuters_mlp_relu_vs_selu": "40"}
+# Programs that read what another wrote (lstm_seq2seq_restore loads lstm_seq2seq's s2s.h5) run in its folder.
+SHARED_FOLDER = {"lstm_seq2seq_restore": "lstm_seq2seq"}
 KERAS3_PROGRAMS = [
     "vision/mnist_convnet", "nlp/addition_rnn", "nlp/bidirectional_lstm_imdb", "vision/autoencoder",
     "vision/siamese_contrastive", "generative/pixelcnn", "vision/attention_mil_classification",
@@ -110,10 +114,57 @@ def make_data(home: Path) -> None:
             np.savez(datasets / f"{name}.npz", **arrays)
             words = {f"word{i}": i for i in range(1, 20000)}
             (datasets / f"{name}_word_index.json").write_text(json.dumps(words))
+    babi = datasets / "babi-tasks-v1-2.tar.gz"
+    if not babi.exists():
+        with tarfile.open(babi, "w:gz") as archive:
+            for task in ("en-10k/qa1_single-supporting-fact", "en-10k/qa2_two-supporting-facts",
+                         "en/qa2_two-supporting-facts"):  # fmt: skip
+                for split in ("train", "test"):
+                    path = home / "story.txt"
+                    path.write_text(babi_stories(rng, 200))
+                    archive.add(path, f"tasks_1-20_v1-2/{task}_{split}.txt")
+                    path.unlink()
     text = datasets / "nietzsche.txt"
     if not text.exists():
         letters = "abcdefghijklmnopqrstuvwxyz ,.\n"
         text.write_text("".join(rng.choice(list(letters), 20000)))
+
+
+NAMES = ["mary", "john", "sandra", "daniel"]
+PLACES = ["bathroom", "hallway", "kitchen", "garden", "office"]
+
+
+def babi_stories(rng, count: int) -> str:
+    """bAbI-format stories: numbered facts, then a question line with its answer and supporting fact."""
+    lines = []
+    for _ in range(count):
+        where = {}
+        for number in range(1, 5):
+            who, place = rng.choice(NAMES), rng.choice(PLACES)
+            where[who] = (place, number)
+            lines.append(f"{number} {who.capitalize()} went to the {place}.")
+        who = rng.choice(list(where))
+        lines.append(f"5 Where is {who.capitalize()}? \t{where[who][0]}\t{where[who][1]}")
+    return "\n".join(lines) + "\n"
+
+
+def make_program_data(folder: Path, name: str, rng) -> None:
+    """Files a program reads from its own folder (the public ones download them by hand)."""
+    if name in ("lstm_seq2seq", "lstm_seq2seq_restore", "cnn_seq2seq"):
+        pairs = [("go .", "va !"), ("hi .", "salut !"), ("run !", "cours !"), ("wow !", "ca alors !")]
+        (folder / "fra-eng").mkdir(exist_ok=True)
+        lines = [f"{a} {i}\t{b} {i}" for i in range(300) for a, b in [pairs[i % 4]]]
+        (folder / "fra-eng" / "fra.txt").write_text("\n".join(lines) + "\n")
+    if name == "pretrained_word_embeddings":
+        words = [f"w{i}" for i in range(300)]
+        (folder / "glove.6B").mkdir(exist_ok=True)
+        vectors = [f"{w} " + " ".join(f"{v:.3f}" for v in rng.standard_normal(100)) for w in words]
+        (folder / "glove.6B" / "glove.6B.100d.txt").write_text("\n".join(vectors) + "\n")
+        for topic in ("alt.atheism", "sci.space", "rec.autos"):
+            (folder / "20_newsgroup" / topic).mkdir(parents=True, exist_ok=True)
+            for number in range(60):
+                body = " ".join(rng.choice(words, 80))
+                (folder / "20_newsgroup" / topic / str(51000 + number)).write_text(f"From: x\n\n{body}\n")
 
 
 def last_lines(text: str, count: int = 2) -> str:
@@ -152,11 +203,12 @@ def main() -> int:
     names = options.only or KERAS2_PROGRAMS + KERAS3_PROGRAMS
     ran = 0
     for name in names:
-        folder = scratch / name.replace("/", "_")
+        folder = scratch / SHARED_FOLDER.get(name, name).replace("/", "_")
         folder.mkdir(parents=True, exist_ok=True)
-        script = folder / "program.py"
+        make_program_data(folder, name, np.random.default_rng(1))
+        script = folder / f"{name.split('/')[-1]}.py"
         script.write_text(program_source(name, options.mirror))
-        caps = ["--max-epochs", options.max_epochs, "--max-samples", options.max_samples]
+        caps = ["--max-epochs", EPOCHS.get(name, options.max_epochs), "--max-samples", options.max_samples]
         caps += ["--keep-data"] if name in KEEP_DATA else []
         keras2 = ["--keras", "2"] if "/" not in name else []
         command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]

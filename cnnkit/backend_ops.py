@@ -263,13 +263,10 @@ def _concrete(shape) -> tuple:
     return tuple(builtins.int(d) for d in shape)
 
 
-__all__ = sorted(
-    name for name, value in globals().items() if callable(value) and not name.startswith("_") and name not in {
-        "annotations", "np", "torch", "F", "ops", "random", "symbolic", "builtins"}
-)  # fmt: skip
 _NOT_RECORDED = {"shape", "ndim", "dtype", "count_params", "zeros", "ones", "eye", "arange", "constant", "variable"}
 _NOT_RECORDED |= {"random_normal", "random_uniform", "truncated_normal", "random_binomial"}
-for _name, _value in list(globals().items()):
-    defined_here = getattr(_value, "__module__", None) == __name__ and not isinstance(_value, type)
-    if callable(_value) and defined_here and not _name.startswith("_") and _name not in _NOT_RECORDED:
-        globals()[_name] = symbolic.dispatching(_value)
+_DEFINED_HERE = symbolic.dispatch_module(globals(), __name__, _NOT_RECORDED)
+_TAKEN_FROM_OPS = [
+    name for name, value in globals().items() if getattr(value, "__module__", "").startswith("cnnkit.ops")
+]
+__all__ = sorted({*_DEFINED_HERE, *(name for name in _TAKEN_FROM_OPS if not name.startswith("_"))})

@@ -91,6 +91,12 @@ def test_merge_layers_broadcast_a_size_one_axis(rng):
     np.testing.assert_allclose(total, v + g, rtol=1e-6)
     with pytest.raises(ValueError, match="shapes that broadcast"):
         layers.add([keras.Input((4, 3)), keras.Input((4, 2))])
+    # a lower-rank input gets a size-1 axis after the batch axis, as Keras's merge layers give it
+    flat, sequence = keras.Input((5,)), keras.Input((1, 5))
+    joined = keras.Model([flat, sequence], layers.multiply([flat, sequence]))
+    assert joined.output_shape == (None, 1, 5)
+    f, s = rng.random((2, 5)), rng.random((2, 1, 5))
+    np.testing.assert_allclose(joined.predict([f, s], verbose=0), f[:, None, :] * s, rtol=1e-6)
 
 
 def test_scikit_learn_grid_search_over_a_keras_classifier(rng):

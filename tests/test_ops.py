@@ -101,3 +101,48 @@ def test_gradients_flow_through_ops():
     np.testing.assert_allclose(w.grad.numpy(), [2.0, 0.0, 6.0])
     with pytest.raises(ValueError, match="unknown dtype 'complex'"):
         ops.cast(w, "complex")
+
+
+def test_more_numpy_ops_match_numpy():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 4)).astype("float32")
+    cases = {
+        "broadcast_to": (ops.broadcast_to(x[:1], (3, 4)), np.broadcast_to(x[:1], (3, 4))),
+        "slice": (ops.slice(x, (1, 0), (2, 3)), x[1:3, 0:3]),
+        "take": (ops.take(x, np.array([2, 0]), axis=1), np.take(x, [2, 0], axis=1)),
+        "take_along_axis": (
+            ops.take_along_axis(x, np.argsort(x, axis=1), axis=1),
+            np.take_along_axis(x, np.argsort(x, axis=1), axis=1),
+        ),
+        "flip": (ops.flip(x, axis=1), np.flip(x, axis=1)),
+        "roll": (ops.roll(x, 1, axis=0), np.roll(x, 1, axis=0)),
+        "pad": (ops.pad(x, ((1, 0), (0, 2))), np.pad(x, ((1, 0), (0, 2)))),
+        "tril": (ops.tril(x), np.tril(x)),
+        "sort": (ops.sort(x), np.sort(x)),
+        "cumsum": (ops.cumsum(x, axis=1), np.cumsum(x, axis=1)),
+        "amax": (ops.amax(x, axis=0), np.amax(x, axis=0)),
+        "average": (ops.average(x, axis=1, weights=[1, 2, 3, 4]), np.average(x, axis=1, weights=[1, 2, 3, 4])),
+        "moveaxis": (ops.moveaxis(x[None], 0, 2), np.moveaxis(x[None], 0, 2)),
+        "tensordot": (ops.tensordot(x, x.T, axes=1), np.tensordot(x, x.T, axes=1)),
+        "norm": (ops.norm(x, axis=1), np.linalg.norm(x, axis=1)),
+        "arctan2": (ops.arctan2(x, x + 2), np.arctan2(x, x + 2)),
+        "relu6": (ops.relu6(x * 10), np.clip(x * 10, 0, 6)),
+        "inv": (ops.linalg.inv(x[:3, :3]), np.linalg.inv(x[:3, :3])),
+    }
+    for name, (got, want) in cases.items():
+        np.testing.assert_allclose(ops.convert_to_numpy(got), want, rtol=1e-4, atol=1e-5, err_msg=name)
+    values, indices = ops.top_k(x, 2)
+    np.testing.assert_array_equal(ops.convert_to_numpy(indices), np.argsort(-x, axis=1)[:, :2])
+    mean, variance = ops.moments(x, axes=[0])
+    np.testing.assert_allclose(ops.convert_to_numpy(variance), x.var(axis=0), rtol=1e-5)
+
+
+def test_image_ops_on_channels_last_images():
+    images = np.arange(2 * 4 * 6 * 3, dtype="float32").reshape(2, 4, 6, 3)
+    patches = ops.convert_to_numpy(ops.image.extract_patches(images, 2))
+    assert patches.shape == (2, 2, 3, 12)
+    np.testing.assert_array_equal(patches[1, 1, 2], images[1, 2:4, 4:6].reshape(-1))  # (row, column, channel) order
+    resized = ops.convert_to_numpy(ops.image.resize(images, (8, 12), interpolation="nearest"))
+    np.testing.assert_array_equal(resized[:, ::2, ::2], images)
+    pooled = ops.convert_to_numpy(ops.max_pool(images, 2))
+    np.testing.assert_array_equal(pooled, images.reshape(2, 2, 2, 3, 2, 3).max(axis=(2, 4)))

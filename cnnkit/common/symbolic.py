@@ -57,3 +57,17 @@ def dispatching(function: Callable) -> Callable:
 
     call.runs_symbolically = True
     return call
+
+
+def dispatch_module(namespace: dict, module: str, not_recorded: frozenset | set = frozenset()) -> list[str]:
+    """Wrap every public function defined in `module` (its globals `namespace`) with `dispatching`,
+    except those `not_recorded` (what reads a shape, or makes a tensor from nothing). Returns the
+    names of all its public functions, for the module's `__all__`."""
+    names = []
+    for name, value in list(namespace.items()):
+        defined_here = getattr(value, "__module__", None) == module and not isinstance(value, type)
+        if callable(value) and defined_here and not name.startswith("_"):
+            names.append(name)
+            if name not in not_recorded:
+                namespace[name] = dispatching(value)
+    return sorted(names)

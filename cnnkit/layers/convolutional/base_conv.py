@@ -13,6 +13,7 @@ from collections.abc import Callable
 import torch
 
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.same_padding import axis_paddings, output_length
 from cnnkit.layers.arguments import (
     add_bias,
     add_kernel,
@@ -24,7 +25,6 @@ from cnnkit.layers.arguments import (
     weight_arguments_config,
 )
 from cnnkit.layers.layer import Layer
-from cnnkit.layers.same_padding import axis_paddings, output_length
 
 
 def set_window_arguments(layer: Layer, kernel_size, strides, dilation_rate, data_format) -> str:

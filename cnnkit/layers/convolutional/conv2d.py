@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.same_padding import check_padding, padding_plan
 from cnnkit.layers.convolutional.base_conv import BaseConv
-from cnnkit.layers.same_padding import check_padding, padding_plan
 
 
 class Conv2D(BaseConv):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from cnnkit.common.same_padding import volume_pads
 from cnnkit.layers.arguments import VOLUME
 from cnnkit.layers.convolutional.base_conv import BaseConv
-from cnnkit.layers.same_padding import volume_pads
 
 
 class Conv3D(BaseConv):

@@ -10,10 +10,10 @@ import torch.nn.functional as F
 from cnnkit import constraints, initializers, regularizers
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.same_padding import axis_paddings, check_padding, output_length, padding_plan
 from cnnkit.layers.arguments import add_bias, set_activation
 from cnnkit.layers.convolutional.base_conv import set_window_arguments
 from cnnkit.layers.layer import Layer
-from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, padding_plan
 
 
 class DepthwiseConv2D(Layer):

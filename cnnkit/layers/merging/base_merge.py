@@ -18,8 +18,10 @@ def _broadcast(sizes) -> int | None:
 
 
 class _Merge(Layer):
-    """Input: a list of at least two tensors of one rank whose shapes match or broadcast (a size 1
-    against any size). Output: one tensor of the broadcast shape."""
+    """Input: a list of at least two tensors whose shapes match or broadcast (a size 1 against any
+    size). An input of lower rank gets axes of size 1 after its batch axis first, as Keras's merge
+    layers do: (batch, 100) with (batch, 1, 100) is (batch, 1, 100). Output: the broadcast shape.
+    Inputs of rank 4 (images, NCHW inside) take no new axes."""
 
     def _check_inputs(self, input_shape) -> list[Shape]:
         if not isinstance(input_shape, list) or len(input_shape) < 2:
@@ -28,6 +30,9 @@ class _Merge(Layer):
 
     def compute_output_shape(self, input_shape: list[Shape]) -> Shape:
         shapes = self._check_inputs(input_shape)
+        rank = max(len(s) for s in shapes)
+        if rank != min(len(s) for s in shapes) and rank != 4:
+            shapes = [(s[0], *(1,) * (rank - len(s)), *s[1:]) for s in shapes]
         first = shapes[0]
         for shape in shapes[1:]:
             if len(shape) != len(first) or any(
@@ -38,7 +43,9 @@ class _Merge(Layer):
         return tuple(_broadcast(dims) for dims in zip(*shapes))
 
     def call(self, inputs: list[torch.Tensor]) -> torch.Tensor:
-        return self.merge(list(inputs))
+        rank = max(t.dim() for t in inputs)
+        tensors = [t.reshape(t.shape[0], *(1,) * (rank - t.dim()), *t.shape[1:]) for t in inputs]
+        return self.merge(tensors)
 
     def merge(self, tensors: list[torch.Tensor]) -> torch.Tensor:
         raise NotImplementedError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads, volume_pads
 from cnnkit.layers.arguments import (
     SEQUENCE,
     VOLUME,
@@ -15,7 +16,6 @@ from cnnkit.layers.arguments import (
     sequence_padding,
 )
 from cnnkit.layers.layer import Layer
-from cnnkit.layers.same_padding import axis_paddings, check_padding, output_length, same_pads, time_pads, volume_pads
 
 
 class _Pooling1D(Layer):

@@ -11,9 +11,9 @@ import torch.nn.functional as F
 from cnnkit import activations, constraints, initializers, regularizers
 from cnnkit.common import keras_defaults
 from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.same_padding import output_length, same_pads
 from cnnkit.layers.arguments import as_tuple, check_data_format, check_filters
 from cnnkit.layers.layer import Layer
-from cnnkit.layers.same_padding import output_length, same_pads
 
 CLIP = "(batch, time, height, width, channels)"
 

@@ -1,13 +1,5 @@
-"""Keras 3's `keras.ops` for custom losses, metrics and layers: NumPy-style functions (Keras's
-names and arguments: `axis`, `keepdims`) on torch tensors, so they take part in autograd.
-
-    def weighted_mse(y_true, y_pred):
-        return ops.mean(ops.square(y_true - y_pred) * ops.convert_to_tensor([1.0, 2.0]), axis=-1)
-
-Axes are the tensor's own. A loss or metric sees (batch, ...) as Keras does; inside a layer's
-`call` images are NCHW (torch's layout), so the channels axis there is 1, not -1 (a `Lambda`
-layer's function sees them channels-last, as in Keras).
-"""
+"""The first of keras.ops: conversions, shapes, creation, arithmetic, elementwise functions,
+comparisons, reductions and the common activations and losses (see cnnkit/ops/__init__.py)."""
 
 from __future__ import annotations
 
@@ -429,8 +421,4 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 # ---- symbolic tensors ----------------------------------------------------------------------------
 # Every op above, called on a functional graph's KerasTensors (`ops.mean(ops.square(z))`), records a
 # graph node instead of computing (common/symbolic.py); on real tensors it runs as written.
-_NOT_RECORDED = {"convert_to_numpy", "shape", "ndim"}
-for _name, _value in list(globals().items()):
-    if callable(_value) and not _name.startswith("_") and getattr(_value, "__module__", None) == __name__:
-        if _name not in _NOT_RECORDED and not isinstance(_value, type):
-            globals()[_name] = symbolic.dispatching(_value)
+__all__ = symbolic.dispatch_module(globals(), __name__, {"convert_to_numpy", "shape", "ndim"})

@@ -46,7 +46,7 @@ KERAS2_PROGRAMS = [
 ]  # fmt: skip
 # Keras 3's keras.io ports that use no TensorFlow and whose data is a Keras data set.
 # Programs that reshape a data set to its full size (x.reshape(60000, 784)): load_data is left whole.
-KEEP_DATA = {"antirectifier", "mnist_mlp"}
+KEEP_DATA = {"antirectifier", "mnist_mlp", "vision/siamese_contrastive"}
 # Programs that plot one point per epoch they asked for run all their epochs (on the capped samples).
 EPOCHS = {"reuters_mlp_relu_vs_selu": "40"}
 # Programs that read what another wrote (lstm_seq2seq_restore loads lstm_seq2seq's s2s.h5) run in its folder.

@@ -226,3 +226,13 @@ def test_conv3d_and_3d_pooling_match_numpy(rng):
     np.testing.assert_allclose(
         averaged.predict(volume, verbose=0)[0, 1, 1, 2], volume[0, 2:4, 2:3, 4:5].mean(axis=(0, 1, 2)), rtol=1e-5
     )
+
+
+def test_a_missing_single_channel_axis_is_added_as_keras_3_does(rng):
+    model = keras.Sequential([keras.Input((6, 6, 1)), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    images = rng.random((4, 6, 6)).astype("float32")
+    np.testing.assert_array_equal(model.predict(images, verbose=0), model.predict(images[..., None], verbose=0))
+    model.fit(images, rng.random((4, 2)), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"expects inputs of shape \(6, 6, 1\)"):
+        model.predict(rng.random((4, 6, 5)), verbose=0)

@@ -41,6 +41,11 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
     channels_first = False
     if expected is not None:
         expected_sample = expected[1:]
+        if len(sample) + 1 == len(expected_sample) and expected_sample[-1] == 1:
+            # Keras 3's convenience: (N, 28, 28) for a model that takes (28, 28, 1) gets its
+            # trailing axis of one channel (a view, no copy).
+            if all(e is None or s == e for s, e in zip(sample, expected_sample[:-1])):
+                x, sample = x.unsqueeze(-1), (*sample, 1)
         fits = len(sample) == len(expected_sample) and all(e is None or s == e for s, e in zip(sample, expected_sample))
         if not fits and x.dim() == 4 and isinstance(x, torch.Tensor) and len(expected_sample) == 3:
             h, w, c = expected_sample

@@ -5,20 +5,61 @@ Keras code written for its torch backend reaches a weight's torch tensor through
 guide). Here the weight is that tensor, so `.value` is the Parameter itself; everything torch does
 with Parameters (optimizers, state_dict, DDP, torch.compile) sees an ordinary Parameter.
 
-There is no `assign`: the Parameter is stored in torch's layout (a Dense kernel transposed), so a
-Keras-layout value assigned to it would land silently transposed; `layer.set_weights` takes
-Keras's layout.
+The Parameter is stored in torch's layout (a Dense kernel transposed, a Conv2D kernel as
+(filters, channels, kh, kw)). `assign` takes Keras's layout, as `layer.set_weights` does, and
+refuses a value of the wrong shape rather than store it transposed.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import torch
 from torch import nn
 
 
 class Variable(nn.Parameter):
     """What `Layer.add_weight` creates for a trainable weight."""
 
+    keras_to_torch: tuple[int, ...] | None = None  # add_weight's permutation from Keras's layout
+
+    def __deepcopy__(self, memo) -> Variable:
+        copied = super().__deepcopy__(memo)  # torch copies the data, not the attributes
+        copied.keras_to_torch = self.keras_to_torch
+        return copied
+
     @property
     def value(self) -> Variable:
         """The torch tensor behind the variable: the Parameter itself."""
+        return self
+
+    def _torch_layout(self, value) -> torch.Tensor:
+        tensor = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
+        keras_shape = (
+            tuple(self.shape)
+            if self.keras_to_torch is None
+            else tuple(self.permute(*np.argsort(self.keras_to_torch)).shape)
+        )
+        if tuple(tensor.shape) != keras_shape:
+            raise ValueError(
+                f"assign: the weight's shape in Keras's layout is {keras_shape}; received a value of shape "
+                f"{tuple(tensor.shape)} (cnnkit stores it as torch's {tuple(self.shape)})"
+            )
+        if self.keras_to_torch is not None:
+            tensor = tensor.permute(*self.keras_to_torch)
+        return tensor.to(dtype=self.dtype, device=self.device)
+
+    def assign(self, value) -> Variable:
+        """Set the weight to `value`, given in Keras's layout (as get_weights gives it)."""
+        with torch.no_grad():
+            self.copy_(self._torch_layout(value))
+        return self
+
+    def assign_add(self, delta) -> Variable:
+        with torch.no_grad():
+            self.add_(self._torch_layout(delta))
+        return self
+
+    def assign_sub(self, delta) -> Variable:
+        with torch.no_grad():
+            self.sub_(self._torch_layout(delta))
         return self

@@ -22,6 +22,37 @@ class SymbolicValue:
 _recorder: Callable | None = None
 
 
+class Slot:
+    """Where the n-th symbolic tensor of a recorded call goes when the call runs."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def lift(value, tensors: list):
+    """`value` (nested lists, tuples and dicts) with each symbolic tensor replaced by a Slot, the
+    tensor appended to `tensors`."""
+    if isinstance(value, SymbolicValue):
+        tensors.append(value)
+        return Slot(len(tensors) - 1)
+    if isinstance(value, (list, tuple)):
+        return type(value)(lift(item, tensors) for item in value)
+    if isinstance(value, dict):
+        return {key: lift(item, tensors) for key, item in value.items()}
+    return value
+
+
+def fill(value, tensors: list):
+    """The inverse of `lift`: each Slot replaced by its tensor from `tensors`."""
+    if isinstance(value, Slot):
+        return tensors[value.index]
+    if isinstance(value, (list, tuple)):
+        return type(value)(fill(item, tensors) for item in value)
+    if isinstance(value, dict):
+        return {key: fill(item, tensors) for key, item in value.items()}
+    return value
+
+
 def set_recorder(recorder: Callable) -> None:
     """`recorder(function, args, kwargs)` records `function` called on symbolic arguments as a
     graph node and returns its symbolic result (see cnnkit/layers/core/symbolic_op.py)."""

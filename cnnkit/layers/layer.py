@@ -198,11 +198,12 @@ class Layer(nn.Module):
         if training not in (None, True, False):
             raise self.error(f"training must be True, False or None; received training={training!r}")
         if args and is_symbolic(args[0]):
-            if len(args) > 1 or kwargs:
+            if len(args) > 1:
                 raise self.error(
-                    "on symbolic tensors a layer takes one argument (a tensor or a list of tensors) and training="
+                    "on symbolic tensors a layer takes one positional argument (a tensor or a list of tensors); "
+                    "pass the others by keyword (initial_state=, mask=, training=)"
                 )
-            return call_symbolically(self, args[0], training)
+            return call_symbolically(self, args[0], training, kwargs)
         arrays = bool(args) and is_api_data(args[0])
         if arrays:
             args = (self.accept_arrays(args[0]), *args[1:])
@@ -309,7 +310,9 @@ class Layer(nn.Module):
             value = value.permute(torch_order)
         value = value.contiguous()
         if trainable:
-            self.register_parameter(name, Variable(value, requires_grad=self._trainable))
+            variable = Variable(value, requires_grad=self._trainable)
+            variable.keras_to_torch = torch_order
+            self.register_parameter(name, variable)
         else:
             self.register_buffer(name, value)
         self._weight_names.append(name)

@@ -95,13 +95,25 @@ for _name, _function in (
 
 
 class Node:
-    """One call of `layer` on symbolic `inputs` (one tensor, or a list for merge layers)."""
+    """One call of `layer` on symbolic `inputs` (one tensor, or a list for merge layers), with any
+    keyword arguments of the call (`LSTM(...)(x, initial_state=[h, c])`): `keywords` holds them
+    with each symbolic tensor replaced by a Slot into `inputs[main_count:]`."""
 
-    def __init__(self, layer: Layer, inputs: list[KerasTensor], takes_list: bool, training: bool | None = None) -> None:
+    def __init__(
+        self,
+        layer: Layer,
+        inputs: list[KerasTensor],
+        takes_list: bool,
+        training: bool | None = None,
+        keywords: dict | None = None,
+        main_count: int | None = None,
+    ) -> None:
         self.layer = layer
         self.inputs = inputs
         self.takes_list = takes_list
         self.training = training  # `layer(x, training=False)`: this call always runs in inference mode
+        self.keywords = keywords or {}
+        self.main_count = len(inputs) if main_count is None else main_count
         self.outputs: list[KerasTensor] = []
         self.index = len(layer.inbound_nodes)
         layer.inbound_nodes.append(self)
@@ -113,14 +125,18 @@ def is_symbolic(value) -> bool:
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(isinstance(v, KerasTensor) for v in value)
 
 
-def call_symbolically(layer: Layer, inputs, training: bool | None = None) -> KerasTensor | list[KerasTensor]:
-    """Build `layer` for the shapes of `inputs` and record the call (with its `training` argument,
-    if given); returns the output tensor(s)."""
+def call_symbolically(
+    layer: Layer, inputs, training: bool | None = None, keywords: dict | None = None
+) -> KerasTensor | list[KerasTensor]:
+    """Build `layer` for the shapes of `inputs` and record the call (with its `training` argument
+    and keyword arguments, if given); returns the output tensor(s)."""
     takes_list = not isinstance(inputs, KerasTensor)
     tensors = list(inputs) if takes_list else [inputs]
     shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
     output_shape = layer.build_for(shapes, session.get_device())
-    node = Node(layer, tensors, takes_list, training)
+    extra: list[KerasTensor] = []
+    template = symbolic.lift(dict(keywords or {}), extra)
+    node = Node(layer, tensors + extra, takes_list, training, template, len(tensors))
     several = isinstance(output_shape, list)
     node.outputs = [KerasTensor(shape, node, i) for i, shape in enumerate(output_shape if several else [output_shape])]
     return node.outputs if several else node.outputs[0]

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from cnnkit import session
+from cnnkit.common import symbolic
 from cnnkit.common.layout import Shape, format_shape
 from cnnkit.layers import activity
 from cnnkit.layers.core.input_layer import Input, InputLayer
@@ -63,6 +64,17 @@ def nodes_between(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list
     return order
 
 
+def _with_tensors(value, produced: dict):
+    """A saved call's keyword arguments with each {"tensor": reference} replaced by that tensor."""
+    if isinstance(value, dict) and set(value) == {"tensor"}:
+        return produced[tuple(value["tensor"])]
+    if isinstance(value, dict):
+        return {key: _with_tensors(item, produced) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_tensors(item, produced) for item in value]
+    return value
+
+
 class Functional(Model):
     """A model defined by its input and output tensors, as in Keras:
 
@@ -104,15 +116,18 @@ class Functional(Model):
             move_to(layer, session.get_device())
 
         slots = {id(t): i for i, t in enumerate(self.inputs)}
-        # (layer position, slots read, takes a list, slots written, the call's training argument)
-        self._steps: list[tuple[int, list[int], bool, list[int], bool | None]] = []
+        # (layer position, slots read, takes a list, slots written, the call's training argument,
+        # its keyword arguments with Slots into the reads after the first `main_count`, main_count)
+        self._steps: list[tuple] = []
         self._connections: dict[int, list[str]] = {}
         for node in nodes:
             position = next(i for i, layer in enumerate(layers) if layer is node.layer)
             for tensor in node.outputs:
                 slots[id(tensor)] = len(slots)
             reads, writes = [slots[id(t)] for t in node.inputs], [slots[id(t)] for t in node.outputs]
-            self._steps.append((position, reads, node.takes_list, writes, node.training))
+            self._steps.append(
+                (position, reads, node.takes_list, writes, node.training, node.keywords, node.main_count)
+            )
             self._connections.setdefault(position, []).extend(t.label for t in node.inputs)
         self._slot_count = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
@@ -155,10 +170,13 @@ class Functional(Model):
 
         calls = []
         for node in nodes:
-            inputs = [reference(t) for t in node.inputs]
+            inputs = [reference(t) for t in node.inputs[: node.main_count]]
             call = {"layer": node.layer.name, "takes_list": node.takes_list, "inputs": inputs}
             if node.training is not None:
                 call["training"] = node.training
+            if node.keywords:  # initial_state=[h, c]: each tensor as {"tensor": reference}
+                tensors = [{"tensor": reference(t)} for t in node.inputs[node.main_count :]]
+                call["keywords"] = symbolic.fill(node.keywords, tensors)
             calls.append(call)
         return {"calls": calls, "outputs": [reference(t) for t in self.outputs]}
 
@@ -234,14 +252,16 @@ class Functional(Model):
         values: list = [None] * self._slot_count
         values[: len(self.inputs)] = self._prepare(x)
         last = len(self._steps) - 1
-        for step, (position, reads, takes_list, writes, training) in enumerate(self._steps):
+        for step, (position, reads, takes_list, writes, training, keywords, main_count) in enumerate(self._steps):
             layer = self.layers[position]
-            argument = [values[i] for i in reads] if takes_list else values[reads[0]]
+            argument = [values[i] for i in reads[:main_count]] if takes_list else values[reads[0]]
+            if keywords:
+                keywords = symbolic.fill(keywords, [values[i] for i in reads[main_count:]])
             if logits and step == last:
                 with nullcontext() if training is None else running_as(layer, training):
                     result = layer.pre_activation(argument)
             else:
-                result = layer(argument, training=training)
+                result = layer(argument, training=training, **keywords)
             if len(writes) == 1:
                 values[writes[0]] = result
             else:
@@ -306,7 +326,9 @@ class Functional(Model):
         for call in config["calls"]:
             name = call["layer"]
             arguments = [produced[tuple(ref)] for ref in call["inputs"]]
-            result = built[name](arguments if call["takes_list"] else arguments[0], training=call.get("training"))
+            keywords = _with_tensors(call.get("keywords", {}), produced)
+            given = arguments if call["takes_list"] else arguments[0]
+            result = built[name](given, training=call.get("training"), **keywords)
             index = calls_so_far.get(name, 0)
             calls_so_far[name] = index + 1
             for position, tensor in enumerate(result if isinstance(result, list) else [result]):

@@ -129,7 +129,8 @@ class CompiledSetup:
     # ---- the loss and the running totals --------------------------------------------------------
     def total_loss(self, y_true: list, y_pred: list, sample_weight) -> tuple[torch.Tensor, list]:
         """(the weighted sum of the outputs' losses, each output's loss)."""
-        parts = [part.loss(t, p, sample_weight) for part, t, p in zip(self.outputs, y_true, y_pred)]
+        weights = self.per_output(sample_weight)
+        parts = [part.loss(t, p, w) for part, t, p, w in zip(self.outputs, y_true, y_pred, weights)]
         if not self.several:
             return parts[0], parts
         return sum(part.weight * value for part, value in zip(self.outputs, parts)), parts
@@ -137,9 +138,17 @@ class CompiledSetup:
     def update_metrics(self, y_true: list, y_pred: list, sample_weight) -> None:
         if all(target is None for target in y_true):  # trained without labels (on losses it added)
             return
-        for part, target, prediction in zip(self.outputs, y_true, y_pred):
+        weights = self.per_output(sample_weight)
+        for part, target, prediction, weight in zip(self.outputs, y_true, y_pred, weights):
             for metric in part.metrics or []:
-                metric.update_state(target, prediction, sample_weight)
+                metric.update_state(target, prediction, weight)
+
+    def per_output(self, sample_weight) -> list:
+        """Each output's sample weights: a column each when they were given per output (one
+        (batch, outputs) tensor, made by DataEntry), else the same for all."""
+        if self.several and isinstance(sample_weight, torch.Tensor) and sample_weight.dim() == 2:
+            return list(sample_weight.unbind(dim=1))
+        return [sample_weight] * len(self.outputs)
 
     def record(self, total: torch.Tensor, count: int, part_losses: list, y_true: list, y_pred: list, weights) -> None:
         """One batch's loss (a mean over `count` samples), each output's loss and the metrics."""

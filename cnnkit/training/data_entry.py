@@ -113,7 +113,15 @@ class DataEntry:
 
     def _weights(self, y: torch.Tensor, sample_weight, class_weight, count: int) -> torch.Tensor | None:
         weights = None
-        if sample_weight is not None:
+        if sample_weight is not None and self.output_names is not None and isinstance(sample_weight, (list, dict)):
+            # one weight array per output (Keras's list or dict by output name): one column each
+            parts = self._per_name(sample_weight, self.output_names, "sample_weight", "output")
+            columns = [torch.ones(count) if part is None else as_tensor(part).float().reshape(-1) for part in parts]
+            for column in columns:
+                if column.shape[0] != count:
+                    raise ValueError(f"{self.where}: sample_weight has {column.shape[0]} entries for {count} samples")
+            weights = to_device(torch.stack(columns, dim=1), self.model.device)
+        elif sample_weight is not None:
             weights = as_tensor(sample_weight).float().reshape(-1)
             if weights.shape[0] != count:
                 raise ValueError(f"{self.where}: sample_weight has {weights.shape[0]} entries for {count} samples")

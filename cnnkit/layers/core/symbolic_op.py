@@ -17,31 +17,6 @@ from cnnkit.common import symbolic
 from cnnkit.layers.core.lambda_layer import Lambda
 
 
-class _Slot:
-    """Where the n-th symbolic argument goes when the operation runs."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-
-def _lift(value, tensors: list):
-    """`value` with each symbolic tensor in it replaced by a _Slot (the tensor kept in `tensors`)."""
-    if isinstance(value, symbolic.SymbolicValue):
-        tensors.append(value)
-        return _Slot(len(tensors) - 1)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_lift(item, tensors) for item in value)
-    return value
-
-
-def _fill(value, tensors: list):
-    if isinstance(value, _Slot):
-        return tensors[value.index]
-    if isinstance(value, (list, tuple)):
-        return type(value)(_fill(item, tensors) for item in value)
-    return value
-
-
 class SymbolicOp(Lambda):
     """`function(*args, **kwargs)` with its symbolic arguments given when the graph runs."""
 
@@ -52,7 +27,7 @@ class SymbolicOp(Lambda):
         super().__init__(self._run, **layer_arguments)
 
     def _run(self, tensors):
-        args, kwargs = _fill(self.template, list(tensors))
+        args, kwargs = symbolic.fill(self.template, list(tensors))
         return self.operation(*args, **kwargs)
 
     def compute_output_shape(self, input_shape):
@@ -85,7 +60,7 @@ class SymbolicOp(Lambda):
 def record(function, args: tuple, kwargs: dict):
     """Record `function` on symbolic arguments as a SymbolicOp node; its symbolic result."""
     tensors: list = []
-    template = _lift((tuple(args), dict(kwargs)), tensors)
+    template = symbolic.lift((tuple(args), dict(kwargs)), tensors)
     name = session.unique_name(getattr(function, "__name__", "op").strip("_") or "op")
     layer = SymbolicOp(function, *template, len(tensors), name=name)
     return layer(list(tensors))

@@ -236,3 +236,14 @@ def test_a_missing_single_channel_axis_is_added_as_keras_3_does(rng):
     model.fit(images, rng.random((4, 2)), epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"expects inputs of shape \(6, 6, 1\)"):
         model.predict(rng.random((4, 6, 5)), verbose=0)
+
+
+def test_batch_normalization_of_clips_uses_the_last_axis(rng):
+    import torch
+
+    layer = layers.BatchNormalization()
+    keras.Sequential([keras.Input((3, 4, 5, 2)), layer])
+    clips = rng.random((6, 3, 4, 5, 2)).astype("float32") * 3 + 1
+    normalised = layer(torch.tensor(clips), training=True).detach().numpy()
+    mean, variance = clips.mean(axis=(0, 1, 2, 3)), clips.var(axis=(0, 1, 2, 3))
+    np.testing.assert_allclose(normalised, (clips - mean) / np.sqrt(variance + 1e-3), rtol=1e-4, atol=1e-4)

@@ -63,7 +63,7 @@ def run(args) -> int:
         runpy.run_path(args.script, run_name="__main__")
     except keras_alias.TensorFlowNeeded as error:
         raise CommandError(str(error)) from None
-    except (ValueError, TypeError, ImportError, AttributeError, NotImplementedError) as error:
+    except (ValueError, TypeError, ImportError, AttributeError, NotImplementedError, OSError, RuntimeError) as error:
         refusal = _cnnkit_refusal(error, os.path.abspath(args.script))
         if refusal is None:
             raise  # the program's own error: Python's traceback, as `python` would show it

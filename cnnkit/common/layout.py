@@ -74,3 +74,14 @@ def runtime_dim(axis: int, rank: int) -> int:
 
 def format_shape(shape: Shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def with_channel_axis(x: torch.Tensor, expected: Shape | None) -> torch.Tensor:
+    """A run-time tensor one axis short of a model input whose last axis is one channel, given
+    that axis, as Keras 3's models add it: (N, 28, 28) for (28, 28, 1) becomes NCHW (N, 1, 28, 28)
+    (a view). Anything else as it is."""
+    if expected is None or x.dim() != len(expected) - 1 or expected[-1] != 1:
+        return x
+    if any(e is not None and s != e for s, e in zip(x.shape[1:], expected[1:-1])):
+        return x
+    return x.unsqueeze(1) if x.dim() == 3 else x.unsqueeze(-1)  # rank 4 runs channels-first

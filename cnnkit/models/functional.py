@@ -14,7 +14,7 @@ from torch import nn
 
 from cnnkit import session
 from cnnkit.common import symbolic
-from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.layout import Shape, format_shape, with_channel_axis
 from cnnkit.layers import activity
 from cnnkit.layers.core.input_layer import Input, InputLayer
 from cnnkit.layers.layer import Layer, move_to, running_as
@@ -241,7 +241,7 @@ class Functional(Model):
         for value, tensor in zip(given, self.inputs):
             if not isinstance(value, torch.Tensor):  # NumPy (or nested lists) at the API is channels-last
                 value = convert_inputs(as_tensor(value), tensor.shape, self.device, f"Model '{self.name}'")
-            prepared.append(value)
+            prepared.append(with_channel_axis(value, tensor.shape))
         return prepared
 
     def _looks_like_one_array(self, x) -> bool:

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from cnnkit import session
-from cnnkit.common.layout import Shape, api_shape
+from cnnkit.common.layout import Shape, api_shape, with_channel_axis
 from cnnkit.layers.core.input_layer import Input, InputLayer, KerasTensor
 from cnnkit.layers.layer import Layer, move_to
 from cnnkit.models.model import Model
@@ -210,7 +210,7 @@ class Sequential(Model):
             return convert_inputs(x, self._input_shape, self.device, f"Sequential '{self.name}'")
         if not self.built:
             self.ensure_built(api_shape(x), f"Sequential '{self.name}'")
-        return x
+        return with_channel_axis(x, self._input_shape)
 
     def forward(self, x) -> torch.Tensor:
         x = self._prepare(x)

@@ -73,10 +73,11 @@ def build_scale_and_shift(layer: Layer, channels: int) -> None:
 
 def channels_in_dim_1(function, x: torch.Tensor) -> torch.Tensor:
     """`function` on `x` with channels in dimension 1, as torch's normalisation kernels want them:
-    images are NCHW already; sequences (batch, steps, channels) are turned around it."""
-    if x.dim() != 3:
+    images are NCHW already, (batch, channels) too; sequences (batch, steps, channels) and volumes
+    or clips (rank 5 and up, channels last inside cnnkit too) are turned around it."""
+    if x.dim() in (2, 4):
         return function(x)
-    return function(x.transpose(1, 2)).transpose(1, 2)
+    return function(x.movedim(-1, 1)).movedim(1, -1)
 
 
 class BatchNormalization(Layer):

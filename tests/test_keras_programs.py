@@ -1,0 +1,48 @@
+"""The project's own Keras programs (tests/keras_programs/), each written in the style of a public
+Keras 2 or Keras 3 example and using the features it uses, run unmodified under
+`cnnkit run --max-epochs 1 --max-samples 64`, on tiny MNIST files where they read MNIST. Each
+program prints what it ran to; the test checks that line. bench/keras_programs.py runs the public
+programs themselves."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_datasets import write_dataset
+
+PROGRAMS = Path(__file__).parent / "keras_programs"
+
+# program (and its arguments) -> what its last line starts with
+EXPECTED = {
+    ("vae_mlp.py", "3"): "keys ['loss', 'val_loss'] epochs 1 means (200, 2)",
+    ("seq2seq.py",): "decoded 5 tokens",
+    ("siamese.py",): "logged ['accuracy', 'loss', 'val_accuracy', 'val_loss']",
+    ("memory_network.py",): "answer shape (3, 20)",
+    ("stateful_lstm.py",): "predicted (64, 1)",
+    ("hierarchical_rnn.py",): "Test loss:",
+    ("sklearn_search.py",): "metrics ['loss', 'accuracy']",
+    ("conv_lstm.py",): "next frames (1, 5, 12, 12, 1)",
+    ("distiller.py",): "distiller {'loss':",
+}
+
+
+@pytest.fixture(scope="module")
+def mnist_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    write_dataset(home / "datasets" / "mnist", n_train=80, n_test=40)
+    return home
+
+
+@pytest.mark.parametrize("program", list(EXPECTED), ids=lambda program: program[0])
+def test_program_runs_unmodified(program, mnist_home, tmp_path):
+    script, *arguments = program
+    command = [sys.executable, "-m", "cnnkit", "run", "--max-epochs", "1", "--max-samples", "64"]
+    env = {**os.environ, "CNNKIT_HOME": str(mnist_home), "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run(
+        [*command, str(PROGRAMS / script), *arguments], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith(EXPECTED[program]), last

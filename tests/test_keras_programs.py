@@ -40,9 +40,8 @@ def test_program_runs_unmodified(program, mnist_home, tmp_path):
     script, *arguments = program
     command = [sys.executable, "-m", "cnnkit", "run", "--max-epochs", "1", "--max-samples", "64"]
     env = {**os.environ, "CNNKIT_HOME": str(mnist_home), "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": ""}
-    result = subprocess.run(
-        [*command, str(PROGRAMS / script), *arguments], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
-    )
+    command += [str(PROGRAMS / script), *arguments]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(EXPECTED[program]), last

@@ -12,7 +12,7 @@ model = Sequential()
 model.add(LSTM(10, input_shape=(steps, 1), batch_size=batch_size, return_sequences=False, stateful=True))
 model.add(Dense(1))
 model.compile(loss="mse", optimizer="adam")
-for epoch in range(2):
+for _ in range(2):
     model.fit(x, y, batch_size=batch_size, epochs=1, verbose=1, shuffle=False)
     model.reset_states()
 predicted = model.predict(x, batch_size=batch_size)

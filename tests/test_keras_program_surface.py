@@ -247,3 +247,41 @@ def test_batch_normalization_of_clips_uses_the_last_axis(rng):
     normalised = layer(torch.tensor(clips), training=True).detach().numpy()
     mean, variance = clips.mean(axis=(0, 1, 2, 3)), clips.var(axis=(0, 1, 2, 3))
     np.testing.assert_allclose(normalised, (clips - mean) / np.sqrt(variance + 1e-3), rtol=1e-4, atol=1e-4)
+
+
+def test_keras_config(rng, capsys):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    batches = []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: batches.append(batch))
+    keras.config.set_max_steps_per_epoch(2)
+    keras.config.set_max_epochs(1)
+    keras.config.disable_interactive_logging()
+    try:
+        history = model.fit(rng.random((50, 3)), rng.random((50, 1)), batch_size=5, epochs=4, callbacks=[counter])
+    finally:
+        keras.config.set_max_steps_per_epoch(None)
+        keras.config.set_max_epochs(None)
+        keras.config.enable_interactive_logging()
+    assert batches == [0, 1] and len(history.history["loss"]) == 1
+    assert capsys.readouterr().out == ""  # no progress output while interactive logging is off
+    assert keras.config.floatx() == "float32" and keras.config.image_data_format() == "channels_last"
+    with pytest.raises(ValueError, match="set_floatx: cnnkit keeps weights in float32"):
+        keras.config.set_floatx("float64")
+
+
+def test_keras_2_gan_recipe_trains_what_compile_saw(keras_2_defaults, rng):
+    discriminator = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    discriminator.compile(optimizer="sgd", loss="binary_crossentropy")
+    generator = keras.Sequential([keras.Input((2,)), layers.Dense(3)])
+    discriminator.trainable = False  # Keras 2's recipe: frozen for the combined model only
+    noise = keras.Input((2,))
+    combined = keras.Model(noise, discriminator(generator(noise)))
+    combined.compile(optimizer="sgd", loss="binary_crossentropy")
+    d_before, g_before = discriminator.get_weights()[0].copy(), generator.get_weights()[0].copy()
+    combined.train_on_batch(rng.random((4, 2)), np.ones(4))
+    np.testing.assert_array_equal(discriminator.get_weights()[0], d_before)  # frozen in the combined model
+    assert not np.allclose(generator.get_weights()[0], g_before)
+    discriminator.train_on_batch(rng.random((4, 3)), np.ones(4))
+    assert not np.allclose(discriminator.get_weights()[0], d_before)  # compiled trainable, so it trains
+    assert discriminator.trainable is False and not discriminator.layers[0].kernel.requires_grad

@@ -9,6 +9,7 @@ Shapes given to `build` and `compute_output_shape` are channels-last with the ba
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -66,6 +67,25 @@ def _elsewhere(tensor: torch.Tensor, device: torch.device) -> bool:
     return device.index is not None and tensor.device.index != device.index
 
 
+def _python_number(value):
+    """NumPy scalars as Python numbers (in tuples and lists too): `Dense(np.int64(46))`, as Keras
+    programs compute sizes with NumPy; arrays and everything else as they are."""
+    if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_python_number(item) for item in value)
+    return value
+
+
+def _python_numbers_in(init):
+    @functools.wraps(init)
+    def with_python_numbers(self, *args, **kwargs):
+        args = tuple(_python_number(a) for a in args)
+        init(self, *args, **{key: _python_number(value) for key, value in kwargs.items()})
+
+    return with_python_numbers
+
+
 class Layer(nn.Module):
     """Base of every cnnkit layer and model.
 
@@ -82,6 +102,8 @@ class Layer(nn.Module):
         super().__init_subclass__(**kwargs)
         if cls.__module__.startswith("cnnkit."):
             registry.register("layer", cls)
+            if "__init__" in cls.__dict__:
+                cls.__init__ = _python_numbers_in(cls.__init__)
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from cnnkit import session
+from cnnkit.common import keras_defaults
 from cnnkit.common.files import atomic_write
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
@@ -21,7 +22,7 @@ from cnnkit.layers.node import is_symbolic
 from cnnkit.models import weights_file
 from cnnkit.models.subclassing import SubclassedModel
 from cnnkit.models.summary import print_summary
-from cnnkit.models.trainer import Trainer
+from cnnkit.models.trainer import Trainer, trainable_as_compiled
 from cnnkit.training import loop
 from cnnkit.training.compiled_setup import CompiledSetup
 from cnnkit.training.data_entry import DataEntry
@@ -108,6 +109,10 @@ class Model(Trainer, SubclassedModel, Layer):
         if steps_per_execution != 1:
             raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
         self.training_setup = CompiledSetup(optimizer, loss, metrics, loss_weights, self.output_names)
+        if keras_defaults.version() == 2:
+            # Keras 2 fixed the weights to train at compile: a GAN compiles its discriminator, then
+            # sets discriminator.trainable = False for the combined model, and still trains it alone.
+            self.training_setup.trainable_at_compile = [p for p in self.parameters() if p.requires_grad]
         # "auto" is eager, as Keras's torch backend chooses: torch.compile's minutes of compiling
         # pay only for long runs (and need a C++ compiler on CPUs).
         self.training_setup.jit_compile = jit_compile is True
@@ -130,9 +135,10 @@ class Model(Trainer, SubclassedModel, Layer):
         return any(getattr(module, "_weight_regularizers", None) for module in self.modules())
 
     def build_optimizer(self) -> None:
-        optimizer = self.training_setup.optimizer
-        if not optimizer.built:
-            optimizer.build(self.parameters())
+        setup = self.training_setup
+        if not setup.optimizer.built:
+            with trainable_as_compiled(setup):
+                setup.optimizer.build(setup.trainable_at_compile or self.parameters())
 
     # ---- Keras's training API -----------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs):

@@ -127,20 +127,21 @@ class Trainer:
         """One update on one batch; returns the logs (Keras's train_step)."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         setup = self.training_setup
-        with self._precision():
-            value, parts, y_pred = self._step_loss(x, y, sample_weight, piece=None)
-        if setup.check_finite and not bool(torch.isfinite(value)):
-            raise NonFiniteLoss(float(value.detach()))
-        optimizer = setup.optimizer
-        optimizer.zero_grad()
-        if setup.precision.scales_loss:  # float16: scale the loss so small gradients stay representable
-            if setup.grad_scaler is None:
-                setup.grad_scaler = torch.amp.GradScaler(self._weights_device().type)
-            setup.grad_scaler.scale(value).backward()
-            optimizer.step(setup.grad_scaler)
-        else:
-            value.backward()
-            optimizer.step()
+        with trainable_as_compiled(setup):  # nothing, unless under Keras 2's defaults
+            with self._precision():
+                value, parts, y_pred = self._step_loss(x, y, sample_weight, piece=None)
+            if setup.check_finite and not bool(torch.isfinite(value)):
+                raise NonFiniteLoss(float(value.detach()))
+            optimizer = setup.optimizer
+            optimizer.zero_grad()
+            if setup.precision.scales_loss:  # float16: scale the loss so small gradients stay representable
+                if setup.grad_scaler is None:
+                    setup.grad_scaler = torch.amp.GradScaler(self._weights_device().type)
+                setup.grad_scaler.scale(value).backward()
+                optimizer.step(setup.grad_scaler)
+            else:
+                value.backward()
+                optimizer.step()
         if setup.constrained:
             _apply_constraints(setup.constrained)
         setup.record(value.detach().float(), batch_length(x), parts, _listed(setup, y), y_pred, sample_weight)
@@ -222,6 +223,20 @@ class Trainer:
                 setup.compiled_forward = torch.compile(TrainingForward(self))
             return in_pieces(lambda part: setup.compiled_forward(part, logits=logits), x, piece)
         return in_pieces(self.forward_logits if logits else self, x, piece)
+
+
+@contextlib.contextmanager
+def trainable_as_compiled(setup: CompiledSetup):
+    """Under Keras 2's defaults, the weights compile found trainable get gradients in this step even
+    if `trainable` was switched off since (Keras 2's GAN recipe); otherwise nothing changes."""
+    frozen = [p for p in setup.trainable_at_compile or () if not p.requires_grad]
+    for weight in frozen:
+        weight.requires_grad_(True)
+    try:
+        yield
+    finally:
+        for weight in frozen:
+            weight.requires_grad_(False)
 
 
 def _listed(setup: CompiledSetup, y) -> list:

@@ -89,6 +89,7 @@ class CompiledSetup:
         self.constrained: list = []  # (weight, Keras order, constraint), also set by require_compiled
         self.precision = mixed_precision.global_policy()  # the policy in force at compile()
         self.grad_scaler = None  # made on the first float16 step
+        self.trainable_at_compile: list | None = None  # under Keras 2's defaults: compile fixed them
         self.jit_compile = False  # compile(jit_compile=True): forward passes through torch.compile
         self.compiled_forward = None
         self.distributed_forward = None  # DistributedDataParallel's wrapper while fit runs under torchrun

@@ -21,7 +21,7 @@ from cnnkit.callbacks.history import History
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import to_channels_last
 from cnnkit.layers import activity
-from cnnkit.training import smoke_caps
+from cnnkit.training import progress, smoke_caps
 from cnnkit.training.batch_sources import slice_samples
 from cnnkit.training.data_entry import DataEntry, validation_batches
 from cnnkit.training.inference_pieces import piece_size
@@ -31,11 +31,11 @@ from cnnkit.training.training_forward import TrainingForward
 
 
 def _verbosity(verbose) -> int:
-    if verbose == "auto":
-        return 1
-    if verbose not in (0, 1, 2, False, True):
+    if verbose not in (0, 1, 2, False, True, "auto"):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto'; received verbose={verbose!r}")
-    return int(verbose)
+    if not progress.interactive_logging:  # keras.config.disable_interactive_logging()
+        return 0
+    return 1 if verbose == "auto" else int(verbose)
 
 
 @contextlib.contextmanager
@@ -91,7 +91,7 @@ def run_evaluation(model, batches, verbose: int, callbacks: CallbackList | None)
             if wants_batches:
                 callbacks.batch("on_test_batch_end", step, python_logs(logs))
             seen += _samples_in(x)
-            if smoke_caps.enough_samples(seen):
+            if smoke_caps.enough_samples(seen, steps):
                 break
     logs = _epoch_logs(model, logs)
     bar.finish(steps, logs)
@@ -225,7 +225,7 @@ def fit(
                     if model.stop_training:
                         break
                     seen += _samples_in(bx)
-                    if smoke_caps.enough_samples(seen):
+                    if smoke_caps.enough_samples(seen, done):
                         break
                 logs = _epoch_logs(model, step_logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:

@@ -36,6 +36,10 @@ def _format_per_step(seconds: float) -> str:
     return f"{seconds * 1e6:.0f}us/step"
 
 
+# keras.config.disable_interactive_logging() turns every progress bar off (cnnkit/config.py).
+interactive_logging = True
+
+
 class Progbar:
     """Progress over `target` steps (None when unknown).
 
@@ -47,6 +51,7 @@ class Progbar:
     def __init__(
         self, target: int | None, verbose: int = 1, width: int = 30, interval: float = 0.1, stream: TextIO | None = None
     ) -> None:
+        verbose = verbose if interactive_logging else 0
         self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
         self.stream = stream or sys.stdout
         self.live = verbose == 1 and hasattr(self.stream, "isatty") and self.stream.isatty()

@@ -9,6 +9,7 @@ import functools
 
 max_epochs: int | None = None
 max_samples: int | None = None
+max_steps: int | None = None  # keras.config.set_max_steps_per_epoch: batches an epoch
 
 
 def set_caps(epochs: int | None = None, samples: int | None = None) -> None:
@@ -37,9 +38,10 @@ def first_samples(array):
     return array
 
 
-def enough_samples(seen: int) -> bool:
-    """Whether a generator's epoch has given `max_samples` samples (always False when uncapped)."""
-    return max_samples is not None and seen >= max_samples
+def enough_samples(seen: int, steps: int = 0) -> bool:
+    """Whether an epoch has given `max_samples` samples or run `max_steps` batches (always False
+    when uncapped)."""
+    return (max_samples is not None and seen >= max_samples) or (max_steps is not None and steps >= max_steps)
 
 
 def capped_load_data(load_data):

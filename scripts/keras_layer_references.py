@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import keras  # noqa: E402
-from layer_cases import CASES, CELLS  # noqa: E402
+from layer_cases import CASES, CELLS, call  # noqa: E402
 
 BATCH = 3
 
@@ -58,7 +58,7 @@ def main() -> None:
         layer = make_layer(name, case.arguments)
         inputs = inputs_for(name, case)
         given = inputs if isinstance(case.shape, list) else inputs[0]
-        output = np.asarray(layer(given, training=False))
+        output = np.asarray(call(layer, given, case, training=False))
         for index, array in enumerate(inputs):
             arrays[f"{name}/x{index}"] = array
         for index, weight in enumerate(layer.get_weights()):

@@ -18,10 +18,16 @@ class Case:
     integer_input: bool = False  # token ids (Embedding) instead of normal floats
     random_in_training: bool = False  # training mode draws noise or uses batch statistics
     keras: bool = True  # Keras 3 has the same layer, compared against its frozen outputs
+    positional: bool = False  # several inputs as positional arguments, layer(query, value), not one list
     note: str = ""  # why a case differs from the plain checks
     skip: set = field(
         default_factory=set
     )  # checks that do not apply: "save", "backward", "config", "weights", "keras_output"
+
+
+def call(layer, given, case: Case, **keywords):
+    """The layer called on the case's input(s), as Keras programs call it."""
+    return layer(*given, **keywords) if case.positional else layer(given, **keywords)
 
 
 def cell(name: str, **arguments) -> tuple:
@@ -30,6 +36,8 @@ def cell(name: str, **arguments) -> tuple:
 
 CASES: dict[str, Case] = {
     "Activation": Case({"activation": "tanh"}, (4,)),
+    "AdditiveAttention": Case({}, [(4, 3), (5, 3)]),
+    "Attention": Case({"use_scale": True, "score_mode": "concat"}, [(4, 3), (5, 3)]),
     "ActivityRegularization": Case({"l1": 0.01, "l2": 0.01}, (4,)),
     "Add": Case({}, [(3,), (3,)]),
     "AlphaDropout": Case({"rate": 0.5}, (6,), random_in_training=True),
@@ -76,6 +84,7 @@ CASES: dict[str, Case] = {
     "MaxPooling1D": Case({"pool_size": 2}, (6, 3)),
     "MaxPooling2D": Case({"pool_size": 2}, (6, 6, 2)),
     "MaxPooling3D": Case({"pool_size": (1, 2, 2), "padding": "same"}, (3, 5, 4, 2)),
+    "MultiHeadAttention": Case({"num_heads": 2, "key_dim": 3}, [(4, 5), (6, 2)], positional=True),
     "Maximum": Case({}, [(3,), (3,)]),
     "Minimum": Case({}, [(3,), (3,)]),
     "Multiply": Case({}, [(3,), (3,)]),

@@ -285,3 +285,22 @@ def test_keras_2_gan_recipe_trains_what_compile_saw(keras_2_defaults, rng):
     discriminator.train_on_batch(rng.random((4, 3)), np.ones(4))
     assert not np.allclose(discriminator.get_weights()[0], d_before)  # compiled trainable, so it trains
     assert discriminator.trainable is False and not discriminator.layers[0].kernel.requires_grad
+
+
+def test_causal_multi_head_attention_matches_numpy(rng):
+    query = keras.Input((4, 6))
+    attention = layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    output, scores = attention(query, query, use_causal_mask=True, return_attention_scores=True)
+    model = keras.Model(query, [output, scores])
+    x = rng.random((2, 4, 6)).astype("float32")
+    got_output, got_scores = model.predict(x, verbose=0)
+    wq, bq, wk, bk, wv, bv, wo, bo = attention.get_weights()
+    q = np.einsum("btf,fhd->bthd", x, wq) + bq
+    k, v = np.einsum("btf,fhd->bthd", x, wk) + bk, np.einsum("btf,fhd->bthd", x, wv) + bv
+    logits = np.einsum("bqhd,bkhd->bhqk", q / np.sqrt(3), k) + np.where(np.tril(np.ones((4, 4))), 0, -1e9)
+    weights = np.exp(logits - logits.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    expected = np.einsum("bqhd,hdf->bqf", np.einsum("bhqk,bkhd->bqhd", weights, v), wo) + bo
+    np.testing.assert_allclose(got_scores, weights, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(got_output, expected, rtol=1e-4, atol=1e-5)
+    assert np.all(got_scores[:, :, 0, 1:] < 1e-6)  # the first step sees only itself

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from layer_cases import CASES, CELLS, NOT_SWEPT
+from layer_cases import CASES, CELLS, NOT_SWEPT, call
 
 import cnnkit
 from cnnkit import layers
@@ -44,7 +44,7 @@ def inputs_for(name: str) -> list[np.ndarray]:
 def run(layer, name: str, training: bool = False) -> torch.Tensor:
     arrays = inputs_for(name)
     given = arrays if isinstance(CASES[name].shape, list) else arrays[0]
-    return layer(given, training=training)
+    return call(layer, given, CASES[name], training=training)
 
 
 def declared_shape(name: str):
@@ -68,7 +68,8 @@ def test_every_layer_has_a_case():
 def test_shape_parameters_and_keras_output(name):
     layer = make_layer(name)
     output = run(layer, name)  # called on NumPy, it answers channels-last, as Keras does
-    assert tuple(output.shape[1:]) == tuple(layer.compute_output_shape(declared_shape(name)))[1:]
+    shape = declared_shape(name)[0] if CASES[name].positional else declared_shape(name)  # the query's
+    assert tuple(output.shape[1:]) == tuple(layer.compute_output_shape(shape))[1:]
     case = CASES[name]
     if not case.keras:
         return
@@ -103,7 +104,7 @@ def test_save_and_load_in_a_model(name, tmp_path):
         return
     shapes = CASES[name].shape
     inputs = [cnnkit.Input(s) for s in shapes] if isinstance(shapes, list) else cnnkit.Input(shapes)
-    model = cnnkit.Model(inputs, make_layer(name)(inputs))
+    model = cnnkit.Model(inputs, call(make_layer(name), inputs, CASES[name]))
     arrays = inputs_for(name)
     given = arrays if isinstance(shapes, list) else arrays[0]
     model.save(tmp_path / "model.keras")
@@ -129,7 +130,7 @@ def test_backward_reaches_the_input_and_every_trainable_weight(name):
     arrays = [torch.tensor(a, requires_grad=True) for a in inputs_for(name)]
     channels_first = [a.permute(0, 3, 1, 2) if a.dim() == 4 else a for a in arrays]
     given = channels_first if isinstance(CASES[name].shape, list) else channels_first[0]
-    output = layer(given, training=True)
+    output = call(layer, given, CASES[name], training=True)
     (output.float() * torch.linspace(0.5, 1.5, output.numel()).reshape(output.shape)).sum().backward()
     assert all(a.grad is not None and torch.isfinite(a.grad).all() for a in arrays)
     assert all(w.grad is not None for w in layer.trainable_weights)

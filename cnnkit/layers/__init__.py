@@ -6,6 +6,7 @@ preprocessing/; layer.py is the Layer base class.
 """
 
 from cnnkit.layers.activations import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
+from cnnkit.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from cnnkit.layers.convolutional import (
     Conv1D,
     Conv2D,
@@ -111,6 +112,9 @@ from cnnkit.layers.rnn import (
 )
 
 __all__ = [
+    "AdditiveAttention",
+    "Attention",
+    "MultiHeadAttention",
     "GRU",
     "GRUCell",
     "LSTM",

@@ -220,6 +220,10 @@ class Layer(nn.Module):
         if training not in (None, True, False):
             raise self.error(f"training must be True, False or None; received training={training!r}")
         if args and is_symbolic(args[0]):
+            named = getattr(self, "positional_keywords", ())
+            if 1 < len(args) <= len(named) + 1:  # MultiHeadAttention(...)(query, value): value by name
+                kwargs = {**dict(zip(named, args[1:])), **kwargs}
+                args = args[:1]
             if len(args) > 1:
                 raise self.error(
                     "on symbolic tensors a layer takes one positional argument (a tensor or a list of tensors); "
@@ -227,8 +231,8 @@ class Layer(nn.Module):
                 )
             return call_symbolically(self, args[0], training, kwargs)
         arrays = bool(args) and is_api_data(args[0])
-        if arrays:
-            args = (self.accept_arrays(args[0]), *args[1:])
+        if arrays:  # MultiHeadAttention(...)(query, value) takes several
+            args = tuple(self.accept_arrays(a) if is_api_data(a) else a for a in args)
         with nullcontext() if training is None else running_as(self, training):
             result = super().__call__(*args, **kwargs)
         return to_api_layout(result) if arrays else result

@@ -133,9 +133,14 @@ def call_symbolically(
     takes_list = not isinstance(inputs, KerasTensor)
     tensors = list(inputs) if takes_list else [inputs]
     shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
+    keywords = dict(keywords or {})
+    if hasattr(layer, "note_call_shapes"):  # a layer whose weights depend on a keyword input's shape
+        layer.note_call_shapes({name: v.shape for name, v in keywords.items() if isinstance(v, KerasTensor)})
     output_shape = layer.build_for(shapes, session.get_device())
+    if keywords and hasattr(layer, "call_output_shape"):  # return_attention_scores=True, ...
+        output_shape = layer.call_output_shape(shapes, keywords)
     extra: list[KerasTensor] = []
-    template = symbolic.lift(dict(keywords or {}), extra)
+    template = symbolic.lift(keywords, extra)
     node = Node(layer, tensors + extra, takes_list, training, template, len(tensors))
     several = isinstance(output_shape, list)
     node.outputs = [KerasTensor(shape, node, i) for i, shape in enumerate(output_shape if several else [output_shape])]

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import initializers
-from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.layout import Shape, format_shape, to_channels_first
 from cnnkit.layers.attention.attention import causal_mask, masked_softmax
 from cnnkit.layers.layer import Layer
 
@@ -130,7 +130,8 @@ class MultiHeadAttention(Layer):
         attended = torch.einsum("bhqk,bkhd->bqhd", dropped, v)
         output = torch.einsum("bqhd,hdf->bqf", attended, self.output_kernel)
         output = output if self.output_bias is None else output + self.output_bias
-        return [output, weights] if return_attention_scores else output
+        # The scores (batch, heads, Tq, Tv) are a rank-4 tensor, which runs channels-first inside cnnkit.
+        return [output, to_channels_first(weights)] if return_attention_scores else output
 
     def get_config(self) -> dict:
         return {

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from cnnkit.backend_ops import *  # noqa: F403  (Keras 2's K.* math, listed in backend_ops)
+from cnnkit.backend_ops import __all__ as _math_names
 from cnnkit.session import backend as backend
 from cnnkit.session import clear_session as clear_session
 from cnnkit.session import epsilon as epsilon
@@ -117,3 +118,14 @@ def gradients(loss, variables):
 
 def placeholder(shape=None, ndim=None, dtype=None, name=None):
     raise ValueError("K.placeholder is TensorFlow 1's graph input: use keras.Input(shape) instead")
+
+
+__all__ = sorted(
+    {
+        *_math_names,
+        "backend", "clear_session", "epsilon", "floatx", "get_device", "image_data_format", "set_device",
+        "set_image_data_format", "to_snake_case", "unique_name",
+        "eval", "function", "get_value", "gradients", "int_shape", "learning_phase", "placeholder",
+        "set_learning_phase", "set_value",
+    }
+)  # fmt: skip

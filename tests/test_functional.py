@@ -179,7 +179,7 @@ def test_merge_layers_compute_what_they_say():
         (lambda i: layers.add([i, layers.Conv2D(2, 1)(i)]), "shapes that broadcast"),
         (lambda i: layers.concatenate([i, layers.MaxPooling2D()(i)]), "must match except on axis"),
         (lambda i: layers.Add()(i), "list of at least 2 inputs"),
-        (lambda i: layers.Dense(2)(i, mask=i), "takes one argument"),
+        (lambda i: layers.Dense(2)(i, colour=i), "takes no keyword argument colour"),
         (lambda i: Model(i, layers.Dense(2)(keras.Input(shape=(3,)))), "graph is disconnected"),
         (lambda i: Model(i, [1, 2]), "outputs must be a KerasTensor"),
         (

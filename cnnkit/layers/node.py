@@ -8,6 +8,7 @@ outputs to its inputs.
 
 from __future__ import annotations
 
+import inspect
 import operator
 from typing import TYPE_CHECKING
 
@@ -125,6 +126,20 @@ def is_symbolic(value) -> bool:
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(isinstance(v, KerasTensor) for v in value)
 
 
+def _accepted_keywords(layer: Layer, keywords: dict) -> dict:
+    """The call's keyword arguments that the layer's forward takes. A mask the layer cannot use is
+    dropped, as Keras drops it; any other unknown keyword is an error now, not when the model runs."""
+    if not keywords:
+        return keywords
+    parameters = inspect.signature(layer.forward).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return keywords
+    unknown = sorted(name for name in keywords if name not in parameters and name != "mask")
+    if unknown:
+        raise layer.error(f"its call takes no keyword argument {', '.join(unknown)}")
+    return {name: value for name, value in keywords.items() if name in parameters}
+
+
 def call_symbolically(
     layer: Layer, inputs, training: bool | None = None, keywords: dict | None = None
 ) -> KerasTensor | list[KerasTensor]:
@@ -133,7 +148,7 @@ def call_symbolically(
     takes_list = not isinstance(inputs, KerasTensor)
     tensors = list(inputs) if takes_list else [inputs]
     shapes = [t.shape for t in tensors] if takes_list else tensors[0].shape
-    keywords = dict(keywords or {})
+    keywords = _accepted_keywords(layer, dict(keywords or {}))
     if hasattr(layer, "note_call_shapes"):  # a layer whose weights depend on a keyword input's shape
         layer.note_call_shapes({name: v.shape for name, v in keywords.items() if isinstance(v, KerasTensor)})
     output_shape = layer.build_for(shapes, session.get_device())

@@ -13,9 +13,11 @@ The files follow Keras's: numpy.py and arrays.py (its keras.ops.numpy), nn.py (k
 image.py (keras.ops.image), linalg.py (keras.ops.linalg); all are here at the top level too.
 """
 
-from cnnkit.ops import image, linalg, nn
+from cnnkit.ops import arrays, image, linalg, nn
 from cnnkit.ops import numpy as numpy  # noqa: PLC0414  (keras.ops.numpy, as Keras names it)
 from cnnkit.ops.arrays import *  # noqa: F403
 from cnnkit.ops.nn import *  # noqa: F403
 from cnnkit.ops.numpy import *  # noqa: F403
 from cnnkit.ops.numpy import convert_to_numpy, convert_to_tensor  # noqa: F401  (named for readers)
+
+__all__ = sorted({"image", "linalg", "nn", "numpy", *arrays.__all__, *nn.__all__, *numpy.__all__})

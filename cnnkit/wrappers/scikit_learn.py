@@ -20,6 +20,8 @@ import numpy as np
 
 from cnnkit.models.model import Model
 
+__all__ = ["KerasClassifier", "KerasRegressor"]
+
 
 def _accepted(function, arguments: dict) -> dict:
     names = set(inspect.signature(function).parameters)

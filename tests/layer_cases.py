@@ -50,6 +50,7 @@ CASES: dict[str, Case] = {
     "CenterCrop": Case({"height": 3, "width": 4}, (6, 6, 2)),
     "Concatenate": Case({}, [(3,), (2,)]),
     "Conv1D": Case({"filters": 3, "kernel_size": 3, "padding": "causal"}, (7, 2)),
+    "Conv1DTranspose": Case({"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (5, 3)),
     "Conv2D": Case({"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, (7, 7, 2)),
     "Conv3D": Case({"filters": 2, "kernel_size": 2, "strides": 2, "padding": "same"}, (3, 5, 4, 2)),
     "ConvLSTM2D": Case({"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True}, (3, 5, 4, 2)),

@@ -9,6 +9,7 @@ from cnnkit.layers.activations import ELU, Activation, LeakyReLU, PReLU, ReLU, S
 from cnnkit.layers.attention import AdditiveAttention, Attention, MultiHeadAttention
 from cnnkit.layers.convolutional import (
     Conv1D,
+    Conv1DTranspose,
     Conv2D,
     Conv2DTranspose,
     Conv3D,
@@ -153,6 +154,7 @@ __all__ = [
     "AvgPool3D",
     "BatchNormalization",
     "Conv1D",
+    "Conv1DTranspose",
     "Conv2D",
     "Convolution1D",
     "Convolution2D",

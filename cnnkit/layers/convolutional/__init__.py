@@ -3,6 +3,7 @@
 held are here too."""
 
 from cnnkit.layers.convolutional.conv1d import Conv1D
+from cnnkit.layers.convolutional.conv1d_transpose import Conv1DTranspose
 from cnnkit.layers.convolutional.conv2d import Conv2D
 from cnnkit.layers.convolutional.conv2d_transpose import Conv2DTranspose
 from cnnkit.layers.convolutional.conv3d import Conv3D

@@ -304,3 +304,16 @@ def test_causal_multi_head_attention_matches_numpy(rng):
     np.testing.assert_allclose(got_scores, weights, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(got_output, expected, rtol=1e-4, atol=1e-5)
     assert np.all(got_scores[:, :, 0, 1:] < 1e-6)  # the first step sees only itself
+
+
+def test_resnet50v2_has_keras_layers_and_parameter_counts():
+    # Keras 3.15's own counts for these builders (keras.applications.ResNet50V2(weights=None)...)
+    model = keras.applications.ResNet50V2(weights=None)
+    assert model.count_params() == 25_613_800 and len(model.layers) == 192
+    assert model.get_layer("conv2_block1_0_conv").get_weights()[0].shape == (1, 1, 64, 256)
+    features = keras.applications.resnet_v2.ResNet50V2(
+        include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg"
+    )
+    assert features.output_shape == (None, 2048) and features.count_params() == 23_564_800
+    with pytest.raises(ValueError, match="no pretrained weights"):
+        keras.applications.ResNet50V2(weights="imagenet")

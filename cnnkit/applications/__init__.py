@@ -7,7 +7,7 @@ Every builder returns a Classifier (a Sequential with a backbone and a head; see
 and is registered under a lowercase name for `get_model(name, **kwargs)` and the command line.
 """
 
-from cnnkit.applications import imagenet_utils, resnet50, vgg16, vgg19  # Keras's module addresses
+from cnnkit.applications import imagenet_utils, resnet50, resnet_v2, vgg16, vgg19  # Keras's module addresses
 from cnnkit.applications.alexnet import AlexNet
 from cnnkit.applications.classifier import Classifier
 from cnnkit.applications.googlenet import GoogLeNet, Inception, InceptionAux
@@ -28,10 +28,15 @@ from cnnkit.applications.resnet import (
     ResNet110,
     ResNet152,
 )
+from cnnkit.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from cnnkit.applications.vgg import VGG11, VGG11_BN, VGG13, VGG13_BN, VGG16, VGG16_BN, VGG19, VGG19_BN
 from cnnkit.applications.weights import load_torchvision_state_dict, load_weights_file
 
 __all__ = [
+    "ResNet50V2",
+    "ResNet101V2",
+    "ResNet152V2",
+    "resnet_v2",
     "imagenet_utils",
     "resnet50",
     "vgg16",

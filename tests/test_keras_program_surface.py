@@ -317,3 +317,13 @@ def test_resnet50v2_has_keras_layers_and_parameter_counts():
     assert features.output_shape == (None, 2048) and features.count_params() == 23_564_800
     with pytest.raises(ValueError, match="no pretrained weights"):
         keras.applications.ResNet50V2(weights="imagenet")
+
+
+def test_mobilenetv2_has_keras_parameter_counts():
+    # Keras 3.15's own counts (keras.applications.MobileNetV2(alpha=..., weights=None))
+    counts = {1.0: 3_538_984, 0.35: 1_691_208, 1.4: 6_156_712}
+    for alpha, count in counts.items():
+        model = keras.applications.MobileNetV2(alpha=alpha)
+        assert model.count_params() == count and len(model.layers) == 156, alpha
+    small = keras.applications.mobilenet_v2.MobileNetV2(input_shape=(32, 32, 3), include_top=False, pooling="avg")
+    assert small.output_shape == (None, 1280) and small.count_params() == 2_257_984

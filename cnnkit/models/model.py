@@ -285,12 +285,18 @@ class Model(Trainer, SubclassedModel, Layer):
 
         return to_json(self, **json_arguments)
 
-    def save_weights(self, filepath) -> None:
-        """Write the weights to `filepath` atomically; `load_weights` reads them back without running code."""
+    def save_weights(self, filepath, overwrite: bool = True, save_format=None) -> None:
+        """Write the weights to `filepath` atomically; `load_weights` reads them back without running code.
+        Keras's overwrite=False refuses an existing file; Keras 2's save_format is accepted and ignored."""
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"save_weights: {os.fspath(filepath)!r} exists and overwrite=False")
         weights_file.save_weights(self, filepath)
 
-    def load_weights(self, filepath) -> None:
-        """Load weights written by `save_weights` for a model with the same layers."""
+    def load_weights(self, filepath, skip_mismatch: bool = False, by_name: bool = False) -> None:
+        """Load weights written by `save_weights` for a model with the same layers (Keras's
+        skip_mismatch and by_name are accepted only at their defaults)."""
+        if skip_mismatch or by_name:
+            raise ValueError("load_weights: skip_mismatch and by_name are not supported yet; load into the same model")
         weights_file.load_weights(self, filepath)
 
     def reset_states(self) -> None:

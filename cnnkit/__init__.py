@@ -26,6 +26,7 @@ from cnnkit import (
     regularizers,
     saving,
     utils,
+    wrappers,
 )
 from cnnkit.layers import Input
 from cnnkit.models import Model, Sequential
@@ -59,4 +60,5 @@ __all__ = [
     "regularizers",
     "saving",
     "utils",
+    "wrappers",
 ]

@@ -327,3 +327,32 @@ def test_mobilenetv2_has_keras_parameter_counts():
         assert model.count_params() == count and len(model.layers) == 156, alpha
     small = keras.applications.mobilenet_v2.MobileNetV2(input_shape=(32, 32, 3), include_top=False, pooling="avg")
     assert small.output_shape == (None, 1280) and small.count_params() == 2_257_984
+
+
+def test_keras_3_sklearn_classifier_in_a_pipeline(rng):
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def build(x, y, units=8):  # y arrives one-hot, as Keras 3's wrapper gives it
+        model = keras.Sequential([keras.Input(x.shape[1:]), layers.Dense(units, activation="relu"),
+                                  layers.Dense(y.shape[1], activation="softmax")])  # fmt: skip
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+        return model
+
+    x = rng.random((60, 4)).astype("float32")
+    labels = np.where(x[:, 0] > 0.5, "high", "low")
+    classifier = keras.wrappers.SKLearnClassifier(build, model_kwargs={"units": 4}, fit_kwargs={"epochs": 1})
+    scores = cross_val_score(make_pipeline(StandardScaler(), classifier), x, labels, cv=3)
+    assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
+    fitted = classifier.fit(x, labels)
+    assert set(fitted.predict(x)) <= {"high", "low"} and list(fitted.classes_) == ["high", "low"]
+    regressor = keras.wrappers.SKLearnRegressor(
+        lambda x, y: _compiled(keras.Sequential([keras.Input((4,)), layers.Dense(1)]))
+    ).fit(x, x[:, 0])
+    assert regressor.predict(x).shape == (60,)
+
+
+def _compiled(model):
+    model.compile(optimizer="sgd", loss="mse")
+    return model

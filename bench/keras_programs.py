@@ -193,6 +193,12 @@ def main() -> int:
     parser.add_argument("--max-epochs", default="1")
     parser.add_argument("--max-samples", default="512")
     parser.add_argument("--keras-too", action="store_true")
+    parser.add_argument(
+        "--defaults",
+        choices=("2", "3"),
+        default="2",
+        help="whose defaults cnnkit takes for Keras 2's programs (3: as Keras 3 runs them, to compare)",
+    )
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/keras_programs"))
     options = parser.parse_args()
     scratch = options.scratch
@@ -210,7 +216,7 @@ def main() -> int:
         script.write_text(program_source(name, options.mirror))
         caps = ["--max-epochs", EPOCHS.get(name, options.max_epochs), "--max-samples", options.max_samples]
         caps += ["--keep-data"] if name in KEEP_DATA else []
-        keras2 = ["--keras", "2"] if "/" not in name else []
+        keras2 = ["--keras", options.defaults] if "/" not in name else []
         command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]
         status, seconds, detail = run_one(command, folder, env, options.timeout)
         ran += status == "ran"

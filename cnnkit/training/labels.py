@@ -36,7 +36,9 @@ def prepare_targets(y, loss: Loss, output_shape: Shape, where: str) -> torch.Ten
     sample_shape = tuple(y.shape[1:])
     if isinstance(loss, SparseCategoricalCrossentropy):
         return _sparse_labels(y, loss, output_shape, where)
-    if isinstance(loss, LossFunctionWrapper):  # a user's function decides what it accepts
+    if isinstance(loss, LossFunctionWrapper) or not type(loss).__module__.startswith("cnnkit."):
+        # a user's function or Loss subclass decides what it accepts (a contrastive loss takes
+        # (N, 1) class ids against (N, 128) features)
         return to_channels_first(y.float() if y.is_floating_point() else y)
     if not _matches(sample_shape, output_shape):
         looks_sparse = y.dim() == 1 or (y.dim() == 2 and y.shape[1] == 1)

@@ -26,7 +26,7 @@ LAYER_FILES = {
 }
 FAMILIES = {
     "activations", "core", "convolutional", "pooling", "normalization", "regularization", "reshaping",
-    "merging", "rnn", "preprocessing",
+    "merging", "rnn", "preprocessing", "attention",
 }  # fmt: skip
 CALLBACK_FILES = {
     "CSVLogger": "csv_logger",

@@ -1,7 +1,7 @@
 """Keras-named layers, each a torch.nn.Module (channels-last shapes at the API, NCHW inside).
 
 One package per Keras family, one layer a file under Keras's file name: activations/, core/,
-convolutional/, pooling/, normalization/, regularization/, reshaping/, merging/, rnn/,
+attention/, convolutional/, pooling/, normalization/, regularization/, reshaping/, merging/, rnn/,
 preprocessing/; layer.py is the Layer base class.
 """
 

@@ -356,3 +356,12 @@ def test_keras_3_sklearn_classifier_in_a_pipeline(rng):
 def _compiled(model):
     model.compile(optimizer="sgd", loss="mse")
     return model
+
+
+def test_mobilenet_has_keras_parameter_counts():
+    # Keras 3.15's own counts (keras.applications.MobileNet(alpha=..., weights=None))
+    for alpha, count in {1.0: 4_253_864, 0.5: 1_342_536}.items():
+        model = keras.applications.MobileNet(alpha=alpha)
+        assert model.count_params() == count and len(model.layers) == 91, alpha
+    features = keras.applications.mobilenet.MobileNet(input_shape=(32, 32, 3), include_top=False, pooling="avg")
+    assert features.output_shape == (None, 1024) and features.count_params() == 3_228_864

@@ -7,12 +7,13 @@ Every builder returns a Classifier (a Sequential with a backbone and a head; see
 and is registered under a lowercase name for `get_model(name, **kwargs)` and the command line.
 """
 
-from cnnkit.applications import imagenet_utils, mobilenet_v2, resnet50, resnet_v2, vgg16, vgg19  # Keras's addresses
+from cnnkit.applications import imagenet_utils, mobilenet, mobilenet_v2, resnet50, resnet_v2, vgg16, vgg19  # Keras's
 from cnnkit.applications.alexnet import AlexNet
 from cnnkit.applications.classifier import Classifier
 from cnnkit.applications.googlenet import GoogLeNet, Inception, InceptionAux
 from cnnkit.applications.lenet import FashionCNN, LeNet5, LeNet5Modern
 from cnnkit.applications.lstm import LSTMClassifier
+from cnnkit.applications.mobilenet import MobileNet
 from cnnkit.applications.mobilenet_v2 import MobileNetV2
 from cnnkit.applications.registry import get_model, list_models
 from cnnkit.applications.resnet import (
@@ -34,6 +35,8 @@ from cnnkit.applications.vgg import VGG11, VGG11_BN, VGG13, VGG13_BN, VGG16, VGG
 from cnnkit.applications.weights import load_torchvision_state_dict, load_weights_file
 
 __all__ = [
+    "MobileNet",
+    "mobilenet",
     "MobileNetV2",
     "mobilenet_v2",
     "ResNet50V2",

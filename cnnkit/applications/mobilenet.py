@@ -1,0 +1,60 @@
+"""MobileNet (Howard et al. 2017): depthwise-separable convolutions, as Keras's
+`keras.applications.mobilenet` builds it, layer for layer and name for name, so parameter counts
+match Keras's (4,253,864 at alpha 1.0 with its top). A functional model; cnnkit has no ImageNet
+weights for it."""
+
+from __future__ import annotations
+
+from cnnkit import layers
+from cnnkit.applications.imagenet_utils import decode_predictions
+from cnnkit.models.functional import Functional
+
+# (pointwise filters, stride) of the 13 depthwise-separable blocks
+BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)) + ((512, 1),) * 5 + ((1024, 2), (1024, 1))
+
+
+def _separable_block(x, filters: int, alpha: float, depth_multiplier: int, stride: int, index: int):
+    """3x3 depthwise (padded at the end first when strided, as TensorFlow's 'same'), then 1x1
+    pointwise, each with batch normalization and ReLU6."""
+    if stride == 2:
+        x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{index}")(x)
+    padding = "same" if stride == 1 else "valid"
+    x = layers.DepthwiseConv2D(
+        3, padding=padding, depth_multiplier=depth_multiplier, strides=stride, use_bias=False, name=f"conv_dw_{index}"
+    )(x)
+    x = layers.ReLU(6.0, name=f"conv_dw_{index}_relu")(layers.BatchNormalization(name=f"conv_dw_{index}_bn")(x))
+    x = layers.Conv2D(int(filters * alpha), 1, padding="same", use_bias=False, name=f"conv_pw_{index}")(x)
+    return layers.ReLU(6.0, name=f"conv_pw_{index}_relu")(layers.BatchNormalization(name=f"conv_pw_{index}_bn")(x))
+
+
+def MobileNet(
+    input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights=None, input_tensor=None,
+    pooling=None, classes=1000, classifier_activation="softmax", name=None,
+):  # fmt: skip
+    """Keras's MobileNet and its arguments (weights=None only); 224x224x3 by default."""
+    if weights is not None:
+        raise ValueError(f"MobileNet: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None")
+    inputs = input_tensor if input_tensor is not None else layers.Input(shape=input_shape or (224, 224, 3))
+    x = layers.Conv2D(int(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="conv1")(inputs)
+    x = layers.ReLU(6.0, name="conv1_relu")(layers.BatchNormalization(name="conv1_bn")(x))
+    for index, (filters, stride) in enumerate(BLOCKS, start=1):
+        x = _separable_block(x, filters, alpha, depth_multiplier, stride, index)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(keepdims=True)(x)
+        x = layers.Dropout(dropout, name="dropout")(x)
+        x = layers.Conv2D(classes, 1, padding="same", name="conv_preds")(x)
+        x = layers.Reshape((classes,), name="reshape_2")(x)
+        x = layers.Activation(classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D()(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D()(x)
+    return Functional(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{inputs.shape[1] or 224}")
+
+
+def preprocess_input(x, data_format=None):
+    """Keras's "tf" mode for this network: pixels 0..255 scaled to -1..1."""
+    return x / 127.5 - 1.0
+
+
+__all__ = ["MobileNet", "decode_predictions", "preprocess_input"]

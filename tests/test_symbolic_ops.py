@@ -118,3 +118,21 @@ def test_add_loss_inside_a_layers_call(rng):
     kernel = model.get_weights()[0]
     mse = ((x @ kernel - y) ** 2).mean()
     assert model.evaluate(x, y, verbose=0) == pytest.approx(mse + 0.5 * (x**2).sum() / 4, rel=1e-5)
+
+
+def test_add_metric_logs_a_graph_tensors_mean(rng):
+    inputs = keras.Input((4,))
+    hidden = layers.Dense(3, activation="relu")(inputs)
+    model = keras.Model(inputs, layers.Dense(1)(hidden))
+    model.add_metric(K.mean(hidden), name="hidden_mean")
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x, y = rng.random((16, 4)).astype("float32"), rng.random((16, 1)).astype("float32")
+    expected = keras.Model(inputs, hidden).predict(x, verbose=0).mean()
+    logs = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    assert logs["hidden_mean"] == pytest.approx(expected, rel=1e-5)
+    history = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y))
+    assert list(history.history) == ["loss", "mae", "hidden_mean", "val_loss", "val_mae", "val_hidden_mean"]
+    assert model.metrics_names == ["loss", "mae", "hidden_mean"]
+    before = float(model.metrics[-1].result())
+    model.predict(x[:3], verbose=0)  # outside fit and evaluate the metric does not count
+    assert float(model.metrics[-1].result()) == before

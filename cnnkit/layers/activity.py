@@ -32,6 +32,11 @@ def current() -> list[torch.Tensor]:
     return _collected if _collected is not None else []
 
 
+def in_step() -> bool:
+    """Whether fit or evaluate is running a step (a model's added metrics count only then)."""
+    return _collected is not None
+
+
 def add(loss: torch.Tensor) -> None:
     """A loss a layer or model adds itself (`add_loss`), counted in the running step's loss as it
     is; one that is not a scalar counts by its mean, as tf.keras took it."""

@@ -19,6 +19,7 @@ from cnnkit.layers import activity
 from cnnkit.layers.core.input_layer import Input, InputLayer
 from cnnkit.layers.layer import Layer, move_to, running_as
 from cnnkit.layers.node import KerasTensor, Node
+from cnnkit.metrics.reduction_metrics import Mean
 from cnnkit.models.model import Model
 from cnnkit.training.batch_sources import convert_inputs
 from cnnkit.training.labels import as_tensor
@@ -93,6 +94,7 @@ class Functional(Model):
         self.inputs, self._single_input = _as_tensor_list(inputs, "inputs")
         self.outputs, self._single_output = _as_tensor_list(outputs, "outputs")
         self.graph_losses: list[KerasTensor] = []  # model.add_loss(tensor): computed with the outputs
+        self.graph_metrics: list[tuple[KerasTensor, Mean]] = []  # model.add_metric(tensor, name)
         self._plan()
         if not self._single_input:
             self.input_names = [t.source.name for t in self.inputs]
@@ -101,7 +103,8 @@ class Functional(Model):
 
     def _plan(self) -> None:
         """Flatten the graph from the inputs to the outputs (and the added losses) into steps."""
-        nodes = nodes_between(self.inputs, self.outputs + self.graph_losses)
+        extra = self.graph_losses + [tensor for tensor, _ in self.graph_metrics]
+        nodes = nodes_between(self.inputs, self.outputs + extra)
 
         layers: list[nn.Module] = [t.source for t in self.inputs]
         for node in nodes:
@@ -132,6 +135,7 @@ class Functional(Model):
         self._slot_count = len(slots)
         self._output_slots = [slots[id(t)] for t in self.outputs]
         self._loss_slots = [slots[id(t)] for t in self.graph_losses]
+        self._metric_slots = [(slots[id(t)], metric) for t, metric in self.graph_metrics]
         self._first_output_shape = {}
         for node in nodes:
             self._first_output_shape.setdefault(id(node.layer), node.outputs[0].shape)
@@ -145,6 +149,23 @@ class Functional(Model):
             super().add_loss(loss)
             return
         self.graph_losses.append(loss)
+        self._plan()
+
+    def add_metric(self, value, name: str | None = None, aggregation: str | None = "mean") -> None:
+        """Keras 2's add_metric: a symbolic tensor of this graph (`K.mean(z)`) logged under `name`
+        as its mean over each epoch's steps, in fit's and evaluate's logs. Keras 2.3 took
+        (value, aggregation, name); both orders are read."""
+        if name == "mean" and aggregation in (None, "mean"):
+            name, aggregation = None, "mean"  # add_metric(value, "mean", "name") in Keras 2.3's order
+        if aggregation not in (None, "mean"):
+            raise ValueError(f"add_metric: only aggregation='mean' is supported; received {aggregation!r}")
+        if not isinstance(value, KerasTensor):
+            raise ValueError(
+                "add_metric: pass a symbolic tensor of the model's graph (a layer's output or an op on one)"
+            )
+        if not name:
+            raise ValueError("add_metric: name= is required, as the logs' key")
+        self.graph_metrics.append((value, Mean(name)))
         self._plan()
 
     @staticmethod
@@ -269,6 +290,9 @@ class Functional(Model):
                     values[slot] = value
         for slot in self._loss_slots:
             activity.add(values[slot])
+        if self._metric_slots and activity.in_step():
+            for slot, metric in self._metric_slots:
+                metric.update_state(values[slot])
         return [values[i] for i in self._output_slots]
 
     def forward(self, x):

@@ -56,7 +56,7 @@ class Trainer:
                 found += [part.loss_tracker for part in setup.outputs]
             found.append(CompileMetrics(setup))
         found += [value for value in vars(self).values() if isinstance(value, Metric)]
-        return found
+        return found + [metric for _, metric in getattr(self, "graph_metrics", [])]
 
     @property
     def metrics_names(self) -> list[str]:
@@ -64,7 +64,7 @@ class Trainer:
         if type(self).metrics is not Trainer.metrics or self.training_setup is None:
             return [metric.name for metric in self.metrics]
         extra = [value.name for value in vars(self).values() if isinstance(value, Metric)]
-        return self.training_setup.log_names() + extra
+        return self.training_setup.log_names() + extra + [m.name for _, m in getattr(self, "graph_metrics", [])]
 
     def reset_metrics(self) -> None:
         if self.training_setup is not None:
@@ -80,6 +80,8 @@ class Trainer:
         for value in vars(self).values():
             if isinstance(value, Metric):
                 results[value.name] = value.result()
+        for _, metric in getattr(self, "graph_metrics", []):  # model.add_metric(tensor, name)
+            results[metric.name] = metric.result()
         return results
 
     def get_metrics_result(self) -> Mapping:

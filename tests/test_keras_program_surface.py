@@ -365,3 +365,13 @@ def test_mobilenet_has_keras_parameter_counts():
         assert model.count_params() == count and len(model.layers) == 91, alpha
     features = keras.applications.mobilenet.MobileNet(input_shape=(32, 32, 3), include_top=False, pooling="avg")
     assert features.output_shape == (None, 1024) and features.count_params() == 3_228_864
+
+
+def test_inception_v3_has_keras_layers_and_parameter_counts():
+    # Keras 3.15's own counts (keras.applications.InceptionV3(weights=None)...)
+    model = keras.applications.InceptionV3()
+    assert model.count_params() == 23_851_784 and len(model.layers) == 313
+    mixed = {layer.name for layer in model.layers if layer.name.startswith("mixed")}
+    assert mixed == {f"mixed{i}" for i in range(11)} | {"mixed9_0", "mixed9_1"}  # Keras's names, which programs use
+    features = keras.applications.inception_v3.InceptionV3(include_top=False, input_shape=(75, 75, 3), pooling="avg")
+    assert features.output_shape == (None, 2048) and features.count_params() == 21_802_784

@@ -7,10 +7,20 @@ Every builder returns a Classifier (a Sequential with a backbone and a head; see
 and is registered under a lowercase name for `get_model(name, **kwargs)` and the command line.
 """
 
-from cnnkit.applications import imagenet_utils, mobilenet, mobilenet_v2, resnet50, resnet_v2, vgg16, vgg19  # Keras's
+from cnnkit.applications import (  # Keras's module addresses
+    imagenet_utils,
+    inception_v3,
+    mobilenet,
+    mobilenet_v2,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+)
 from cnnkit.applications.alexnet import AlexNet
 from cnnkit.applications.classifier import Classifier
 from cnnkit.applications.googlenet import GoogLeNet, Inception, InceptionAux
+from cnnkit.applications.inception_v3 import InceptionV3
 from cnnkit.applications.lenet import FashionCNN, LeNet5, LeNet5Modern
 from cnnkit.applications.lstm import LSTMClassifier
 from cnnkit.applications.mobilenet import MobileNet
@@ -35,6 +45,8 @@ from cnnkit.applications.vgg import VGG11, VGG11_BN, VGG13, VGG13_BN, VGG16, VGG
 from cnnkit.applications.weights import load_torchvision_state_dict, load_weights_file
 
 __all__ = [
+    "InceptionV3",
+    "inception_v3",
     "MobileNet",
     "mobilenet",
     "MobileNetV2",

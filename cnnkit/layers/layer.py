@@ -72,7 +72,7 @@ def _python_number(value):
     programs compute sizes with NumPy; arrays and everything else as they are."""
     if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
         return value.item()
-    if isinstance(value, (tuple, list)):
+    if type(value) in (tuple, list):  # plain ones only: a named tuple or ModuleList stays as given
         return type(value)(_python_number(item) for item in value)
     return value
 

@@ -221,9 +221,15 @@ def main() -> int:
         status, seconds, detail = run_one(command, folder, env, options.timeout)
         ran += status == "ran"
         print(f"{name:42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
-        if options.keras_too:
-            keras = [str(HERE / ".keras-env" / "bin" / "python"), str(HERE / "keras_capped.py"), *caps, str(script)]
-            status, seconds, detail = run_one(keras, folder, {**env, "KERAS_BACKEND": "jax"}, options.timeout)
+        if options.keras_too:  # in a folder of its own, so neither reads the files the other wrote
+            keras_folder = scratch / "keras_3" / SHARED_FOLDER.get(name, name).replace("/", "_")
+            keras_folder.mkdir(parents=True, exist_ok=True)
+            make_program_data(keras_folder, name, np.random.default_rng(1))
+            keras_script = keras_folder / script.name
+            keras_script.write_text(script.read_text())
+            keras_python = str(HERE / ".keras-env" / "bin" / "python")
+            keras = [keras_python, str(HERE / "keras_capped.py"), *caps, str(keras_script)]
+            status, seconds, detail = run_one(keras, keras_folder, {**env, "KERAS_BACKEND": "jax"}, options.timeout)
             print(f"{'  (Keras 3, JAX)':42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
     print(f"ran to the end: {ran} of {len(names)}")
     return 0

@@ -375,3 +375,12 @@ def test_inception_v3_has_keras_layers_and_parameter_counts():
     assert mixed == {f"mixed{i}" for i in range(11)} | {"mixed9_0", "mixed9_1"}  # Keras's names, which programs use
     features = keras.applications.inception_v3.InceptionV3(include_top=False, input_shape=(75, 75, 3), pooling="avg")
     assert features.output_shape == (None, 2048) and features.count_params() == 21_802_784
+
+
+def test_keras_built_applications_check_their_arguments():
+    with pytest.raises(ValueError, match="pooling must be None, 'avg' or 'max'"):
+        keras.applications.MobileNetV2(include_top=False, pooling="mean")
+    with pytest.raises(ValueError, match="input_shape must be"):
+        keras.applications.InceptionV3(input_shape=(299, 299))
+    pixels = np.full((1, 2, 2, 3), 255.0, dtype="float32")
+    np.testing.assert_allclose(keras.applications.resnet_v2.preprocess_input(pixels), np.ones((1, 2, 2, 3)))

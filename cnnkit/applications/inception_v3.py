@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
 from cnnkit.models.functional import Functional
 
 
@@ -67,11 +68,8 @@ def InceptionV3(
     classifier_activation="softmax", name="inception_v3",
 ):  # fmt: skip
     """Keras's InceptionV3 and its arguments (weights=None only)."""
-    if weights is not None:
-        raise ValueError(
-            f"InceptionV3: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None"
-        )
-    inputs = input_tensor if input_tensor is not None else layers.Input(shape=input_shape or (299, 299, 3))
+    arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
+    inputs = model_input("InceptionV3", (299, 299, 3), *arguments)
     x = _chain(inputs, [(32, 3, 3, 2, "valid"), (32, 3, 3, 1, "valid"), (64, 3, 3)])
     x = layers.MaxPooling2D(3, strides=2)(x)
     x = _chain(x, [(80, 1, 1, 1, "valid"), (192, 3, 3, 1, "valid")])
@@ -97,16 +95,9 @@ def InceptionV3(
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = pooled(x, pooling)
     return Functional(inputs, x, name=name)
-
-
-def preprocess_input(x, data_format=None):
-    """Keras's "tf" mode for this network: pixels 0..255 scaled to -1..1."""
-    return x / 127.5 - 1.0
 
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]

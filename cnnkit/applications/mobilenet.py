@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
 from cnnkit.models.functional import Functional
 
 # (pointwise filters, stride) of the 13 depthwise-separable blocks
@@ -32,9 +33,8 @@ def MobileNet(
     pooling=None, classes=1000, classifier_activation="softmax", name=None,
 ):  # fmt: skip
     """Keras's MobileNet and its arguments (weights=None only); 224x224x3 by default."""
-    if weights is not None:
-        raise ValueError(f"MobileNet: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None")
-    inputs = input_tensor if input_tensor is not None else layers.Input(shape=input_shape or (224, 224, 3))
+    arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
+    inputs = model_input("MobileNet", (224, 224, 3), *arguments)
     x = layers.Conv2D(int(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="conv1")(inputs)
     x = layers.ReLU(6.0, name="conv1_relu")(layers.BatchNormalization(name="conv1_bn")(x))
     for index, (filters, stride) in enumerate(BLOCKS, start=1):
@@ -45,16 +45,9 @@ def MobileNet(
         x = layers.Conv2D(classes, 1, padding="same", name="conv_preds")(x)
         x = layers.Reshape((classes,), name="reshape_2")(x)
         x = layers.Activation(classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = pooled(x, pooling)
     return Functional(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{inputs.shape[1] or 224}")
-
-
-def preprocess_input(x, data_format=None):
-    """Keras's "tf" mode for this network: pixels 0..255 scaled to -1..1."""
-    return x / 127.5 - 1.0
 
 
 __all__ = ["MobileNet", "decode_predictions", "preprocess_input"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
 from cnnkit.models.functional import Functional
 
 # (output filters, stride, expansion, repeats) of each group of blocks, as in the paper's Table 2
@@ -56,11 +57,8 @@ def MobileNetV2(
     classifier_activation="softmax", name=None,
 ):  # fmt: skip
     """Keras's MobileNetV2 and its arguments (weights=None only); 224x224x3 by default."""
-    if weights is not None:
-        raise ValueError(
-            f"MobileNetV2: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None"
-        )
-    inputs = input_tensor if input_tensor is not None else layers.Input(shape=input_shape or (224, 224, 3))
+    arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
+    inputs = model_input("MobileNetV2", (224, 224, 3), *arguments)
     x = layers.Conv2D(make_divisible(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="Conv1")(inputs)
     x = layers.ReLU(6.0, name="Conv1_relu")(_batch_norm("bn_Conv1")(x))
     index = 0
@@ -74,16 +72,9 @@ def MobileNetV2(
     if include_top:
         x = layers.GlobalAveragePooling2D()(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = pooled(x, pooling)
     return Functional(inputs, x, name=name or f"mobilenetv2_{alpha:0.2f}_{inputs.shape[1] or 224}")
-
-
-def preprocess_input(x, data_format=None):
-    """Keras's "tf" mode for this network: pixels 0..255 scaled to -1..1."""
-    return x / 127.5 - 1.0
 
 
 __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]

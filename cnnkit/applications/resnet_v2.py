@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
 from cnnkit.models.functional import Functional
 
 EPSILON = 1.001e-5  # Keras's batch-normalization epsilon in these networks
@@ -53,12 +54,8 @@ def _resnet_v2(
     classes: int,
     classifier_activation,
 ):
-    if weights is not None:
-        raise ValueError(
-            f"{model_name}: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None "
-            "and train it, or load a weights file with model.load_weights"
-        )
-    inputs = input_tensor if input_tensor is not None else layers.Input(shape=input_shape or (224, 224, 3))
+    arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
+    inputs = model_input(model_name, (224, 224, 3), *arguments)
     x = layers.ZeroPadding2D(((3, 3), (3, 3)), name="conv1_pad")(inputs)
     x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     x = layers.ZeroPadding2D(((1, 1), (1, 1)), name="pool1_pad")(x)
@@ -70,10 +67,8 @@ def _resnet_v2(
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = pooled(x, pooling, "avg_pool", "max_pool")
     return Functional(inputs, x, name=model_name.lower())
 
 
@@ -102,11 +97,6 @@ def ResNet152V2(
     """ResNet-152 with pre-activation blocks (3, 8, 36, 3); see ResNet50V2."""
     arguments = (include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation)
     return _resnet_v2("ResNet152V2", (3, 8, 36, 3), *arguments)
-
-
-def preprocess_input(x, data_format=None):
-    """Keras's "tf" mode for these networks: pixels 0..255 scaled to -1..1."""
-    return x / 127.5 - 1.0
 
 
 __all__ = ["ResNet101V2", "ResNet152V2", "ResNet50V2", "decode_predictions", "preprocess_input"]

@@ -1,0 +1,37 @@
+"""What the applications built layer for layer as Keras builds them share (resnet_v2, mobilenet,
+mobilenet_v2, inception_v3): Keras's arguments checked as the zoo checks them, the input, the
+pooled end without the top, and preprocessing in Keras's "tf" mode ([-1, 1])."""
+
+from __future__ import annotations
+
+from cnnkit import layers
+from cnnkit.applications import imagenet_utils
+from cnnkit.applications.classifier import check_common, resolve_input_shape
+
+
+def model_input(name: str, default_shape: tuple, include_top, weights, input_tensor, input_shape, pooling, classes):
+    """The model's input tensor after checking Keras's arguments; cnnkit has no weights for these networks."""
+    check_common(name, include_top, None, pooling, classes)
+    if weights is not None:
+        raise ValueError(
+            f"{name}: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None and train "
+            "it, or load a weights file with model.load_weights"
+        )
+    if input_tensor is not None:
+        return input_tensor
+    return layers.Input(shape=resolve_input_shape(name, input_shape, default_shape))
+
+
+def pooled(x, pooling: str | None, avg_name: str | None = None, max_name: str | None = None):
+    """Without the top: Keras's `pooling` of the last feature map (None keeps the map)."""
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
+    return x
+
+
+def preprocess_input(x, data_format=None):
+    """Keras's "tf" mode for these networks: pixels 0..255 scaled to -1..1 (arrays, or a
+    symbolic tensor as a Rescaling layer)."""
+    return imagenet_utils.preprocess_input(x, data_format, mode="tf")

@@ -142,6 +142,8 @@ INITIALIZED = {
     "Conv2D": {"filters": 2, "kernel_size": 2},
     "Embedding": {"input_dim": 5, "output_dim": 2},
     "LSTM": {"units": 2},
+    "ConvLSTM2D": {"filters": 2, "kernel_size": 2},
+    "MultiHeadAttention": {"num_heads": 2, "key_dim": 2},
     "BatchNormalization": {},
     "LayerNormalization": {},
     "GroupNormalization": {"groups": 1},

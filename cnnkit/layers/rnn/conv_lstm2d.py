@@ -12,7 +12,13 @@ from cnnkit import activations, constraints, initializers, regularizers
 from cnnkit.common import keras_defaults
 from cnnkit.common.layout import Shape, format_shape
 from cnnkit.common.same_padding import output_length, same_pads
-from cnnkit.layers.arguments import as_tuple, check_data_format, check_filters
+from cnnkit.layers.arguments import (
+    as_tuple,
+    check_data_format,
+    check_filters,
+    set_weight_arguments,
+    weight_arguments_config,
+)
 from cnnkit.layers.layer import Layer
 
 CLIP = "(batch, time, height, width, channels)"
@@ -73,20 +79,17 @@ class ConvLSTM2D(Layer):
         for name, value in (("stateful", stateful), ("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if value:
                 raise self.error(f"{name}={value!r} is not supported yet; leave it at its default")
-        self.activation = activations.get(activation)
+        set_weight_arguments(
+            self, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+            kernel_constraint, bias_constraint,
+        )  # fmt: skip
         self.recurrent_activation = activations.get(
             recurrent_activation or keras_defaults.pick("sigmoid", keras2="hard_sigmoid")
         )
-        self.use_bias, self.unit_forget_bias = bool(use_bias), bool(unit_forget_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.unit_forget_bias = bool(unit_forget_bias)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
 
@@ -183,12 +186,11 @@ class ConvLSTM2D(Layer):
             "strides": self.strides,
             "padding": self.padding,
             "dilation_rate": self.dilation_rate,
-            "activation": activations.name_of(self.activation),
+            **weight_arguments_config(self),
             "recurrent_activation": activations.name_of(self.recurrent_activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
             "unit_forget_bias": self.unit_forget_bias,
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,

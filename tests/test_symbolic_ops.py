@@ -136,3 +136,8 @@ def test_add_metric_logs_a_graph_tensors_mean(rng):
     before = float(model.metrics[-1].result())
     model.predict(x[:3], verbose=0)  # outside fit and evaluate the metric does not count
     assert float(model.metrics[-1].result()) == before
+
+
+def test_an_operation_on_mismatched_symbolic_tensors_is_one_clear_error():
+    with pytest.raises(ValueError, match=r"add cannot take inputs of shapes \(None, 3\), \(None, 4\)"):
+        keras.Input((3,)) + keras.Input((4,))

@@ -227,11 +227,17 @@ class Trainer:
         return in_pieces(self.forward_logits if logits else self, x, piece)
 
 
-@contextlib.contextmanager
 def trainable_as_compiled(setup: CompiledSetup):
     """Under Keras 2's defaults, the weights compile found trainable get gradients in this step even
-    if `trainable` was switched off since (Keras 2's GAN recipe); otherwise nothing changes."""
-    frozen = [p for p in setup.trainable_at_compile or () if not p.requires_grad]
+    if `trainable` was switched off since (Keras 2's GAN recipe); otherwise nothing changes, and the
+    step pays for no generator."""
+    if not setup.trainable_at_compile:
+        return contextlib.nullcontext()
+    return _unfrozen([p for p in setup.trainable_at_compile if not p.requires_grad])
+
+
+@contextlib.contextmanager
+def _unfrozen(frozen: list):
     for weight in frozen:
         weight.requires_grad_(True)
     try:

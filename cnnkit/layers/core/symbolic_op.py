@@ -14,6 +14,7 @@ import torch
 
 from cnnkit import session
 from cnnkit.common import symbolic
+from cnnkit.common.layout import format_shape
 from cnnkit.layers.core.lambda_layer import Lambda
 
 
@@ -32,7 +33,13 @@ class SymbolicOp(Lambda):
 
     def compute_output_shape(self, input_shape):
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
-        first, second = self._probe(shapes, 2, 3), self._probe(shapes, 3, 5)
+        try:
+            first, second = self._probe(shapes, 2, 3), self._probe(shapes, 3, 5)
+        except (RuntimeError, ValueError, TypeError, IndexError) as error:  # torch's complaint, said in one line
+            operation = getattr(self.operation, "__name__", "the operation")
+            shown = ", ".join(format_shape(shape) for shape in shapes)
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise self.error(f"{operation} cannot take inputs of shapes {shown}: {reason}") from None
         if isinstance(first, list):
             return [self._merge(a, b) for a, b in zip(first, second)]
         return self._merge(first, second)

@@ -9,6 +9,7 @@ import torch
 
 from cnnkit.backend_ops import *  # noqa: F403  (Keras 2's K.* math, listed in backend_ops)
 from cnnkit.backend_ops import __all__ as _math_names
+from cnnkit.common.layout import api_shape, to_channels_last
 from cnnkit.session import backend as backend
 from cnnkit.session import clear_session as clear_session
 from cnnkit.session import epsilon as epsilon
@@ -52,8 +53,6 @@ def set_value(x, value) -> None:
 
 def int_shape(x) -> tuple:
     """The shape as Keras reports it: channels-last for images, None where unknown."""
-    from cnnkit.common.layout import api_shape
-
     if isinstance(x, torch.Tensor):
         return (x.shape[0], *api_shape(x)[1:]) if x.dim() else ()
     return tuple(x.shape)
@@ -102,8 +101,6 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
         with torch.no_grad():
             result = graph(given if len(given) > 1 else given[0], training=bool(phase and phase[0]))
         results = result if isinstance(result, (list, tuple)) else [result]
-        from cnnkit.common.layout import to_channels_last
-
         return [to_channels_last(r).cpu().numpy() for r in results]
 
     return run

@@ -10,7 +10,7 @@ import runpy
 import sys
 import traceback
 
-from cnnkit import keras_alias
+from cnnkit import datasets, keras_alias
 from cnnkit.cli.errors import CommandError
 from cnnkit.common import keras_defaults
 from cnnkit.training import smoke_caps
@@ -56,7 +56,7 @@ def run(args) -> int:
     keras_defaults.set_version(args.keras)
     smoke_caps.set_caps(args.max_epochs, args.max_samples)
     if args.max_samples is not None and not args.keep_data:
-        smoke_caps.cap_data_sets()
+        _cap_data_sets()
     sys.argv = [args.script, *args.args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))  # as python puts the script's folder first
     try:
@@ -69,6 +69,15 @@ def run(args) -> int:
             raise  # the program's own error: Python's traceback, as `python` would show it
         raise CommandError(refusal) from None
     return 0
+
+
+def _cap_data_sets() -> None:
+    """Make every `cnnkit.datasets.<name>.load_data` give capped splits, for this process's program."""
+    for name in ("mnist", "fashion_mnist", "cifar10", "digits", "imdb", "reuters"):
+        module = getattr(datasets, name)
+        if not getattr(module.load_data, "smoke_capped", False):
+            module.load_data = smoke_caps.capped_load_data(module.load_data)
+            module.load_data.smoke_capped = True
 
 
 def _cnnkit_refusal(error: Exception, script: str) -> str | None:

@@ -1,7 +1,8 @@
 """Caps for a smoke run of a long program, set by `cnnkit run --max-epochs N --max-samples N`: every
 `fit` runs at most `max_epochs` epochs, sees at most `max_samples` samples an epoch (arrays are cut,
-generators stop early), `evaluate` reads at most `max_samples`, and every data set's `load_data`
-gives at most `max_samples` samples of each split. Unset (None), nothing is capped."""
+generators stop early), `evaluate` reads at most `max_samples`; `cnnkit run` also wraps every data
+set's `load_data` with `capped_load_data`. keras.config's max_epochs/max_steps_per_epoch set the same
+caps from code. Unset (None), nothing is capped."""
 
 from __future__ import annotations
 
@@ -52,14 +53,3 @@ def capped_load_data(load_data):
         return first_samples(load_data(*args, **kwargs))
 
     return load_capped
-
-
-def cap_data_sets() -> None:
-    """Make every `cnnkit.datasets.<name>.load_data` give capped splits."""
-    from cnnkit import datasets  # here: datasets import training pieces that import this module
-
-    for name in ("mnist", "fashion_mnist", "cifar10", "digits", "imdb", "reuters"):
-        module = getattr(datasets, name)
-        if not getattr(module.load_data, "smoke_capped", False):
-            module.load_data = capped_load_data(module.load_data)
-            module.load_data.smoke_capped = True

@@ -27,7 +27,7 @@ def _batch_norm(name: str):
 def _pad_for_stride_2(size) -> tuple:
     """TensorFlow's asymmetric padding before a 3x3 stride-2 convolution: one less at the start
     on an axis of even (or unknown) length."""
-    return tuple((1 - (1 if n is None or n % 2 == 0 else 0), 1) for n in size)
+    return tuple((0 if n is None or n % 2 == 0 else 1, 1) for n in size)
 
 
 def _inverted_residual(x, filters: int, stride: int, expansion: int, alpha: float, index: int):

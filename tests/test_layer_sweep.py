@@ -5,6 +5,7 @@ inference, the backward pass, and the output of real Keras 3 on the same weights
 The cases are in tests/layer_cases.py; a layer without one fails test_every_layer_has_a_case."""
 
 import inspect
+import json
 from pathlib import Path
 
 import numpy as np
@@ -177,3 +178,34 @@ def test_initializer_regularizer_and_constraint_arguments_survive_the_config(nam
             assert getattr(twin, parameter).get_config() == {"mean": 1.5, "stddev": 0.5}, parameter
         elif parameter.endswith("_regularizer"):
             assert regularizers.serialize(getattr(twin, parameter)) == regularizers.serialize(arguments[parameter])
+
+
+KERAS_CONFIGS = sorted(key.split("/")[0] for key in REFERENCES.files if key.endswith("/config"))
+
+
+@pytest.mark.parametrize("name", KERAS_CONFIGS)
+def test_a_layer_from_its_keras_file_config_computes_what_keras_computes(name):
+    """The layer's config as Keras writes it into a `.keras` file builds cnnkit's layer, whose weights
+    sit where Keras's file keeps them, and which gives Keras's output on Keras's weights."""
+    from cnnkit.keras_files.config_from_keras import KerasConfigError, layer_description
+    from cnnkit.keras_files.weights_tree import weight_paths
+    from cnnkit.layers.serialization import deserialize
+
+    keras_config = json.loads(str(REFERENCES[f"{name}/config"]))
+    if name == "RandomCrop":  # Keras writes the seed it drew; cnnkit seeds globally and says so
+        with pytest.raises(ValueError, match="seed"):
+            deserialize(layer_description(keras_config))
+        return
+    try:
+        layer = deserialize(layer_description(keras_config))
+    except KerasConfigError as error:
+        pytest.fail(str(error))
+    run(layer, name)  # builds it
+    paths = weight_paths(layer)
+    assert paths == json.loads(str(REFERENCES[f"{name}/paths"]))
+    if paths:  # (a Normalization given its mean and variance keeps them in the config)
+        layer.set_weights([REFERENCES[f"{name}/w{i}"] for i in range(len(paths))])
+    if "keras_output" in CASES[name].skip:
+        return
+    actual = np.asarray(run(layer, name).detach())
+    np.testing.assert_allclose(actual, REFERENCES[f"{name}/y"], rtol=1e-4, atol=2e-5)

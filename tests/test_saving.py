@@ -5,6 +5,7 @@ import os
 import pickle
 import zipfile
 
+import h5py
 import numpy as np
 import pytest
 import torch
@@ -21,18 +22,34 @@ def fashion_data(rng, n=48):
     return x, y
 
 
-@pytest.mark.parametrize("filename", ["model.keras", "model.h5", "model.h5py"])
-def test_save_and_load_lose_nothing(rng, tmp_path, filename):
+KERAS_ARCHIVE = ["cnnkit.json", "config.json", "metadata.json", "model.weights.h5", "optimizer.safetensors"]
+CNNKIT_ARCHIVE = ["cnnkit.json", "model.safetensors", "optimizer.safetensors"]
+
+
+def file_layout(path) -> list[str] | str:
+    if zipfile.is_zipfile(path):
+        return sorted(zipfile.ZipFile(path).namelist())
+    with h5py.File(path) as handle:
+        return "Keras h5" if "model_config" in handle.attrs and "model_weights" in handle else "other h5"
+
+
+@pytest.mark.parametrize(
+    "filename, layout",
+    [
+        ("model.keras", KERAS_ARCHIVE),
+        ("model.h5", "Keras h5"),
+        ("model.cnnkit", CNNKIT_ARCHIVE),
+        ("m.h5py", CNNKIT_ARCHIVE),
+    ],
+)
+def test_save_and_load_lose_nothing(rng, tmp_path, filename, layout):
+    """Keras's formats by name (.keras, .h5), cnnkit's own for other names: each holds everything."""
     x, y = fashion_data(rng)
     model = fashion_cnn()
     model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     path = tmp_path / filename
     model.save(path)
-    assert zipfile.is_zipfile(path) and sorted(zipfile.ZipFile(path).namelist()) == [
-        "cnnkit.json",
-        "model.safetensors",
-        "optimizer.safetensors",
-    ]
+    assert file_layout(path) == layout
     loaded = load_model(path)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert loaded.loss.name == "categorical_crossentropy" and type(loaded.optimizer).__name__ == "Adam"
@@ -160,7 +177,7 @@ def test_loading_never_runs_code_from_the_file(tmp_path, monkeypatch):
 
     pickled = tmp_path / "model.h5"
     pickled.write_bytes(pickle.dumps(RunsCode()))
-    with pytest.raises(ValueError, match="is not a cnnkit model file"):
+    with pytest.raises(ValueError, match="is not a model file cnnkit reads"):
         load_model(pickled)
     forged = tmp_path / "forged.keras"
     with zipfile.ZipFile(forged, "w") as archive:

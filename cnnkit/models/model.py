@@ -248,14 +248,16 @@ class Model(Trainer, SubclassedModel, Layer):
         return None if self.training_setup is None else self.training_setup.loss
 
     # ---- saving ---------------------------------------------------------------------------------
-    def save(self, filepath, overwrite: bool = True) -> None:
-        """One file with the architecture, weights, compile settings and optimizer state
-        (`cnnkit.models.load_model` reads it back; `.keras`, `.h5` and other names all work)."""
+    def save(self, filepath, overwrite: bool = True, format: str | None = None) -> None:
+        """One file with the architecture, weights, compile settings and optimizer state, which
+        `cnnkit.models.load_model` reads back: Keras 3's archive for `.keras`, Keras's legacy HDF5
+        for `.h5` (both loadable by real Keras), cnnkit's own archive for other names or
+        `format="cnnkit"`."""
         if not overwrite and os.path.exists(filepath):
             raise FileExistsError(f"save: {os.fspath(filepath)!r} exists and overwrite=False")
         from cnnkit.models.saving import save_model  # saving knows every model class
 
-        save_model(self, filepath)
+        save_model(self, filepath, format)
 
     def export(self, filepath, format: str = "onnx") -> None:
         """Write an inference file that runs without cnnkit: format "onnx" (onnxruntime, ...) or
@@ -287,17 +289,22 @@ class Model(Trainer, SubclassedModel, Layer):
 
     def save_weights(self, filepath, overwrite: bool = True, save_format=None) -> None:
         """Write the weights to `filepath` atomically; `load_weights` reads them back without running code.
-        Keras's overwrite=False refuses an existing file; Keras 2's save_format is accepted and ignored."""
+        A `.weights.h5` name gives Keras 3's weights file, another `.h5` name Keras 2's, any other name
+        cnnkit's safetensors file. Keras's overwrite=False refuses an existing file; Keras 2's
+        save_format is accepted and ignored."""
         if not overwrite and os.path.exists(filepath):
             raise FileExistsError(f"save_weights: {os.fspath(filepath)!r} exists and overwrite=False")
         weights_file.save_weights(self, filepath)
 
     def load_weights(self, filepath, skip_mismatch: bool = False, by_name: bool = False) -> None:
-        """Load weights written by `save_weights` for a model with the same layers (Keras's
-        skip_mismatch and by_name are accepted only at their defaults)."""
-        if skip_mismatch or by_name:
-            raise ValueError("load_weights: skip_mismatch and by_name are not supported yet; load into the same model")
-        weights_file.load_weights(self, filepath)
+        """Load weights for a model with the same layers: from `save_weights`'s files, Keras's
+        `.weights.h5` and legacy `.h5` files (by_name=True matches a legacy file's layers by
+        name), or the weights inside a whole-model file. skip_mismatch is accepted only at False."""
+        if skip_mismatch:
+            raise ValueError(
+                "load_weights: skip_mismatch=True is not supported; load into a model with the same layers"
+            )
+        weights_file.load_weights(self, filepath, by_name=by_name)
 
     def reset_states(self) -> None:
         """Clear the carried states of every stateful recurrent layer (Keras 2's model.reset_states)."""

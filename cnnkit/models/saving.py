@@ -1,16 +1,21 @@
 """`model.save(path)` and `load_model(path)`: one file that loses nothing and runs nothing.
 
-The file is a zip archive of data only:
+The format follows the name, as in Keras: `.keras` is Keras 3's archive and `.h5`/`.hdf5` the
+legacy HDF5 file (cnnkit/keras_files/), both loadable by real Keras; any other name (`.cnnkit`
+by convention, or `format="cnnkit"`) is cnnkit's own archive, a zip of data only:
 - `cnnkit.json`: the architecture (every layer's config), the compile settings and the
   optimizer's small state (step count, torch's param_groups);
 - `model.safetensors`: every weight and moving statistic;
 - `optimizer.safetensors`: the optimizer's tensors (momenta, Adam's moments).
-JSON and safetensors are read as data: nothing in the file is unpickled, imported or executed.
-Keras-era names such as `model.h5` are accepted and written in this format.
+A `.keras` file written here carries the same `cnnkit.json` and `optimizer.safetensors` beside
+Keras's entries, so it too resumes training exactly. `load_model` tells the formats apart by their
+contents, not their names. JSON, HDF5 and safetensors are read as data: nothing in a file is
+unpickled, imported or executed.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -130,8 +135,8 @@ def _restore_optimizer(model, meta: dict, tensors: dict[str, torch.Tensor]) -> N
 
 
 # ---- the archive -----------------------------------------------------------------------------
-def write_archive(model, stream, extra: dict | None = None) -> None:
-    """The archive into an open binary stream; `extra` adds JSON entries (name -> data)."""
+def cnnkit_description(model) -> tuple[dict, bytes]:
+    """cnnkit.json's contents and optimizer.safetensors's bytes for `model`."""
     optimizer_meta, optimizer_tensors = _optimizer_state(model)
     description = {
         "format": FORMAT,
@@ -140,21 +145,46 @@ def write_archive(model, stream, extra: dict | None = None) -> None:
         "compile": compile_config(model),
         "optimizer_state": optimizer_meta,
     }
+    return description, save_tensors(optimizer_tensors)
+
+
+def write_archive(model, stream, extra: dict | None = None) -> None:
+    """The archive into an open binary stream; `extra` adds JSON entries (name -> data)."""
+    description, optimizer_tensors = cnnkit_description(model)
     weights = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("cnnkit.json", json.dumps(description, indent=1))
         archive.writestr("model.safetensors", save_tensors(weights))
-        archive.writestr("optimizer.safetensors", save_tensors(optimizer_tensors))
+        archive.writestr("optimizer.safetensors", optimizer_tensors)
         for name, data in (extra or {}).items():
             archive.writestr(name, json.dumps(data))
 
 
-def save_model(model, filepath: str | os.PathLike) -> None:
-    """Write architecture, weights, compile settings and optimizer state to one file, atomically."""
+FORMATS = ("keras", "h5", "cnnkit")
+
+
+def format_for(filepath, format: str | None = None) -> str:
+    """The file format `save_model` writes for this name: Keras's for `.keras` and `.h5`."""
+    if format is not None:
+        if format not in FORMATS:
+            raise ValueError(f"save: format must be one of {', '.join(FORMATS)}; received format={format!r}")
+        return format
+    suffix = os.path.splitext(os.fspath(filepath))[1].lower()
+    return {".keras": "keras", ".h5": "h5", ".hdf5": "h5"}.get(suffix, "cnnkit")
+
+
+def save_model(model, filepath: str | os.PathLike, format: str | None = None) -> None:
+    """Write architecture, weights, compile settings and optimizer state to one file, atomically,
+    in Keras's format for `.keras` and `.h5` names and in cnnkit's own otherwise."""
+    from cnnkit.keras_files import files as keras_files
+
     for layer in model.modules():  # refuse what could not be loaded back, before writing anything
         if hasattr(layer, "check_savable"):
             layer.check_savable()
-    atomic_write(filepath, lambda stream: write_archive(model, stream))
+    writers = {"keras": keras_files.write_keras_archive, "h5": keras_files.write_h5_model, "cnnkit": write_archive}
+    buffer = io.BytesIO()  # h5py writes into a seekable stream; the file itself is written at once
+    writers[format_for(filepath, format)](model, buffer)
+    atomic_write(filepath, lambda stream: stream.write(buffer.getvalue()))
 
 
 def restore_training_state(model, filepath: str | os.PathLike, extra: str) -> dict:
@@ -176,22 +206,46 @@ def _read_archive(path: str) -> tuple[dict, bytes, bytes]:
             description = json.loads(archive.read("cnnkit.json"))
             return description, archive.read("model.safetensors"), archive.read("optimizer.safetensors")
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path!r} is not a cnnkit model file (written by model.save): {error}") from None
+        raise ValueError(
+            f"{path!r} is not a model file cnnkit reads (a Keras .keras or .h5 file, or cnnkit's own archive): {error}"
+        ) from None
 
 
-def load_model(filepath: str | os.PathLike, custom_objects: dict | None = None, compile: bool = True):
-    """The model saved at `filepath`, compiled as it was and with its optimizer state, so training
-    continues where it stopped. Custom layers, activations or losses come from `custom_objects`."""
+def compile_and_restore(model, description: dict, optimizer_tensors: bytes) -> None:
+    """Compile `model` as cnnkit.json says and put the optimizer's state back."""
+    if description.get("compile"):
+        _compile_from(model, description["compile"])
+        _restore_optimizer(model, description.get("optimizer_state") or {}, load_tensors(optimizer_tensors))
+
+
+def load_model(
+    filepath: str | os.PathLike, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True
+):
+    """The model saved at `filepath`: cnnkit's own archive, or a Keras `.keras` or `.h5` file
+    (Keras 3, Keras 2 or tf.keras), told apart by content. Compiled as it was, with its optimizer
+    state where the file has it, so training continues where it stopped. Custom layers,
+    activations or losses come from `custom_objects`. Nothing in the file is executed, whatever
+    `safe_mode` says (Keras's switch for running a Lambda's saved bytecode, which cnnkit never does)."""
+    from cnnkit.keras_files import files as keras_files
+
     path = os.fspath(filepath)
-    description, weights, optimizer_tensors = _read_archive(path)
-    if description.get("format") != FORMAT:
-        raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")
+    if os.path.isdir(path):
+        raise ValueError(f"load_model: {path!r} is a folder; give the model file inside it")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"model file {path!r} does not exist")
+    kind = keras_files.file_kind(path)
     with custom_objects_scope(custom_objects):
+        if kind == "keras":
+            return keras_files.load_keras_archive(path, compile)
+        if kind == "h5":
+            return keras_files.load_h5_model(path, compile)
+        description, weights, optimizer_tensors = _read_archive(path)
+        if description.get("format") != FORMAT:
+            raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")
         model = deserialize(description["model"])
         load_state(model, load_tensors(weights), f"model file {path!r}")
-        if compile and description.get("compile"):
-            _compile_from(model, description["compile"])
-            _restore_optimizer(model, description.get("optimizer_state") or {}, load_tensors(optimizer_tensors))
+        if compile:
+            compile_and_restore(model, description, optimizer_tensors)
     return model
 
 

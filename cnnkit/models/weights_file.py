@@ -29,7 +29,18 @@ def first_names(model: nn.Module) -> dict[str, str]:
 
 
 def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
-    """Write every weight and moving statistic of `model` to `path` (atomically: all or nothing)."""
+    """Write every weight and moving statistic of `model` to `path` (atomically: all or nothing):
+    Keras 3's weights file for a `.weights.h5` name, Keras 2's for another `.h5`, else cnnkit's."""
+    name = os.fspath(path).lower()
+    if name.endswith((".h5", ".hdf5")):
+        import io
+
+        from cnnkit.keras_files import files as keras_files
+
+        buffer = io.BytesIO()
+        keras_files.write_h5_weights(model, buffer, legacy=not name.endswith(".weights.h5"))
+        atomic_write(path, lambda stream: stream.write(buffer.getvalue()))
+        return
     names = first_names(model)
     state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items() if names[key] == key}
     metadata = {"format": FORMAT, "model": str(getattr(model, "name", type(model).__name__))}
@@ -110,8 +121,22 @@ def load_state(model: nn.Module, state: dict, source: str) -> None:
     model.load_state_dict(state)
 
 
-def load_weights(model: nn.Module, path: str | os.PathLike) -> None:
-    """Load a file written by `save_weights` (for a model with the same layers)."""
+def load_weights(model: nn.Module, path: str | os.PathLike, by_name: bool = False) -> None:
+    """Load a file written by `save_weights`, a Keras weights file, or the weights of a whole-model
+    file (`.keras`, `.h5`, cnnkit's archive), for a model with the same layers."""
+    from cnnkit.keras_files import files as keras_files
+
+    path = os.fspath(path)
+    if os.path.isfile(path):
+        kind = keras_files.file_kind(path)
+        if kind == "h5":
+            keras_files.load_h5_weights(model, path, by_name=by_name)
+            return
+        if kind in ("keras", "cnnkit"):
+            keras_files.load_archive_weights(model, path, kind)
+            return
+    if by_name:
+        raise ValueError("load_weights: by_name=True applies to Keras's legacy .h5 weights files only")
     content = read_weights(path)
     if not is_cnnkit_weights(content):
         raise ValueError(f"{os.fspath(path)!r} is not a cnnkit weights file (written by model.save_weights)")

@@ -18,6 +18,8 @@ class SequenceRunner:
     masks, direction, and what is returned. Mixed into RNN (whose cell is `self.cell`) and into
     LSTM/GRU/SimpleRNN (which are their own cells)."""
 
+    keras_arguments = SEQUENCE_OPTIONS  # taken through **kwargs: what a Keras config may name
+
     @property
     def stepper(self):
         return self

@@ -38,3 +38,11 @@ class SimpleRNN(_RecurrentLayer, SimpleRNNCell):
         options = self._pop_sequence_options(kwargs)
         super().__init__(units, activation, use_bias, **kwargs)
         self._finish(options, use_cudnn)
+
+    def get_config(self) -> dict:
+        """Keras's SimpleRNN has no use_cudnn (cnnkit's runs torch's fused kernel too): the config
+        names it only when set, so real Keras loads the usual SimpleRNN."""
+        config = super().get_config()
+        if config.get("use_cudnn") == "auto":
+            del config["use_cudnn"]
+        return config

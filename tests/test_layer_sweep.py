@@ -187,9 +187,9 @@ KERAS_CONFIGS = sorted(key.split("/")[0] for key in REFERENCES.files if key.ends
 def test_a_layer_from_its_keras_file_config_computes_what_keras_computes(name):
     """The layer's config as Keras writes it into a `.keras` file builds cnnkit's layer, whose weights
     sit where Keras's file keeps them, and which gives Keras's output on Keras's weights."""
-    from cnnkit.keras_files.config_from_keras import KerasConfigError, layer_description
-    from cnnkit.keras_files.weights_tree import weight_paths
     from cnnkit.layers.serialization import deserialize
+    from cnnkit.models.keras_files.config_from_keras import KerasConfigError, layer_description
+    from cnnkit.models.keras_files.weights_tree import weight_paths
 
     keras_config = json.loads(str(REFERENCES[f"{name}/config"]))
     if name == "RandomCrop":  # Keras writes the seed it drew; cnnkit seeds globally and says so

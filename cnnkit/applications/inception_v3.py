@@ -1,13 +1,14 @@
 """InceptionV3 (Szegedy et al. 2016, "Rethinking the Inception Architecture"), as Keras's
 `keras.applications.inception_v3` builds it: the same layers in the same order, the concatenations
 named mixed0 to mixed10, so parameter counts match Keras's (23,851,784 with its top). A functional
-model; cnnkit has no ImageNet weights for it. 299x299x3 by default; at least 75x75."""
+model; cnnkit downloads no ImageNet weights for it (a Keras weights file loads with weights=path).
+299x299x3 by default; at least 75x75."""
 
 from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
-from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input, with_weights
 from cnnkit.models.functional import Functional
 
 
@@ -67,7 +68,7 @@ def InceptionV3(
     include_top=True, weights=None, input_tensor=None, input_shape=None, pooling=None, classes=1000,
     classifier_activation="softmax", name="inception_v3",
 ):  # fmt: skip
-    """Keras's InceptionV3 and its arguments (weights=None only)."""
+    """Keras's InceptionV3 and its arguments (weights: None or a weights file)."""
     arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
     inputs = model_input("InceptionV3", (299, 299, 3), *arguments)
     x = _chain(inputs, [(32, 3, 3, 2, "valid"), (32, 3, 3, 1, "valid"), (64, 3, 3)])
@@ -97,7 +98,7 @@ def InceptionV3(
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Functional(inputs, x, name=name)
+    return with_weights(Functional(inputs, x, name=name), weights)
 
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]

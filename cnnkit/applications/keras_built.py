@@ -4,22 +4,32 @@ pooled end without the top, and preprocessing in Keras's "tf" mode ([-1, 1])."""
 
 from __future__ import annotations
 
+import os
+
 from cnnkit import layers
 from cnnkit.applications import imagenet_utils
 from cnnkit.applications.classifier import check_common, resolve_input_shape
 
 
 def model_input(name: str, default_shape: tuple, include_top, weights, input_tensor, input_shape, pooling, classes):
-    """The model's input tensor after checking Keras's arguments; cnnkit has no weights for these networks."""
+    """The model's input tensor after checking Keras's arguments. cnnkit downloads no weights for
+    these networks: `weights` is None or a weights file (Keras Applications' `.h5`), see `with_weights`."""
     check_common(name, include_top, None, pooling, classes)
-    if weights is not None:
+    if weights is not None and not isinstance(weights, (str, os.PathLike)) or weights == "imagenet":
         raise ValueError(
-            f"{name}: cnnkit has no pretrained weights for it (weights={weights!r}); pass weights=None and train "
-            "it, or load a weights file with model.load_weights"
+            f"{name}: cnnkit has no pretrained weights to download for it (weights={weights!r}); pass weights=None, "
+            "or the path of a weights file (Keras Applications' .h5 files load by layer name)"
         )
     if input_tensor is not None:
         return input_tensor
     return layers.Input(shape=resolve_input_shape(name, input_shape, default_shape))
+
+
+def with_weights(model, weights):
+    """`model` with the weights file `weights` loaded (None: as built)."""
+    if weights is not None:
+        model.load_weights(weights)
+    return model
 
 
 def pooled(x, pooling: str | None, avg_name: str | None = None, max_name: str | None = None):

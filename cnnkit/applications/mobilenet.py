@@ -1,13 +1,13 @@
 """MobileNet (Howard et al. 2017): depthwise-separable convolutions, as Keras's
 `keras.applications.mobilenet` builds it, layer for layer and name for name, so parameter counts
-match Keras's (4,253,864 at alpha 1.0 with its top). A functional model; cnnkit has no ImageNet
-weights for it."""
+match Keras's (4,253,864 at alpha 1.0 with its top). A functional model; cnnkit downloads no ImageNet
+weights for it (a Keras weights file loads with weights=path)."""
 
 from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
-from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input, with_weights
 from cnnkit.models.functional import Functional
 
 # (pointwise filters, stride) of the 13 depthwise-separable blocks
@@ -32,7 +32,7 @@ def MobileNet(
     input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights=None, input_tensor=None,
     pooling=None, classes=1000, classifier_activation="softmax", name=None,
 ):  # fmt: skip
-    """Keras's MobileNet and its arguments (weights=None only); 224x224x3 by default."""
+    """Keras's MobileNet and its arguments (weights: None or a weights file); 224x224x3 by default."""
     arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
     inputs = model_input("MobileNet", (224, 224, 3), *arguments)
     x = layers.Conv2D(int(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="conv1")(inputs)
@@ -47,7 +47,7 @@ def MobileNet(
         x = layers.Activation(classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Functional(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{inputs.shape[1] or 224}")
+    return with_weights(Functional(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{inputs.shape[1] or 224}"), weights)
 
 
 __all__ = ["MobileNet", "decode_predictions", "preprocess_input"]

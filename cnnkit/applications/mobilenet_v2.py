@@ -1,13 +1,13 @@
 """MobileNetV2 (Sandler et al. 2018): inverted residual blocks with linear bottlenecks, as Keras's
 `keras.applications.mobilenet_v2` builds it, layer for layer and name for name, so parameter counts
-match Keras's (3,538,984 at alpha 1.0 with its top). A functional model; cnnkit has no ImageNet
-weights for it."""
+match Keras's (3,538,984 at alpha 1.0 with its top). A functional model; cnnkit downloads no ImageNet
+weights for it (a Keras weights file loads with weights=path)."""
 
 from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
-from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input, with_weights
 from cnnkit.models.functional import Functional
 
 # (output filters, stride, expansion, repeats) of each group of blocks, as in the paper's Table 2
@@ -56,7 +56,7 @@ def MobileNetV2(
     input_shape=None, alpha=1.0, include_top=True, weights=None, input_tensor=None, pooling=None, classes=1000,
     classifier_activation="softmax", name=None,
 ):  # fmt: skip
-    """Keras's MobileNetV2 and its arguments (weights=None only); 224x224x3 by default."""
+    """Keras's MobileNetV2 and its arguments (weights: None or a weights file); 224x224x3 by default."""
     arguments = (include_top, weights, input_tensor, input_shape, pooling, classes)
     inputs = model_input("MobileNetV2", (224, 224, 3), *arguments)
     x = layers.Conv2D(make_divisible(32 * alpha), 3, strides=2, padding="same", use_bias=False, name="Conv1")(inputs)
@@ -74,7 +74,9 @@ def MobileNetV2(
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Functional(inputs, x, name=name or f"mobilenetv2_{alpha:0.2f}_{inputs.shape[1] or 224}")
+    return with_weights(
+        Functional(inputs, x, name=name or f"mobilenetv2_{alpha:0.2f}_{inputs.shape[1] or 224}"), weights
+    )
 
 
 __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]

@@ -1,13 +1,14 @@
 """ResNet50V2, ResNet101V2, ResNet152V2 (He et al. 2016, "Identity Mappings in Deep Residual
 Networks"): pre-activation residual blocks, as Keras's `keras.applications.resnet_v2` builds them,
 layer for layer and name for name, so parameter counts and summaries match Keras's (25,613,800
-for ResNet50V2 with its top). Functional models; cnnkit has no ImageNet weights for them."""
+for ResNet50V2 with its top). Functional models; cnnkit downloads no ImageNet weights for them (a
+Keras weights file loads with weights=path)."""
 
 from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
-from cnnkit.applications.keras_built import model_input, pooled, preprocess_input
+from cnnkit.applications.keras_built import model_input, pooled, preprocess_input, with_weights
 from cnnkit.models.functional import Functional
 
 EPSILON = 1.001e-5  # Keras's batch-normalization epsilon in these networks
@@ -69,14 +70,14 @@ def _resnet_v2(
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling, "avg_pool", "max_pool")
-    return Functional(inputs, x, name=model_name.lower())
+    return with_weights(Functional(inputs, x, name=model_name.lower()), weights)
 
 
 def ResNet50V2(
     include_top=True, weights=None, input_tensor=None, input_shape=None, pooling=None, classes=1000,
     classifier_activation="softmax",
 ):  # fmt: skip
-    """ResNet-50 with pre-activation blocks (3, 4, 6, 3), Keras's arguments (weights=None only)."""
+    """ResNet-50 with pre-activation blocks (3, 4, 6, 3), Keras's arguments (weights: None or a weights file)."""
     arguments = (include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation)
     return _resnet_v2("ResNet50V2", (3, 4, 6, 3), *arguments)
 

@@ -1,4 +1,5 @@
-"""Loading weights into zoo models: cnnkit weights files and torchvision's published state_dicts.
+"""Loading weights into zoo models: cnnkit weights files, Keras weights files and torchvision's
+published state_dicts.
 
 torchvision names a tensor by its module path and torch's parameter name
 (`layer1.0.bn1.running_var`); a zoo model records which of its layers sits at each path
@@ -35,8 +36,14 @@ _IMAGENET_HINT = (
 
 
 def load_weights_file(model, path: str | os.PathLike) -> None:
-    """Load a cnnkit weights file, or a torchvision state_dict for the same architecture."""
+    """Load a cnnkit weights file, a Keras weights file (Keras Applications' `.h5`: by layer name
+    where the names are Keras's, as VGG16's), or a torchvision state_dict for the same architecture."""
+    from cnnkit.models.keras_files import files as keras_files
+
     source = f"weights file {os.fspath(path)!r}"
+    if os.path.isfile(path) and keras_files.is_hdf5(path):
+        keras_files.load_h5_weights(model, os.fspath(path))
+        return
     content = read_weights(path)
     if is_cnnkit_weights(content):
         load_state(model, content["state_dict"], source)

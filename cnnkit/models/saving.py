@@ -176,7 +176,7 @@ def format_for(filepath, format: str | None = None) -> str:
 def save_model(model, filepath: str | os.PathLike, format: str | None = None) -> None:
     """Write architecture, weights, compile settings and optimizer state to one file, atomically,
     in Keras's format for `.keras` and `.h5` names and in cnnkit's own otherwise."""
-    from cnnkit.keras_files import files as keras_files
+    from cnnkit.models.keras_files import files as keras_files
 
     for layer in model.modules():  # refuse what could not be loaded back, before writing anything
         if hasattr(layer, "check_savable"):
@@ -226,7 +226,7 @@ def load_model(
     state where the file has it, so training continues where it stopped. Custom layers,
     activations or losses come from `custom_objects`. Nothing in the file is executed, whatever
     `safe_mode` says (Keras's switch for running a Lambda's saved bytecode, which cnnkit never does)."""
-    from cnnkit.keras_files import files as keras_files
+    from cnnkit.models.keras_files import files as keras_files
 
     path = os.fspath(filepath)
     if os.path.isdir(path):

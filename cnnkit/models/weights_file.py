@@ -35,7 +35,7 @@ def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
     if name.endswith((".h5", ".hdf5")):
         import io
 
-        from cnnkit.keras_files import files as keras_files
+        from cnnkit.models.keras_files import files as keras_files
 
         buffer = io.BytesIO()
         keras_files.write_h5_weights(model, buffer, legacy=not name.endswith(".weights.h5"))
@@ -124,7 +124,7 @@ def load_state(model: nn.Module, state: dict, source: str) -> None:
 def load_weights(model: nn.Module, path: str | os.PathLike, by_name: bool = False) -> None:
     """Load a file written by `save_weights`, a Keras weights file, or the weights of a whole-model
     file (`.keras`, `.h5`, cnnkit's archive), for a model with the same layers."""
-    from cnnkit.keras_files import files as keras_files
+    from cnnkit.models.keras_files import files as keras_files
 
     path = os.fspath(path)
     if os.path.isfile(path):

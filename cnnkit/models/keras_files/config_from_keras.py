@@ -109,10 +109,26 @@ def _dtype(value, where: str):
     return value
 
 
+def _function_name(value, where: str) -> str:
+    """A Lambda's function: by name only (found in custom_objects); saved bytecode is refused."""
+    if isinstance(value, dict) and value.get("class_name") == "__lambda__":
+        raise KerasConfigError(
+            f"{where} holds a Python lambda as bytecode; cnnkit never runs code from a file (Keras's "
+            "safe_mode): build the model in code and load the file's weights with model.load_weights"
+        )
+    if isinstance(value, dict) and value.get("class_name") == "function":
+        value = value.get("config")
+    if not isinstance(value, str):
+        raise KerasConfigError(f"{where}: its function must be named; received {value!r}")
+    return value
+
+
 def _layer_arguments(cls, config: dict, where: str) -> dict:
     translated = {}
     for key, value in config.items():
-        if key == "dtype":
+        if key == "function" and cls.__name__ == "Lambda":
+            value = _function_name(value, where)
+        elif key == "dtype":
             value = _dtype(value, where)
             if value is None:
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-from cnnkit.keras_files.config_from_keras import KerasConfigError, _find, _kept_arguments
+from cnnkit.models.keras_files.config_from_keras import KerasConfigError, _find, _kept_arguments
 
 IGNORED_OPTIMIZER = {
     "use_ema": (False,),

@@ -16,14 +16,14 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from cnnkit.keras_files.weights_tree import group_names, is_model, keras_layer_order, weight_paths
+from cnnkit.models.keras_files.weights_tree import group_names, sublayers, weight_paths
 
 
 def _leaves(model, prefix: str = "") -> list[tuple[object, str]]:
     """(layer, its group path) for every layer holding weights, nested models opened, in Keras's order."""
-    if not is_model(model):
+    order = sublayers(model)
+    if order is None:
         return [(model, prefix)]
-    order = keras_layer_order(model)
     found = []
     for group, layer in zip(group_names(order), order):
         found += _leaves(layer, f"{prefix}layers/{group}/")
@@ -61,8 +61,8 @@ def write_tree(model, handle) -> None:
             handle.require_group(prefix + "vars")
         for path, array in zip(weight_paths(layer), layer.get_weights()):
             handle.create_dataset(prefix + path, data=array)
-    if is_model(model):  # an empty group for every layer, as Keras writes them
-        order = keras_layer_order(model)
+    order = sublayers(model)
+    if order is not None:  # an empty group for every layer, as Keras writes them
         for group in group_names(order):
             handle.require_group(f"layers/{group}/vars")
 
@@ -93,7 +93,7 @@ def read_legacy(model, handle, source: str, by_name: bool = False) -> None:
     file_layers = [n for n in _text_list(handle.attrs.get("layer_names", [])) if n in handle]
     stored = {name: _text_list(handle[name].attrs.get("weight_names", [])) for name in file_layers}
     with_weights = [name for name in file_layers if stored[name]]
-    layers = [layer for layer in keras_layer_order(model) if _legacy_parts(layer)] if is_model(model) else [model]
+    layers = [layer for layer in sublayers(model) or [model] if _legacy_parts(layer)]
     names = {layer.name for layer in layers}
     if by_name or set(with_weights) <= names and len(with_weights) == len(layers):
         pairs = [(layer, layer.name) for layer in layers if layer.name in stored]
@@ -123,7 +123,7 @@ def read_legacy(model, handle, source: str, by_name: bool = False) -> None:
 
 
 def write_legacy(model, handle) -> None:
-    layers = keras_layer_order(model) if is_model(model) else [model]
+    layers = sublayers(model) or [model]
     handle.attrs["layer_names"] = np.array([layer.name.encode("utf8") for layer in layers])
     for layer in layers:
         group = handle.create_group(layer.name)

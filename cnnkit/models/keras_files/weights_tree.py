@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from torch import nn
+
 from cnnkit.layers.core.input_layer import InputLayer
 
 RECURRENT = ("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D", "RNN")
@@ -47,14 +49,25 @@ def is_model(layer) -> bool:
     return type(layer).__name__ in ("Functional", "Sequential") or hasattr(layer, "_graph")
 
 
+def sublayers(model) -> list | None:
+    """The layers a model is made of, in Keras's order: a Sequential's or functional model's, or
+    the `layers` of a zoo model (VGG16's block1_conv1, ...) when they hold all its weights; None
+    for a single layer."""
+    if is_model(model):
+        return keras_layer_order(model)
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple, nn.ModuleList)) or not layers:
+        return None
+    if not all(hasattr(layer, "get_weights") for layer in layers):
+        return None
+    held = sum(len(layer.get_weights()) for layer in layers)
+    return list(layers) if held == len(model.get_weights()) else None
+
+
 def weight_paths(layer) -> list[str]:
-    """Where each of `layer.get_weights()`'s arrays sits under the layer's group."""
+    """Where each of `layer.get_weights()`'s arrays sits under the group of a layer that is not
+    made of other layers (see `sublayers`)."""
     kind = type(layer).__name__
-    if is_model(layer):
-        paths = []
-        for group, inner in zip(group_names(keras_layer_order(layer)), keras_layer_order(layer)):
-            paths += [f"layers/{group}/{path}" for path in weight_paths(inner)]
-        return paths
     if kind == "Bidirectional":
         return [f"forward_layer/{p}" for p in weight_paths(layer.forward_layer)] + [
             f"backward_layer/{p}" for p in weight_paths(layer.backward_layer)

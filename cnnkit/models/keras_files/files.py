@@ -22,10 +22,10 @@ import zipfile
 import h5py
 import numpy as np
 
-from cnnkit.keras_files import h5_weights
-from cnnkit.keras_files.compile_settings import compile_from_keras, keras_compile_config, legacy_training_config
-from cnnkit.keras_files.config_from_keras import KerasConfigError, layer_description
-from cnnkit.keras_files.config_to_keras import model_entry
+from cnnkit.models.keras_files import h5_weights
+from cnnkit.models.keras_files.compile_settings import compile_from_keras, keras_compile_config, legacy_training_config
+from cnnkit.models.keras_files.config_from_keras import KerasConfigError, layer_description
+from cnnkit.models.keras_files.config_to_keras import model_entry
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 KERAS_FORMAT_VERSION = "3.0.0"  # the file format followed (Keras checks only for Keras 1's)
@@ -64,6 +64,14 @@ def _member(archive: zipfile.ZipFile, name: str, path: str, limit: int | None = 
             f"{path!r}: {name} would inflate {info.compress_size} bytes to {info.file_size}; refusing a zip bomb"
         )
     return archive.read(name)
+
+
+def _hdf5(source, name: str) -> h5py.File:
+    """An HDF5 file opened for reading, or one line saying it is not one."""
+    try:
+        return h5py.File(source, "r")
+    except OSError as error:
+        raise ValueError(f"{name} is not a readable HDF5 file ({str(error).splitlines()[0]})") from None
 
 
 def _json(data: bytes, path: str, name: str):
@@ -105,7 +113,7 @@ def load_keras_archive(path: str, compile: bool = True):
         model = saving.deserialize(own["model"])
     else:
         model = _build(config, path)
-    with h5py.File(io.BytesIO(weights), "r") as handle:
+    with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:
         h5_weights.read_tree(model, handle, f"Keras file {path!r}")
     if compile and own is not None and own.get("compile"):
         saving.compile_and_restore(model, own, optimizer_tensors)
@@ -159,7 +167,7 @@ def _attribute_json(handle, name: str, path: str):
 def load_h5_model(path: str, compile: bool = True):
     from cnnkit.models import saving
 
-    with h5py.File(path, "r") as handle:
+    with _hdf5(path, repr(path)) as handle:
         config = _attribute_json(handle, "model_config", path)
         if config is None:
             raise ValueError(
@@ -203,7 +211,7 @@ def write_h5_model(model, stream) -> None:
 def load_h5_weights(model, path: str, by_name: bool = False) -> None:
     """A Keras weights file (`.weights.h5`, or a legacy `.h5` of weights or of a whole model)."""
     source = f"weights file {path!r}"
-    with h5py.File(path, "r") as handle:
+    with _hdf5(path, repr(path)) as handle:
         if h5_weights.is_tree(handle):
             h5_weights.read_tree(model, handle, source)
         else:
@@ -237,5 +245,5 @@ def load_archive_weights(model, path: str, kind: str) -> None:
         return
     with zipfile.ZipFile(path) as archive:
         weights = _member(archive, "model.weights.h5", path)
-    with h5py.File(io.BytesIO(weights), "r") as handle:
+    with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:
         h5_weights.read_tree(model, handle, f"Keras file {path!r}")

@@ -10,8 +10,8 @@ Keras writes custom objects: Keras loads it only where that class is registered.
 from __future__ import annotations
 
 from cnnkit.common import symbolic
-from cnnkit.keras_files.config_from_keras import NESTED_LAYER_KEYS, OBJECT_KINDS
 from cnnkit.layers.serialization import serialize
+from cnnkit.models.keras_files.config_from_keras import NESTED_LAYER_KEYS, OBJECT_KINDS
 
 FLOAT32 = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": None}
 OBJECT_MODULES = {
@@ -116,8 +116,8 @@ def _tensor(tensor, reference: list) -> dict:
 
 
 def _functional(model) -> dict:
-    from cnnkit.keras_files.weights_tree import keras_layer_order
     from cnnkit.models.functional import nodes_between
+    from cnnkit.models.keras_files.weights_tree import keras_layer_order
 
     extra = model.graph_losses + [tensor for tensor, _ in model.graph_metrics]
     nodes = nodes_between(model.inputs, model.outputs + extra)

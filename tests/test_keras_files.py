@@ -388,3 +388,15 @@ def test_keras_layer_order_differs_from_cnnkit_order_where_keras_sorts_by_depth(
     model = cnnkit.Model(inputs, outputs)
     assert [layer.name for layer in keras_layer_order(model)] == ["x", "b", "a", "c", "e", "d", "add"]
     assert [layer.name for layer in model.layers] == ["x", "a", "e", "b", "c", "d", "add"]
+
+
+def test_keras_json_and_weights_files_rebuild_the_model():
+    """Keras 2's recipe: the architecture as JSON (model.to_json()), the weights in their own file."""
+    from cnnkit.models import model_from_json
+
+    with zipfile.ZipFile(FIXTURES / "residual_block.keras") as archive:
+        keras_json = archive.read("config.json").decode()
+    model = model_from_json(keras_json)
+    model.load_weights(FIXTURES / "residual_block_legacy_weights.h5")
+    x, expected = keras_predictions("residual_block")
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=0, atol=1e-5)

@@ -1,5 +1,5 @@
-"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, export, models, summary, run,
-info.
+"""The `cnnkit` command: train, evaluate, predict, compare, transfer, report, export, convert, models,
+summary, run, info.
 
 Only the command line wires everything together (data sets, the zoo, training, saving). Every
 bad argument ends in one line on stderr and exit status 2, never a traceback.
@@ -13,6 +13,7 @@ import sys
 from cnnkit import __version__
 from cnnkit.cli import (
     compare,
+    convert,
     evaluate,
     export,
     info,
@@ -74,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     command = commands.add_parser("export", help="write a trained model as ONNX or TorchScript")
     export.add_arguments(command)
     command.set_defaults(handler=export.run)
+    command = commands.add_parser("convert", help="a model file into another format: Keras .keras/.h5, ONNX, ...")
+    convert.add_arguments(command)
+    command.set_defaults(handler=convert.run)
     command = commands.add_parser("models", help="the zoo: papers, parameters and multiply-adds")
     command.add_argument("--input-shape", default=None, help="height,width,channels (default: each model's own)")
     command.set_defaults(handler=_models)

@@ -284,6 +284,8 @@ class Layer(nn.Module):
     def input(self):
         """The symbolic input(s) of this layer's first call in a functional graph."""
         node = self._first_call("input")
+        if not node.inputs:  # an InputLayer's node reads nothing: its input is the tensor it makes
+            return node.outputs[0]
         return node.inputs if node.takes_list else node.inputs[0]
 
     @property

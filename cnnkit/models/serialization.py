@@ -19,8 +19,9 @@ def to_json(model: nn.Module, **json_arguments) -> str:
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None):
-    """A new model, with fresh weights, from `to_json`'s text (Keras 2's save-the-architecture
-    recipe; the weights come back with `load_weights`). The text is data: nothing in it runs."""
+    """A new model, with fresh weights, from `to_json`'s text, cnnkit's or real Keras's (Keras 2's
+    save-the-architecture recipe; the weights come back with `load_weights`). The text is data:
+    nothing in it runs."""
     try:
         description = json.loads(json_string)
     except (TypeError, json.JSONDecodeError) as error:
@@ -28,4 +29,8 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     if not isinstance(description, dict) or "class_name" not in description or "config" not in description:
         raise ValueError('model_from_json: expected {"class_name": ..., "config": ...} as model.to_json() writes')
     with custom_object_scope(custom_objects):
+        if description.get("library") != "cnnkit":  # written by Keras: its configs mapped to cnnkit's
+            from cnnkit.models.keras_files.config_from_keras import layer_description
+
+            description = layer_description(description, "model_from_json")
         return deserialize(description)

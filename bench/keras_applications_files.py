@@ -24,6 +24,7 @@ CASES = {
     "VGG19": {"include_top": True, "input_shape": (32, 32, 3), "classes": 10},
     "MobileNetV2": {"alpha": 0.35, "input_shape": (96, 96, 3), "classes": 7},
     "MobileNet": {"alpha": 0.25, "input_shape": (128, 128, 3), "classes": 5},
+    "ResNet50": {"include_top": True, "input_shape": (64, 64, 3), "classes": 6},
     "ResNet50V2": {"include_top": False, "input_shape": (64, 64, 3), "pooling": "avg"},
     "InceptionV3": {"include_top": True, "input_shape": (75, 75, 3), "classes": 4},
 }

@@ -400,3 +400,21 @@ def test_keras_json_and_weights_files_rebuild_the_model():
     model.load_weights(FIXTURES / "residual_block_legacy_weights.h5")
     x, expected = keras_predictions("residual_block")
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=0, atol=1e-5)
+
+
+def test_resnet50_given_a_keras_weights_file_is_keras_own_resnet50(tmp_path, rng):
+    """Keras's ResNet50 (stride in the first 1x1 convolution, Keras's names and epsilon) is what
+    Keras Applications' resnet50 weight files fit; cnnkit's zoo ResNet50 is torchvision's."""
+    from cnnkit import applications
+    from cnnkit.applications.resnet_keras import keras_resnet
+
+    assert keras_resnet("ResNet50").count_params() == 25_636_712  # Keras's count, with its top
+    keras_layout = keras_resnet("ResNet50", include_top=False, input_shape=(32, 32, 3), pooling="avg")
+    keras_layout.save_weights(tmp_path / "resnet50_notop.h5")  # the layout of Keras's published files
+    model = applications.ResNet50(
+        weights=str(tmp_path / "resnet50_notop.h5"), include_top=False, input_shape=(32, 32, 3), pooling="avg"
+    )
+    assert any(layer.name == "conv2_block1_0_conv" for layer in model.layers)
+    x = rng.standard_normal((2, 32, 32, 3)).astype("float32")
+    np.testing.assert_array_equal(model.predict(x, verbose=0), keras_layout.predict(x, verbose=0))
+    assert type(applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=3)).__name__ == "Classifier"

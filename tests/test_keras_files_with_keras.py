@@ -43,7 +43,9 @@ def application_files(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("name", ["VGG16", "VGG19", "MobileNetV2", "MobileNet", "ResNet50V2", "InceptionV3"])
+@pytest.mark.parametrize(
+    "name", ["VGG16", "VGG19", "MobileNetV2", "MobileNet", "ResNet50", "ResNet50V2", "InceptionV3"]
+)
 def test_keras_applications_weight_files_load_into_the_builders(application_files, name):
     arguments = json.loads((application_files / "cases.json").read_text())[name]
     arguments["input_shape"] = tuple(arguments["input_shape"])

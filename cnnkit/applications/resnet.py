@@ -15,6 +15,8 @@ so a 32x32 image reaches the last stage as 4x4 rather than 1x1.
 
 from __future__ import annotations
 
+import os
+
 import torch
 import torch.nn.functional as F
 
@@ -22,6 +24,7 @@ from cnnkit.applications.block import HE_FAN_OUT, TORCH_BN, build_chain, chain_s
 from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
+from cnnkit.applications.resnet_keras import keras_resnet
 from cnnkit.common.layout import Shape
 from cnnkit.layers import BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, ReLU
 from cnnkit.layers.layer import Layer
@@ -151,6 +154,13 @@ def _finish_names(names: dict) -> dict:
     return {path: layer for path, layer in full.items() if not isinstance(layer, _ResidualBlock)}
 
 
+def _keras_weights_file(weights) -> bool:
+    """Is `weights` a Keras HDF5 file (which only Keras's own ResNet layout can take)?"""
+    from cnnkit.models.keras_files.files import is_hdf5
+
+    return isinstance(weights, (str, os.PathLike)) and os.path.isfile(weights) and is_hdf5(weights)
+
+
 def imagenet_resnet(
     name: str,
     block: type[_ResidualBlock],
@@ -227,19 +237,27 @@ def ResNet34(**kwargs) -> Classifier:
 
 @register("resnet50")
 def ResNet50(**kwargs) -> Classifier:
-    """ResNet-50, bottleneck blocks (3, 4, 6, 3); see ResNet18."""
+    """ResNet-50, bottleneck blocks (3, 4, 6, 3); see ResNet18. Given a Keras weights file
+    (`weights="resnet50_weights_tf_dim_ordering_tf_kernels.h5"`), Keras's own ResNet50 instead
+    (resnet_keras.py), the layout those weights belong to."""
+    if _keras_weights_file(kwargs.get("weights")):  # Keras Applications' weights: Keras's own layout
+        return keras_resnet("ResNet50", **kwargs)
     return imagenet_resnet("ResNet50", Bottleneck, (3, 4, 6, 3), **kwargs)
 
 
 @register("resnet101")
 def ResNet101(**kwargs) -> Classifier:
     """ResNet-101, bottleneck blocks (3, 4, 23, 3); see ResNet18."""
+    if _keras_weights_file(kwargs.get("weights")):  # Keras Applications' weights: Keras's own layout
+        return keras_resnet("ResNet101", **kwargs)
     return imagenet_resnet("ResNet101", Bottleneck, (3, 4, 23, 3), **kwargs)
 
 
 @register("resnet152")
 def ResNet152(**kwargs) -> Classifier:
     """ResNet-152, bottleneck blocks (3, 8, 36, 3); see ResNet18."""
+    if _keras_weights_file(kwargs.get("weights")):  # Keras Applications' weights: Keras's own layout
+        return keras_resnet("ResNet152", **kwargs)
     return imagenet_resnet("ResNet152", Bottleneck, (3, 8, 36, 3), **kwargs)
 
 

@@ -9,6 +9,7 @@ import os
 from cnnkit import layers
 from cnnkit.applications import imagenet_utils
 from cnnkit.applications.classifier import check_common, resolve_input_shape
+from cnnkit.models.functional import Functional
 
 
 def model_input(name: str, default_shape: tuple, include_top, weights, input_tensor, input_shape, pooling, classes):
@@ -30,6 +31,17 @@ def with_weights(model, weights):
     if weights is not None:
         model.load_weights(weights)
     return model
+
+
+def resnet_end(inputs, x, model_name: str, include_top, pooling, classes, classifier_activation, weights):
+    """Keras's ResNets' end: average pooling and the `predictions` layer, or `pooling` without the
+    top; the model, with `weights` loaded."""
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = pooled(x, pooling, "avg_pool", "max_pool")
+    return with_weights(Functional(inputs, x, name=model_name.lower()), weights)
 
 
 def pooled(x, pooling: str | None, avg_name: str | None = None, max_name: str | None = None):

@@ -11,8 +11,7 @@ builds this network (cnnkit/applications/resnet.py); `keras_resnet` is that buil
 from __future__ import annotations
 
 from cnnkit import layers
-from cnnkit.applications.keras_built import model_input, pooled, with_weights
-from cnnkit.models.functional import Functional
+from cnnkit.applications.keras_built import model_input, resnet_end
 
 EPSILON = 1.001e-5  # Keras's batch-normalization epsilon in these networks
 DEPTHS = {"ResNet50": (3, 4, 6, 3), "ResNet101": (3, 4, 23, 3), "ResNet152": (3, 8, 36, 3)}
@@ -61,9 +60,4 @@ def keras_resnet(
         x = _block(x, filters, stride=1 if index == 0 else 2, projection=True, name=f"{stage}_block1")
         for block in range(2, blocks + 1):
             x = _block(x, filters, name=f"{stage}_block{block}")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = pooled(x, pooling, "avg_pool", "max_pool")
-    return with_weights(Functional(inputs, x, name=model_name.lower()), weights)
+    return resnet_end(inputs, x, model_name, include_top, pooling, classes, classifier_activation, weights)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from cnnkit import layers
 from cnnkit.applications.imagenet_utils import decode_predictions
-from cnnkit.applications.keras_built import model_input, pooled, preprocess_input, with_weights
-from cnnkit.models.functional import Functional
+from cnnkit.applications.keras_built import model_input, preprocess_input, resnet_end
 
 EPSILON = 1.001e-5  # Keras's batch-normalization epsilon in these networks
 
@@ -65,12 +64,7 @@ def _resnet_v2(
         x = _stage(x, filters, blocks, last_stride=1 if index == 3 else 2, name=f"conv{index + 2}")
     x = layers.BatchNormalization(epsilon=EPSILON, name="post_bn")(x)
     x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = pooled(x, pooling, "avg_pool", "max_pool")
-    return with_weights(Functional(inputs, x, name=model_name.lower()), weights)
+    return resnet_end(inputs, x, model_name, include_top, pooling, classes, classifier_activation, weights)
 
 
 def ResNet50V2(

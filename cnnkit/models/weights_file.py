@@ -67,13 +67,26 @@ def read_weights(path: str | os.PathLike) -> object:
     state = _cnnkit_weights(path)
     if state is not None:
         return {"format": FORMAT, "state_dict": state}
+    if _looks_like_safetensors(path):
+        raise ValueError(f"weights file {path!r} is a safetensors file that is cut short or corrupt")
     try:
         with warnings.catch_warnings():  # torch's note on the pickle protocol of a plain pickle says nothing useful
             warnings.filterwarnings("ignore", message="Detected pickle protocol")
             return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several kinds for a corrupt or unsafe file
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ValueError(f"weights file {path!r} is not a readable weights file ({reason[:200]})") from None
+        # torch's own text may advise weights_only=False, which would run the file's code: never relayed
+        if "Weights only load failed" in str(error):
+            reason = "it holds Python objects besides tensors, which cnnkit never unpickles"
+        else:
+            reason = "it is none of cnnkit's safetensors, a Keras .h5/.keras file or a torch state_dict"
+        raise ValueError(f"weights file {path!r} is not a readable weights file: {reason}") from None
+
+
+def _looks_like_safetensors(path: str) -> bool:
+    """safetensors files open with an 8-byte header length and then the JSON header's "{"."""
+    with open(path, "rb") as handle:
+        head = handle.read(9)
+    return len(head) == 9 and head[8:9] == b"{" and 2 <= int.from_bytes(head[:8], "little") < 100 * 2**20
 
 
 def is_cnnkit_weights(content: object) -> bool:

@@ -10,6 +10,8 @@ Keras 3's `weight_decay` is decoupled (`w -= lr * wd * w` each step) for every o
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,6 +19,11 @@ import torch
 
 from cnnkit.common import registry
 from cnnkit.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
+
+
+def _positive_finite(value) -> bool:
+    """A usable learning rate: a number above 0 and below infinity (NaN fails both tests)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 < value < math.inf
 
 
 class Optimizer:
@@ -45,9 +52,9 @@ class Optimizer:
         if lr is not None:  # Keras 2's name for the learning rate
             learning_rate = lr
         self._schedule = learning_rate if callable(learning_rate) else None
-        if self._schedule is None and (not isinstance(learning_rate, (int, float)) or learning_rate <= 0):
+        if self._schedule is None and not _positive_finite(learning_rate):
             raise ValueError(
-                f"{kind}: learning_rate must be a positive number or a schedule; received {learning_rate!r}"
+                f"{kind}: learning_rate must be a positive finite number or a schedule; received {learning_rate!r}"
             )
         if weight_decay is not None and weight_decay < 0:
             raise ValueError(f"{kind}: weight_decay must be >= 0; received weight_decay={weight_decay!r}.")
@@ -187,8 +194,10 @@ class Optimizer:
     def learning_rate(self, value: float) -> None:
         if self._schedule is not None:
             raise TypeError(f"{type(self).__name__}: the learning rate follows a schedule; it cannot be set.")
-        if not isinstance(value, (int, float)) or value <= 0:
-            raise ValueError(f"{type(self).__name__}: learning_rate must be positive; received {value!r}.")
+        if not _positive_finite(value):
+            raise ValueError(
+                f"{type(self).__name__}: learning_rate must be a positive finite number; received {value!r}."
+            )
         self._learning_rate = self._base_learning_rate = float(value)
         if self.torch_optimizer is not None:
             self._set_torch_learning_rate(self._learning_rate)

@@ -4,6 +4,7 @@ the BatchSource the loop draws device batches from."""
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from cnnkit import distributed
@@ -141,7 +142,9 @@ class DataEntry:
         self, x, y=None, sample_weight=None, class_weight=None, batch_size=None, shuffle=False, steps=None, shard=None
     ) -> BatchSource:
         if self.is_arrays(x):
-            return self._from_arrays(x, y, sample_weight, class_weight, batch_size or 32, shuffle, steps, shard)
+            return self._from_arrays(
+                x, y, sample_weight, class_weight, 32 if batch_size is None else batch_size, shuffle, steps, shard
+            )
         if y is not None or sample_weight is not None:
             raise ValueError(
                 f"{self.where}: when x is a generator, PyDataset or DataLoader it gives the labels itself; pass y=None"
@@ -185,9 +188,31 @@ class DataEntry:
             labels = self.count(y, "y", self.output_names is not None and isinstance(y, (list, tuple, dict)))
             if labels != count:
                 raise ValueError(f"{self.where}: x has {count} samples but y has {labels}")
+            _refuse_text_labels(y, self.where)
             targets = self._targets(y, first=True)
             weights = self._weights(targets, sample_weight, class_weight, count)
         return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps, shard)
+
+
+def _refuse_text_labels(y, where: str) -> None:
+    """Labels given as words ("cat", "dog") are turned into numbers by the user, who knows their order."""
+    parts = (
+        list(y.values())
+        if isinstance(y, dict)
+        else list(y)
+        if isinstance(y, (list, tuple)) and not is_array(y)
+        else [y]
+    )
+    for part in parts:
+        if isinstance(part, torch.Tensor) or part is None:
+            continue
+        array = np.asarray(part) if not isinstance(part, np.ndarray) else part
+        first = array.reshape(-1)[0] if array.size else None
+        if array.dtype.kind in "USO" and isinstance(first, (str, bytes)):
+            raise ValueError(
+                f"{where}: the labels are text ({str(first)!r}, ...); give class numbers, e.g. "
+                "classes, y = numpy.unique(labels, return_inverse=True)"
+            )
 
 
 def converted_targets(y, device: torch.device):

@@ -152,7 +152,7 @@ def fit(
     if running_distributed:
         verbose = verbose if distributed.is_main() else 0
         if DataEntry(model, where, "none").is_arrays(x):
-            batch_size = distributed.local_batch_size(batch_size or 32, where)
+            batch_size = distributed.local_batch_size(32 if batch_size is None else batch_size, where)
 
     if validation_split and validation_data is None:
         if not DataEntry(model, where, "none").is_arrays(x):
@@ -170,7 +170,8 @@ def fit(
     )
     validation = None
     if validation_data is not None:
-        validation = validation_batches(model, validation_data, validation_batch_size or batch_size, validation_steps)
+        validation_batch_size = batch_size if validation_batch_size is None else validation_batch_size
+        validation = validation_batches(model, validation_data, validation_batch_size, validation_steps)
     if not overrides(model, "train_step"):
         model.build_optimizer()  # a model's own train_step builds its optimizers in optimizer.apply
 

@@ -47,7 +47,7 @@ def get_file(
     name = os.fspath(fname) if fname is not None else os.path.basename(urllib.parse.urlsplit(origin).path)
     if not name:
         raise ValueError(f"get_file: cannot tell a file name from origin={origin!r}; give fname=")
-    if os.sep in name:
+    if os.sep in name or "/" in name or name in (".", ".."):
         raise ValueError(f"get_file: fname is a file name, not a path ({name!r}); choose the folder with cache_dir=")
     extract = extract or untar
     target, extracted = _places(folder, name, extract, given=fname is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -149,6 +150,8 @@ class BatchNormalization(Layer):
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
         def normalise(x):
+            if self.training and self.trainable and x.numel() == x.shape[1]:
+                return self._one_value_per_channel(x)
             return F.batch_norm(
                 x,
                 self.moving_mean,
@@ -161,6 +164,23 @@ class BatchNormalization(Layer):
             )
 
         return channels_in_dim_1(normalise, x)
+
+    def _one_value_per_channel(self, x: torch.Tensor) -> torch.Tensor:
+        """Training on one value per channel (the last batch of a data set holding one sample more
+        than a multiple of the batch size): torch refuses it; Keras normalises by that batch's
+        statistics, a mean of the value and a variance of 0, so the output is beta, and the moving
+        statistics move toward them."""
+        with torch.no_grad():
+            batch_mean = x.detach().reshape(-1)
+            self.moving_mean.mul_(self.momentum).add_(batch_mean, alpha=1.0 - self.momentum)
+            self.moving_variance.mul_(self.momentum)
+        view = (1, -1) + (1,) * (x.dim() - 2)
+        normalised = (x - x) / math.sqrt(self.epsilon)  # zero, still connected to x as Keras's is
+        if self.gamma is not None:
+            normalised = normalised * self.gamma.reshape(view)
+        if self.beta is not None:
+            normalised = normalised + self.beta.reshape(view)
+        return normalised
 
     def get_config(self) -> dict:
         return {

@@ -1,0 +1,114 @@
+"""Cases from the adversarial pass of issue 21 that gave a wrong result or a raw exception: each
+now behaves as Keras does or ends in one line naming the argument, file or layer."""
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import cnnkit
+from cnnkit import layers
+
+
+def small_model(*hidden):
+    model = cnnkit.Sequential([layers.Input((4,)), *hidden, layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_batch_normalization_trains_on_a_last_batch_of_one_sample(rng):
+    """33 samples in batches of 32 leave one: torch refuses to normalise a single value per
+    channel; Keras trains on, as cnnkit now does."""
+    model = small_model(layers.Dense(3), layers.BatchNormalization())
+    history = model.fit(
+        rng.random((33, 4)).astype("float32"), rng.integers(0, 2, 33), batch_size=32, epochs=2, verbose=0
+    )
+    assert np.isfinite(history.history["loss"]).all()
+
+
+def test_batch_normalization_of_one_sample_is_keras_arithmetic(rng):
+    """Keras: the batch's mean is the value and its variance 0, so the output is beta; the moving
+    mean moves toward the value and the moving variance toward 0 (NumPy reference)."""
+    layer = layers.BatchNormalization(momentum=0.9)
+    layer(np.zeros((2, 3), "float32"))  # builds it (inference: nothing moves)
+    gamma, beta = rng.random(3).astype("float32"), rng.random(3).astype("float32")
+    mean, variance = rng.random(3).astype("float32"), rng.random(3).astype("float32") + 0.5
+    layer.set_weights([gamma, beta, mean, variance])
+    x = torch.tensor(rng.random((1, 3)).astype("float32"), requires_grad=True)
+    layer.train()
+    out = layer(x)
+    np.testing.assert_allclose(out.detach().numpy(), beta[None], rtol=1e-6)
+    out.sum().backward()  # connected to x, as in Keras (the gradient through a batch of one is 0)
+    np.testing.assert_allclose(x.grad.numpy(), 0, atol=1e-6)
+    _, _, moved_mean, moved_variance = layer.get_weights()
+    np.testing.assert_allclose(moved_mean, 0.9 * mean + 0.1 * x.detach().numpy()[0], rtol=1e-6)
+    np.testing.assert_allclose(moved_variance, 0.9 * variance, rtol=1e-6)
+
+
+@pytest.mark.parametrize("call", ["fit", "evaluate", "predict"])
+def test_a_batch_size_of_zero_is_refused_not_taken_for_32(call, rng):
+    model = small_model()
+    x, y = rng.random((8, 4)).astype("float32"), rng.integers(0, 2, 8)
+    arguments = (x,) if call == "predict" else (x, y)
+    with pytest.raises(ValueError, match=f"{call}: batch_size must be a positive int; received batch_size=0"):
+        getattr(model, call)(*arguments, batch_size=0, verbose=0)
+
+
+def test_a_validation_batch_size_of_zero_is_refused(rng):
+    model = small_model()
+    x, y = rng.random((8, 4)).astype("float32"), rng.integers(0, 2, 8)
+    with pytest.raises(ValueError, match="batch_size must be a positive int; received batch_size=0"):
+        model.fit(x, y, validation_data=(x, y), validation_batch_size=0, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "labels", [np.array(["cat", "dog", "cat"]), ["cat", "dog", "cat"], np.array(["a", "b", "a"], object)]
+)
+def test_text_labels_are_one_line_saying_how_to_number_them(labels):
+    model = small_model()
+    with pytest.raises(
+        ValueError, match=r"fit: the labels are text \('cat'|\('a'.*numpy.unique\(labels, return_inverse=True\)"
+    ):
+        model.fit(np.zeros((3, 4), "float32"), labels, verbose=0)
+
+
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), 0.0, -0.1, True])
+def test_a_learning_rate_that_cannot_train_is_refused(rate):
+    with pytest.raises(ValueError, match="learning_rate must be a positive finite number"):
+        cnnkit.optimizers.SGD(learning_rate=rate)
+    optimizer = cnnkit.optimizers.Adam()
+    with pytest.raises(ValueError, match="learning_rate must be a positive finite number"):
+        optimizer.learning_rate = rate
+
+
+def test_a_numpy_learning_rate_is_a_learning_rate():
+    assert cnnkit.optimizers.Adam(np.float32(0.5)).learning_rate == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("name", [".", "..", "a/b"])
+def test_get_file_refuses_names_that_are_paths(name, tmp_path):
+    with pytest.raises(ValueError, match="fname is a file name, not a path"):
+        cnnkit.utils.get_file(name, origin="http://example.invalid/data.bin", cache_dir=tmp_path)
+
+
+def test_unreadable_weights_files_say_why_and_never_advise_running_their_code(tmp_path):
+    model = small_model()
+    model.save_weights(tmp_path / "w.safetensors")
+    data = (tmp_path / "w.safetensors").read_bytes()
+    (tmp_path / "cut.safetensors").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.safetensors' is a safetensors file that is cut short or corrupt"):
+        model.load_weights(tmp_path / "cut.safetensors")
+
+    class RunsCode:
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    torch.save({"kernel": RunsCode()}, tmp_path / "evil.pt")
+    with pytest.raises(ValueError) as refused:
+        model.load_weights(tmp_path / "evil.pt")
+    assert "never unpickles" in str(refused.value) and "weights_only" not in str(refused.value)
+    assert not (tmp_path / "pwned").exists()
+    (tmp_path / "junk.bin").write_bytes(b"hello, not weights")
+    with pytest.raises(ValueError, match="junk.bin' is not a readable weights file: it is none of"):
+        model.load_weights(tmp_path / "junk.bin")

@@ -52,3 +52,25 @@ def test_a_tampered_archive_cannot_run_code(tmp_path, rng, monkeypatch):
     with pytest.raises(DatasetError, match="data_batch_3 is not a CIFAR-10 batch.*refusing to load"):
         cifar10.load_data(tmp_path / "data")
     assert not (tmp_path / "pwned").exists()
+
+
+def test_pixels_outside_a_byte_are_refused_not_wrapped(tmp_path, rng):
+    batches = official_batches(rng)
+    batches["data_batch_2"][b"data"] = batches["data_batch_2"][b"data"].astype(np.int64) + 100  # up to 355
+    write_archive(tmp_path, batches)
+    with pytest.raises(DatasetError, match=r"data_batch_2's pixels must be whole numbers 0..255; found int64 from"):
+        cifar10.load_data(tmp_path)
+
+
+def test_a_batch_declaring_a_huge_array_is_refused_without_allocating_it(tmp_path, rng):
+    reduce_function, arguments, state = np.zeros(4, np.uint8).__reduce__()
+
+    class Declares:  # a 10^12-byte array whose pickle holds 4 bytes
+        def __reduce__(self):
+            return (reduce_function, arguments, (state[0], (10**12,), *state[2:]))
+
+    batches = official_batches(rng)
+    batches["test_batch"] = {b"data": Declares(), b"labels": [1]}
+    write_archive(tmp_path, batches)
+    with pytest.raises(DatasetError, match="test_batch is not a CIFAR-10 batch"):
+        cifar10.load_data(tmp_path)

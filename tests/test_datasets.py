@@ -146,3 +146,27 @@ def test_official_checksums_are_the_published_ones():
     assert mnist.SPEC.digests["train-images-idx3-ubyte.gz"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
     assert fashion_mnist.SPEC.digests["t10k-labels-idx1-ubyte.gz"] == "bb300cfdad3c16e7a12a480ee83cd310"
     assert fashion_mnist.SPEC.debian_package == "dataset-fashion-mnist"
+
+
+def test_a_file_shaped_like_the_official_one_must_hold_its_contents(homes):
+    """A copy of the published test labels with changes (here all zeros) has the official shape;
+    its SHA-256 differs from the official data's, so it is refused instead of trained on."""
+    folder = homes / "changed"
+    write_dataset(folder)
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.zeros(10000))))
+    (folder / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.zeros((10000, 28, 28)))))
+    with pytest.raises(DatasetError, match=r"shape of the official Fashion-MNIST file \(10000, 28, 28\) but not"):
+        fashion_mnist.load_data(folder)
+
+
+def test_an_idx_file_padded_past_its_header_is_refused_without_inflating_it(homes, tmp_path):
+    folder = homes / "padded"
+    write_dataset(folder)
+    labels = idx_bytes(np.arange(3) % 10) + bytes(64 * 2**20)  # 64 MiB of zeros after the data
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels))
+    with pytest.raises(DatasetError, match=r"declares shape \(3,\) \(3 bytes\) but the file holds more bytes"):
+        mnist.load_data(folder)
+    header = bytes([0, 0, 0x08, 3]) + struct.pack(">3I", 2**20, 2**20, 2**20)  # 10^18 bytes declared
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(header))
+    with pytest.raises(DatasetError, match="over 2147483648 bytes"):
+        mnist.load_data(folder)

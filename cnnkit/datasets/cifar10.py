@@ -29,12 +29,22 @@ SPEC = DatasetSpec(
 CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
 
+def _bytes_of(values: np.ndarray, what: str) -> np.ndarray:
+    """`values` as uint8 without wrapping: a pixel of 300 is an error, not the 44 a cast makes of it."""
+    if values.dtype == np.uint8:
+        return values
+    if values.dtype.kind not in "iu" or (values.size and (values.min() < 0 or values.max() > 255)):
+        low, high = (values.min(), values.max()) if values.size and values.dtype.kind in "iuf" else ("?", "?")
+        raise DatasetError(f"{what} must be whole numbers 0..255; found {values.dtype} from {low} to {high}")
+    return values.astype(np.uint8)
+
+
 def _read_batch(archive: tarfile.TarFile, member: str, source: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         raw = archive.extractfile(f"cifar-10-batches-py/{member}").read()
         batch = ArraysOnly(io.BytesIO(raw), encoding="bytes").load()
-        data = np.asarray(batch[b"data"], dtype=np.uint8)
-        labels = np.asarray(batch[b"labels"], dtype=np.uint8)
+        data = _bytes_of(np.asarray(batch[b"data"]), f"{source}: {member}'s pixels")
+        labels = _bytes_of(np.asarray(batch[b"labels"]), f"{source}: {member}'s labels")
     except (KeyError, AttributeError, pickle.UnpicklingError, EOFError, TypeError, ValueError) as error:
         raise DatasetError(f"{source}: {member} is not a CIFAR-10 batch ({error})") from None
     if data.ndim != 2 or data.shape[1] != 3072 or len(data) != len(labels):

@@ -15,16 +15,22 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from cnnkit.datasets.idx import DatasetError, read_idx_gz
+from cnnkit.datasets.idx import DatasetError, check_official, read_idx_gz
 
 SYSTEM_DATASETS = Path("/usr/share/datasets")
 TRAIN_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
 TEST_FILES = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+OFFICIAL_SHAPES = {  # the published MNIST and Fashion-MNIST files
+    "train-images-idx3-ubyte.gz": (60000, 28, 28),
+    "train-labels-idx1-ubyte.gz": (60000,),
+    "t10k-images-idx3-ubyte.gz": (10000, 28, 28),
+    "t10k-labels-idx1-ubyte.gz": (10000,),
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,9 @@ class DatasetSpec:
     mirrors: tuple[str, ...]  # base URLs, tried in order
     classes: int = 10
     debian_package: str | None = None
+    # file name -> SHA-256 of its decompressed data (after the IDX header): Debian's package
+    # recompresses the files, so their own digests differ while the contents must not
+    contents: dict[str, str] = field(default_factory=dict)
 
 
 def cache_dir(spec: DatasetSpec) -> Path:
@@ -144,6 +153,10 @@ def load_mnist_style(
     for images_name, labels_name in (TRAIN_FILES, TEST_FILES):
         images = read_idx_gz(folder / images_name)
         labels = read_idx_gz(folder / labels_name)
+        for array, name in ((images, images_name), (labels, labels_name)):
+            if name in spec.contents:
+                official = {OFFICIAL_SHAPES[name]: spec.contents[name]}
+                check_official(array, folder / name, official, spec.title)
         if images.ndim != 3 or labels.ndim != 1:
             raise DatasetError(
                 f"{folder / images_name}: expected images (N, rows, cols) and labels (N,); "

@@ -112,3 +112,31 @@ def test_unreadable_weights_files_say_why_and_never_advise_running_their_code(tm
     (tmp_path / "junk.bin").write_bytes(b"hello, not weights")
     with pytest.raises(ValueError, match="junk.bin' is not a readable weights file: it is none of"):
         model.load_weights(tmp_path / "junk.bin")
+
+
+def test_a_killed_save_leaves_nothing_the_next_save_does_not_sweep(tmp_path):
+    import subprocess
+
+    dead = subprocess.Popen(["true"])  # once it has exited, its pid is a writer that was killed
+    dead.wait()
+    leftover = tmp_path / f".model.keras.{dead.pid}.tmp"
+    leftover.write_bytes(b"half a model")
+    other_target = tmp_path / f".other.keras.{dead.pid}.tmp"
+    other_target.write_bytes(b"another file's")
+    small_model().save(tmp_path / "model.keras")
+    assert not leftover.exists() and other_target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other_target.name, "model.keras"]
+
+
+def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path):
+    import errno
+
+    from cnnkit.common.files import atomic_write
+
+    def disk_full(stream):
+        stream.write(b"some")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match=f"cannot write {tmp_path / 'model.keras'}: No space left on device") as failed:
+        atomic_write(tmp_path / "model.keras", disk_full)
+    assert failed.value.errno == errno.ENOSPC and list(tmp_path.iterdir()) == []

@@ -2,30 +2,78 @@
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import BinaryIO
+
+
+def _temporary_name(path: str) -> str:
+    """The temporary file for `path` names its target and the writing process: `.model.keras.123.tmp`."""
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+
+
+def sweep_leftovers(path: str) -> None:
+    """Remove the temporary files a killed writer of `path` left (their process is gone), so
+    repeated kills during saving cannot fill the disk."""
+    folder, name = os.path.split(path)
+    for leftover in Path(folder).glob(f".{name}.*.tmp"):
+        pid = leftover.name[len(name) + 2 : -len(".tmp")]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
     """Call `write(stream)` on a temporary file beside `path`, flush it to disk, then rename it over
-    `path` (an atomic step on POSIX and Windows). A crash mid-write leaves the previous file intact."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".cnnkit-", suffix=".tmp", dir=folder)
+    `path` (an atomic step on POSIX and Windows) and flush the folder. A crash mid-write leaves the
+    previous file intact; its temporary file is removed by the next save of the same path. Errors
+    name `path`, not the temporary file."""
+    path = os.path.abspath(os.fspath(path))
+    folder = os.path.dirname(path)
+    temporary = _temporary_name(path)
     try:
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "wb") as stream:
+        os.makedirs(folder, exist_ok=True)
+        sweep_leftovers(path)
+        with open(temporary, "wb") as stream:  # permissions as a plain open() gives them
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+        _sync_folder(folder)
+    except OSError as error:
+        _remove(temporary)
+        reason = error.strerror or str(error)
+        raise type(error)(error.errno or errno.EIO, f"cannot write {path}: {reason}") from None
     except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        _remove(temporary)
         raise
+
+
+def _remove(temporary: str) -> None:
+    try:
+        os.remove(temporary)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (POSIX; Windows has no folder handles to flush)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

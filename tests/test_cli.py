@@ -116,10 +116,13 @@ def test_train_then_evaluate(home, tmp_path):
 
 
 def test_interrupted_training_resumes(home, tmp_path):
+    """Ctrl-C once the first epoch is saved. The interrupted run asks for 1,000 epochs, so it cannot
+    end before the signal arrives however fast or slow the machine; the resumed one finishes 40."""
     run = tmp_path / "run"
     args = ["train", "--model", "fashion_cnn", "--data", "fashion_mnist", "--epochs", "40", "--batch-size", "8"]
+    long_run = [*args[:-4], "--epochs", "1000", "--batch-size", "8"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "cnnkit", *args, "--out", str(run)],
+        [sys.executable, "-m", "cnnkit", *long_run, "--out", str(run)],
         env=home,
         stdout=subprocess.PIPE,
         text=True,
@@ -137,7 +140,7 @@ def test_interrupted_training_resumes(home, tmp_path):
     done = len(list(csv.DictReader(open(run / "history.csv"))))
     assert 1 <= done < 40
 
-    result = cnnkit(home, *args, "--out", run, "--resume")  # the same command, with --resume
+    result = cnnkit(home, *args, "--out", run, "--resume")  # resumed, now asking for 40 epochs in all
     assert result.returncode == 0, result.stderr
     epochs = [int(r["epoch"]) for r in csv.DictReader(open(run / "history.csv"))]
     assert epochs == list(range(40))  # continued after the interrupted epochs, not started again

@@ -1,5 +1,7 @@
 """cnnkit.datasets.image_folder and digits: real image files and scikit-learn's bundled digits."""
 
+import shutil
+
 import numpy as np
 import pytest
 from image_files import CLASSES, write_image_folder
@@ -67,6 +69,19 @@ def test_folder_errors_name_the_folder(tmp_path):
     (tmp_path / "empty" / "a").mkdir(parents=True)
     with pytest.raises(DatasetError, match="no readable images"):
         image_folder.load_data(tmp_path / "empty")
+
+
+def test_one_class_or_an_empty_class_is_refused(tmp_path):
+    """One class would train to a meaningless "test accuracy 1.0"; an empty folder to a class with no images."""
+    write_image_folder(tmp_path / "pets", per_class=3)
+    first = sorted((tmp_path / "pets").iterdir())[0]
+    shutil.copytree(first, tmp_path / "alone" / first.name)
+    with pytest.raises(DatasetError, match=rf"only one class folder \({first.name}\); a classifier needs two"):
+        image_folder.load_data(tmp_path / "alone")
+    (tmp_path / "pets" / "zebra").mkdir()
+    (tmp_path / "pets" / "zebra" / "notes.txt").write_text("not an image")
+    with pytest.raises(DatasetError, match=r"class folder\(s\) zebra hold no readable images"):
+        image_folder.load_data(tmp_path / "pets")
 
 
 def test_digits_are_scikit_learns_scaled_to_bytes():

@@ -105,6 +105,19 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"cnnkit {args.command}: {error}", file=sys.stderr)
         return 2
+    except (OSError, ValueError) as error:  # a full disk, a read-only folder, a corrupt JSON or model file
+        print(f"cnnkit {args.command}: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        if not type(error).__module__.startswith("PIL"):  # an image decoder's refusal (a decompression bomb)
+            raise
+        print(f"cnnkit {args.command}: {_one_line(error)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 __all__ = ["main"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from cnnkit.applications import list_models
 from cnnkit.cli import data as datasets
 from cnnkit.cli import train
 from cnnkit.cli.errors import CommandError
+from cnnkit.cli.json_files import read_json
 from cnnkit.cli.zoo_commands import build
 from cnnkit.common.files import atomic_write
 
@@ -46,7 +46,7 @@ def model_names(text: str) -> list[str]:
 def _finished(run: Path) -> dict | None:
     metrics = run / "metrics.json"
     if metrics.exists() and not (run / "backup").exists():
-        return json.loads(metrics.read_text())
+        return read_json(metrics)
     return None
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
+from cnnkit.cli.json_files import read_json
 from cnnkit.cli.scoring import TestResults, score
 from cnnkit.models import load_model
 
@@ -19,7 +20,7 @@ def locate_model(target: str) -> tuple[Path, dict]:
         if model_path is None:
             raise CommandError(f"{path} holds no best.keras or last.keras: is it a run folder of `cnnkit train`?")
         config_path = path / "config.json"
-        return model_path, json.loads(config_path.read_text()) if config_path.exists() else {}
+        return model_path, read_json(config_path) if config_path.exists() else {}
     if not path.is_file():
         raise CommandError(f"no run folder or model file at {target!r}")
     return path, {}

@@ -18,11 +18,15 @@ def read_image(path: str, shape: tuple[int, int, int]) -> np.ndarray:
         return read_pixels(path, *shape).astype(np.float32) / 255.0
     except FileNotFoundError:
         raise CommandError(f"no image file at {path!r}") from None
-    except (OSError, ValueError) as error:
+    except Exception as error:  # PIL's errors, its decompression-bomb refusal among them
+        if not isinstance(error, (OSError, ValueError)) and not type(error).__module__.startswith("PIL"):
+            raise
         raise CommandError(f"{path}: not a readable image ({error})") from None
 
 
 def run(args) -> int:
+    if args.top < 1:
+        raise CommandError(f"--top must be at least 1; received {args.top}")
     model_path, config = locate_model(args.target)
     model = open_model(model_path)
     shape = tuple(model.input_shape[1:])

@@ -8,7 +8,6 @@ metrics.json  the best model's test results, timings   report.html   plots, tabl
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -18,15 +17,11 @@ import numpy as np
 from cnnkit import callbacks, mixed_precision
 from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
+from cnnkit.cli.json_files import write_json
 from cnnkit.cli.on_disk import OnDisk
 from cnnkit.cli.run_report import build_report, read_history
 from cnnkit.cli.scoring import score
-from cnnkit.common.files import atomic_write
 from cnnkit.report import write_report
-
-
-def write_json(path: Path, content: dict) -> None:
-    atomic_write(path, lambda stream: stream.write(json.dumps(content, indent=2).encode()))
 
 
 class EpochTimer(callbacks.Callback):

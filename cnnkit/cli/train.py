@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import platform
 import re
 import shutil
@@ -13,7 +15,9 @@ import cnnkit
 from cnnkit import distributed, layers, optimizers
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
-from cnnkit.cli.run_folder import finish, fit_into, write_json
+from cnnkit.cli.json_files import write_json
+from cnnkit.cli.run_folder import finish, fit_into
+from cnnkit.cli.run_lock import run_lock
 from cnnkit.cli.zoo_commands import build
 from cnnkit.optimizers import schedules
 
@@ -73,8 +77,8 @@ def _check(args) -> None:
         raise CommandError(f"--val-split must be in [0, 1); received {args.val_split}")
     if args.dropout is not None and not 0 <= args.dropout < 1:
         raise CommandError(f"--dropout must be in [0, 1); received {args.dropout}")
-    if args.lr is not None and args.lr <= 0:
-        raise CommandError(f"--lr must be positive; received {args.lr}")
+    if args.lr is not None and not 0 < args.lr < math.inf:  # NaN fails both
+        raise CommandError(f"--lr must be a positive finite number; received {args.lr}")
 
 
 def _learning_rate(args, steps: int):
@@ -136,10 +140,16 @@ def use_device(name: str | None) -> None:
 
 
 def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
-    """One run into args.out; its metrics, or None when Ctrl-C stopped it."""
+    """One run into args.out; its metrics, or None when Ctrl-C stopped it. The run folder is
+    checked and locked before anything loads: one writer per folder."""
     _check(args)
     args.data = datasets.canonical_name(args.data)
     out = Path(args.out or default_folder(args.model, args.data))
+    with run_lock(out) if distributed.is_main() else contextlib.nullcontext():
+        return _train_into(out, args, data)
+
+
+def _train_into(out: Path, args, data: datasets.ImageData | None) -> dict | None:
     backup = out / "backup"
     if not args.resume:
         shutil.rmtree(backup, ignore_errors=True)
@@ -156,10 +166,13 @@ def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
     config = settings(args, data)
     main = distributed.is_main()  # under torchrun, process 0 alone writes the run folder
     if main:
-        out.mkdir(parents=True, exist_ok=True)
         write_json(out / "config.json", config)
     if not fit_into(out, model, data, args, epochs=args.epochs, resume=args.resume):
-        print(f"\ninterrupted: the last finished epoch is saved in {out}; continue with the same command and --resume")
+        if (backup / "backup.cnnkit").exists():
+            advice = f"the last finished epoch is saved in {out}; continue with the same command and --resume"
+        else:
+            advice = "no epoch had finished, so there is nothing to resume; run the same command again"
+        print(f"\ninterrupted: {advice}")
         return None
     if not main:
         return {}

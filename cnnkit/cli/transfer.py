@@ -17,7 +17,8 @@ from cnnkit.applications.classifier import Classifier
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.evaluate import load_for, locate_model, open_model
-from cnnkit.cli.run_folder import finish, fit_into, write_json
+from cnnkit.cli.json_files import write_json
+from cnnkit.cli.run_folder import finish, fit_into
 from cnnkit.cli.train import default_folder, settings, use_device
 
 

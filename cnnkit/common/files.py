@@ -21,11 +21,11 @@ def sweep_leftovers(path: str) -> None:
     folder, name = os.path.split(path)
     for leftover in Path(folder).glob(f".{name}.*.tmp"):
         pid = leftover.name[len(name) + 2 : -len(".tmp")]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

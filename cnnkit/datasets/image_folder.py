@@ -98,6 +98,18 @@ class FolderFiles:
         return (self.height, self.width, self.channels)
 
 
+def _check_classes(root: Path, class_names: list[str], counts: Counter) -> None:
+    """A classifier needs two classes or more, each with images: one class trains to a meaningless
+    accuracy of 1.0, and an empty one is a class nothing can teach."""
+    if len(class_names) < 2:
+        raise DatasetError(f"{root}: only one class folder ({class_names[0]}); a classifier needs two or more")
+    empty = [name for label, name in enumerate(class_names) if not counts[label]]
+    if empty:
+        raise DatasetError(
+            f"{root}: class folder(s) {', '.join(empty)} hold no readable images; add images or remove them"
+        )
+
+
 def _check_arguments(test_fraction: float, channels: int | None) -> None:
     if not 0 <= test_fraction < 1:
         raise DatasetError(f"test_fraction must be in [0, 1); received {test_fraction}")
@@ -132,6 +144,7 @@ def list_files(
             entries.append((file, label, is_test, size, grey))
     if not entries:
         raise DatasetError(f"{root}: no readable images in {len(class_names)} class folders")
+    _check_classes(root, class_names, Counter(label for _, label, *_ in entries))
     height, width = image_size or Counter(size for *_, size, _ in entries).most_common(1)[0][0]
     channels = channels or (1 if all(grey for *_, grey in entries) else 3)
     train = [(file, label) for file, label, is_test, *_ in entries if not is_test]

@@ -140,3 +140,31 @@ def test_a_failed_write_names_the_target_and_leaves_no_temporary_file(tmp_path):
     with pytest.raises(OSError, match=f"cannot write {tmp_path / 'model.keras'}: No space left on device") as failed:
         atomic_write(tmp_path / "model.keras", disk_full)
     assert failed.value.errno == errno.ENOSPC and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "part, value, message",
+    [
+        ("optimizer", {"class_name": "__class__", "config": {}}, "unknown optimizer class '__class__'"),
+        ("loss", {"function": "losses"}, "the saved model's loss is the function 'losses'"),
+        ("loss", {"function": "__loader__"}, "the saved model's loss is the function '__loader__'"),
+    ],
+)
+def test_a_saved_compile_config_reaches_only_public_names(tmp_path, part, value, message):
+    """cnnkit's own archive names its loss and optimizer; only Keras's public ones (the modules'
+    __all__) are found, never another attribute of the module, dunders included."""
+    import json
+    import zipfile
+
+    model = small_model()
+    model.save(tmp_path / "model.cnnkit")
+    with zipfile.ZipFile(tmp_path / "model.cnnkit") as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    description = json.loads(entries["cnnkit.json"])
+    description["compile"][part] = value
+    entries["cnnkit.json"] = json.dumps(description).encode()
+    with zipfile.ZipFile(tmp_path / "crafted.cnnkit", "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=message):
+        cnnkit.models.load_model(tmp_path / "crafted.cnnkit")

@@ -48,19 +48,25 @@ def _object_config(obj) -> dict | str:
     return {"function": getattr(function, "__name__", repr(function))}
 
 
+def _public(module, name):
+    """`module.name` when `name` is among the module's public names (its __all__): a saved file may
+    name Keras's losses, metrics, optimizers and schedules, never any other attribute."""
+    return getattr(module, name) if isinstance(name, str) and name in getattr(module, "__all__", ()) else None
+
+
 def _rebuild(description, module, what: str):
     if description is None or isinstance(description, str):
         return description
     if "function" in description:
         name = description["function"]
-        found = custom_objects.lookup(name) or getattr(module, name, None)
+        found = custom_objects.lookup(name) or _public(module, name)
         if found is None:
             raise ValueError(
                 f"the saved model's {what} is the function {name!r}; pass custom_objects={{{name!r}: ...}}"
             )
         return found
     name = description["class_name"]
-    cls = custom_objects.lookup(name) or getattr(module, name, None)
+    cls = custom_objects.lookup(name) or _public(module, name)
     if not isinstance(cls, type):
         raise ValueError(f"unknown {what} class {name!r} in the saved model; pass custom_objects={{{name!r}: ...}}")
     config = dict(description["config"])

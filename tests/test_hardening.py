@@ -168,3 +168,16 @@ def test_a_saved_compile_config_reaches_only_public_names(tmp_path, part, value,
             archive.writestr(name, data)
     with pytest.raises(ValueError, match=message):
         cnnkit.models.load_model(tmp_path / "crafted.cnnkit")
+
+
+def test_nan_in_the_data_is_said_before_training_and_in_the_progress_bar(rng, capsys):
+    model = small_model()
+    x = rng.random((16, 4)).astype("float32")
+    x[5, 2] = np.nan
+    with pytest.warns(UserWarning, match=r"fit: x holds 1 NaN or infinite values \(the first in sample 5\)"):
+        model.fit(x, rng.integers(0, 2, 16), epochs=1, verbose=2)
+    assert "loss: nan (not finite" in capsys.readouterr().out
+    weights = np.ones(16, "float32")
+    weights[[1, 9]] = np.inf
+    with pytest.warns(UserWarning, match=r"sample_weight holds 2 NaN or infinite values \(the first in sample 1\)"):
+        small_model().fit(np.ones((16, 4), "float32"), rng.integers(0, 2, 16), sample_weight=weights, verbose=0)

@@ -4,6 +4,8 @@ the BatchSource the loop draws device batches from."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -191,7 +193,27 @@ class DataEntry:
             _refuse_text_labels(y, self.where)
             targets = self._targets(y, first=True)
             weights = self._weights(targets, sample_weight, class_weight, count)
+        if self.where == "fit":  # once per call, over the arrays already on the device
+            _warn_non_finite(inputs, "x", self.where)
+            _warn_non_finite(weights, "sample_weight", self.where)
         return ArrayBatches(inputs, targets, weights, batch_size, shuffle, steps, shard)
+
+
+def _warn_non_finite(tensors, what: str, where: str) -> None:
+    """Keras trains on NaN or infinite inputs and ends with NaN weights; cnnkit trains on too, but says
+    so first, with the way to stop such a run."""
+    for tensor in tensors if isinstance(tensors, tuple) else [tensors]:
+        if tensor is None or not tensor.is_floating_point():
+            continue
+        bad = ~torch.isfinite(tensor)
+        count = int(bad.sum())
+        if count:
+            first = int(bad.reshape(len(tensor), -1).any(dim=1).nonzero()[0, 0]) if tensor.dim() else 0
+            warnings.warn(
+                f"{where}: {what} holds {count} NaN or infinite values (the first in sample {first}); training "
+                "on them makes the weights NaN. Clean the data, or pass callbacks=[TerminateOnNaN()] to stop",
+                stacklevel=6,  # the user's call of fit
+            )
 
 
 def _refuse_text_labels(y, where: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -17,7 +18,14 @@ def _format_value(value: float | list[float]) -> str:
 
 
 def _format_logs(logs: Logs) -> str:
-    return "".join(f" - {name}: {_format_value(value)}" for name, value in logs.items())
+    return "".join(f" - {name}: {_format_value(value)}{_non_finite(name, value)}" for name, value in logs.items())
+
+
+def _non_finite(name: str, value) -> str:
+    """A loss that turned NaN or infinite says so where the user is looking."""
+    if "loss" in name and isinstance(value, float) and not math.isfinite(value):
+        return " (not finite: NaN in the data, or too high a learning rate?)"
+    return ""
 
 
 def _format_time(seconds: float) -> str:

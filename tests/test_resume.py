@@ -29,7 +29,7 @@ TRAINING_SCRIPT = textwrap.dedent(
         flow = ImageDataGenerator(rotation_range=20, horizontal_flip=True).flow(x, y, batch_size=16, seed=seed)
         flow.workers = 2
         x, y = flow, None
-    elif source != "arrays":  # image files read by background threads, reshuffled every epoch
+    elif source not in ("arrays", "plateau"):  # image files read by background threads, reshuffled every epoch
         from PIL import Image
         from cnnkit.datasets import folder_batches, image_folder
         for n, (image, label) in enumerate(zip(x, y)):
@@ -46,7 +46,8 @@ TRAINING_SCRIPT = textwrap.dedent(
         layers.Dense(3, activation="softmax"),
     ])
     schedule = keras.optimizers.schedules.ExponentialDecay(0.01, 4, 0.5)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy")
+    rate = 0.01 if source == "plateau" else schedule  # ReduceLROnPlateau sets the rate itself
+    model.compile(optimizer=keras.optimizers.Adam(rate), loss="sparse_categorical_crossentropy")
 
     class KillMidEpoch(callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -57,6 +58,8 @@ TRAINING_SCRIPT = textwrap.dedent(
             self.epoch = epoch
 
     extra = [KillMidEpoch()] if kill_at >= 0 else []
+    if source == "plateau":  # no epoch improves by 1.0: halves the rate every second epoch, if its count survives
+        extra.append(callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=2, min_delta=1.0))
     batch_size = 16 if y is not None else None  # a dataset sets its own
     backup = callbacks.BackupAndRestore(backup_dir)
     model.fit(x, y, batch_size=batch_size, epochs=5, verbose=0, callbacks=[backup, *extra])
@@ -76,7 +79,8 @@ def run(script, *args):
 
 
 @pytest.mark.parametrize(
-    "kill_at, source", [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow"), (3, "seeded_flow")]
+    "kill_at, source",
+    [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow"), (3, "seeded_flow"), (3, "plateau")],
 )
 def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at, source):
     script = tmp_path / "train.py"

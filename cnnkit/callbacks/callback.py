@@ -11,6 +11,11 @@ class Callback:
     Callbacks that write files set `main_process_only = True`: under torchrun only process 0 runs them."""
 
     main_process_only = False
+    # The attributes BackupAndRestore keeps with its backup (numbers), so a resumed run carries on
+    # with this callback's patience, best value and cooldown as they were.
+    backup_fields: tuple[str, ...] = ()
+    # Runs its on_epoch_end after every other callback's (BackupAndRestore: it saves their state).
+    epoch_end_last = False
 
     def __init__(self) -> None:
         self.model = None

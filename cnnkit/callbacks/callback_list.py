@@ -31,6 +31,7 @@ class CallbackList:
                 raise TypeError(f"callbacks must be Callback instances; received {callback!r}.")
             callback.set_model(model)
             callback.set_params(params)
+            callback.peers = self.callbacks  # the run's callbacks, whose state BackupAndRestore keeps
         self._batch_listeners = {
             hook: [cb for cb in self.callbacks if _overrides(cb, names)] for hook, names in _BATCH_HOOKS.items()
         }
@@ -46,8 +47,12 @@ class CallbackList:
         if not hook.startswith("on_"):
             raise AttributeError(hook)
 
+        callbacks = self.callbacks
+        if hook == "on_epoch_end":
+            callbacks = sorted(callbacks, key=lambda callback: callback.epoch_end_last)  # a stable sort
+
         def call_all(*args) -> None:
-            for callback in self.callbacks:
+            for callback in callbacks:
                 getattr(callback, hook)(*args)
 
         return call_all

@@ -12,6 +12,8 @@ class EarlyStopping(Callback):
     With restore_best_weights=True the model ends with the weights of its best epoch.
     """
 
+    backup_fields = ("wait", "best", "best_epoch", "stopped_epoch")
+
     def __init__(
         self,
         monitor: str = "val_loss",

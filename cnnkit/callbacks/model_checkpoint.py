@@ -13,6 +13,8 @@ class ModelCheckpoint(Callback):
     and the logs: `"ckpt-{epoch:02d}-{val_loss:.3f}.keras"`. With save_best_only=True only when
     `monitor` improved. Each save replaces its file atomically."""
 
+    backup_fields = ("best",)
+
     main_process_only = True
 
     def __init__(

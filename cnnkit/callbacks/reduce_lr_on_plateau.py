@@ -10,6 +10,8 @@ class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by `factor` when `monitor` has not improved for `patience` epochs,
     then wait `cooldown` epochs before watching again; never below `min_lr`."""
 
+    backup_fields = ("wait", "cooldown_counter", "best")
+
     def __init__(
         self,
         monitor: str = "val_loss",

@@ -181,3 +181,13 @@ def test_nan_in_the_data_is_said_before_training_and_in_the_progress_bar(rng, ca
     weights[[1, 9]] = np.inf
     with pytest.warns(UserWarning, match=r"sample_weight holds 2 NaN or infinite values \(the first in sample 1\)"):
         small_model().fit(np.ones((16, 4), "float32"), rng.integers(0, 2, 16), sample_weight=weights, verbose=0)
+
+
+def test_a_layer_asking_for_gigabytes_is_refused_before_allocating(tmp_path):
+    """A crafted Keras file (or a typo) asking for a 10^9-unit layer: one line, no MemoryError."""
+    from test_keras_files import fixture_config, keras_archive
+
+    config = fixture_config()
+    config["config"]["layers"][1]["config"]["units"] = 10**9
+    with pytest.raises(ValueError, match=r"weight kernel of shape \(20, 1000000000\) would hold 20,000,000,000"):
+        cnnkit.models.load_model(keras_archive(tmp_path, config))

@@ -10,6 +10,7 @@ Shapes given to `build` and `compute_output_shape` are channels-last with the ba
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -84,6 +85,11 @@ def _python_numbers_in(init):
         init(self, *args, **{key: _python_number(value) for key, value in kwargs.items()})
 
     return with_python_numbers
+
+
+# 2**31 numbers (8 GiB of float32): 20 times VGG-16's largest weight, far below what a mistyped
+# or crafted layer size asks for.
+MAX_WEIGHT_ELEMENTS = 2**31
 
 
 class Layer(nn.Module):
@@ -331,7 +337,16 @@ class Layer(nn.Module):
             self._weight_regularizers[name] = regularizers.get(regularizer)
         if constraint is not None:
             self._weight_constraints[name] = constraints.get(constraint)
-        value = torch.as_tensor(initializer(tuple(shape), dtype=torch.float32), dtype=torch.float32)
+        size = math.prod(shape)
+        if size > MAX_WEIGHT_ELEMENTS:  # a typo or a crafted config: refused before memory is asked for
+            raise self.error(
+                f"weight {name} of shape {tuple(shape)} would hold {size:,} numbers ({size * 4 / 2**30:,.0f} GiB); "
+                f"cnnkit refuses weights over {MAX_WEIGHT_ELEMENTS:,}"
+            )
+        try:
+            value = torch.as_tensor(initializer(tuple(shape), dtype=torch.float32), dtype=torch.float32)
+        except (MemoryError, torch.OutOfMemoryError) as error:
+            raise self.error(f"weight {name} of shape {tuple(shape)} does not fit in memory ({error})") from None
         if tuple(value.shape) != tuple(shape):
             raise self.error(f"initializer for {name} returned shape {tuple(value.shape)}, expected {shape}")
         if torch_order is not None:

@@ -8,6 +8,7 @@ batch by batch, since their batches do not exist beforehand.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
@@ -47,9 +48,17 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
             if all(e is None or s == e for s, e in zip(sample, expected_sample[:-1])):
                 x, sample = x.unsqueeze(-1), (*sample, 1)
         fits = len(sample) == len(expected_sample) and all(e is None or s == e for s, e in zip(sample, expected_sample))
-        if not fits and x.dim() == 4 and isinstance(x, torch.Tensor) and len(expected_sample) == 3:
+        if x.dim() == 4 and isinstance(x, torch.Tensor) and len(expected_sample) == 3:
             h, w, c = expected_sample
             channels_first = all(e is None or s == e for s, e in zip(sample, (c, h, w)))
+            if fits and channels_first:  # (N, 3, 3, 3): the shape cannot tell; Keras's layout wins
+                warnings.warn(
+                    f"{where}: x is a torch tensor of shape {tuple(x.shape)}, which reads as channels-last "
+                    "(Keras's layout, taken here) and as channels-first; permute it to (N, H, W, C) or pass "
+                    "a NumPy array to make sure",
+                    stacklevel=4,
+                )
+                channels_first = False
         if not fits and not channels_first:
             raise ValueError(
                 f"{where}: the model expects inputs of shape {format_shape(expected_sample)} "

@@ -6,7 +6,8 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 if [ "${1:-}" = "--slow" ]; then
-  .venv/bin/python -m pytest -m slow
+  # the slow tests, and the property-based ones again with their long profile
+  CNNKIT_PROPERTIES=long .venv/bin/python -m pytest -m "slow or properties"
 else
   .venv/bin/python -m pytest
 fi

@@ -58,10 +58,10 @@ def test_a_damaged_config_json_is_one_line_naming_it(home, tmp_path, monkeypatch
     status, stderr = cnnkit_in_process(home, ["evaluate", run], monkeypatch, capsys)
     assert status == 2 and one_line(stderr) and f"{run / 'config.json'} is not valid JSON" in stderr
     (run / "config.json").write_text(config)
-    status, stderr = cnnkit_in_process(
-        home, ["evaluate", run, "--json", tmp_path / "no" / "such" / "x.json"], monkeypatch, capsys
-    )
-    assert status == 2 and one_line(stderr) and "No such file or directory" in stderr
+    (tmp_path / "notes.txt").write_text("a file, where the JSON's folder should be")
+    elsewhere = tmp_path / "notes.txt" / "x.json"
+    status, stderr = cnnkit_in_process(home, ["evaluate", run, "--json", elsewhere], monkeypatch, capsys)
+    assert status == 2 and one_line(stderr) and f"cannot write {elsewhere}" in stderr
 
 
 @pytest.mark.parametrize("top", ["0", "-1"])

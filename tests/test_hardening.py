@@ -196,6 +196,8 @@ def test_a_layer_asking_for_gigabytes_is_refused_before_allocating(tmp_path):
 def test_a_torch_tensor_whose_shape_reads_both_ways_is_taken_as_keras_layout_with_a_warning(rng):
     model = cnnkit.Sequential([layers.Input((3, 3, 3)), layers.Flatten(), layers.Dense(2)])
     x = torch.tensor(rng.random((2, 3, 3, 3)).astype("float32"))
-    with pytest.warns(UserWarning, match=r"reads as channels-last \(Keras's layout, taken here\) and as channels-first"):
+    with pytest.warns(
+        UserWarning, match=r"reads as channels-last \(Keras's layout, taken here\) and as channels-first"
+    ):
         taken = model.predict(x, verbose=0)
     np.testing.assert_allclose(taken, model.predict(x.numpy(), verbose=0), rtol=1e-6)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cnnkit.cli import data as datasets
 from cnnkit.cli.errors import CommandError
-from cnnkit.cli.json_files import read_json
+from cnnkit.cli.json_files import read_json, write_json
 from cnnkit.cli.scoring import TestResults, score
 from cnnkit.models import load_model
 
@@ -66,5 +65,5 @@ def run(args) -> int:
     results = score(model, data.x_test, data.y_test, len(data.class_names))
     print_results(str(model_path), results, data)
     if args.json:
-        Path(args.json).write_text(json.dumps(results.as_dict(data.class_names), indent=2))
+        write_json(Path(args.json), results.as_dict(data.class_names))
     return 0

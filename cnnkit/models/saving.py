@@ -245,13 +245,14 @@ def load_model(
             return keras_files.load_keras_archive(path, compile)
         if kind == "h5":
             return keras_files.load_h5_model(path, compile)
-        description, weights, optimizer_tensors = _read_archive(path)
-        if description.get("format") != FORMAT:
-            raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")
-        model = deserialize(description["model"])
-        load_state(model, load_tensors(weights), f"model file {path!r}")
-        if compile:
-            compile_and_restore(model, description, optimizer_tensors)
+        with keras_files.reading(f"model file {path!r}"):
+            description, weights, optimizer_tensors = _read_archive(path)
+            if description.get("format") != FORMAT:
+                raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")
+            model = deserialize(description["model"])
+            load_state(model, load_tensors(weights), f"model file {path!r}")
+            if compile:
+                compile_and_restore(model, description, optimizer_tensors)
     return model
 
 

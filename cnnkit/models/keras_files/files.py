@@ -13,6 +13,7 @@ members are checked for size before they are inflated.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -26,6 +27,7 @@ from cnnkit.models.keras_files import h5_weights
 from cnnkit.models.keras_files.compile_settings import compile_from_keras, keras_compile_config, legacy_training_config
 from cnnkit.models.keras_files.config_from_keras import KerasConfigError, layer_description
 from cnnkit.models.keras_files.config_to_keras import model_entry
+from cnnkit.models.keras_files.hdf5_probe import check_walkable
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 KERAS_FORMAT_VERSION = "3.0.0"  # the file format followed (Keras checks only for Keras 1's)
@@ -67,11 +69,32 @@ def _member(archive: zipfile.ZipFile, name: str, path: str, limit: int | None = 
 
 
 def _hdf5(source, name: str) -> h5py.File:
-    """An HDF5 file opened for reading, or one line saying it is not one."""
+    """An HDF5 file opened for reading, once a child process could walk it (hdf5_probe.py), or
+    one line saying it is not one."""
+    check_walkable(source, name)
     try:
         return h5py.File(source, "r")
     except OSError as error:
         raise ValueError(f"{name} is not a readable HDF5 file ({str(error).splitlines()[0]})") from None
+
+
+@contextlib.contextmanager
+def reading(source: str):
+    """Whatever goes wrong while reading a damaged file ends as one ValueError that names it:
+    h5py's and zipfile's own errors included, which name nothing."""
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        if source in str(error) and "\n" not in str(error).strip():
+            raise
+        raise ValueError(f"{source}: {_first_line(error)}") from None
+    except (OSError, RuntimeError, KeyError, IndexError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as error:
+        raise ValueError(f"{source} is damaged ({type(error).__name__}: {_first_line(error)})") from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _json(data: bytes, path: str, name: str):
@@ -97,6 +120,11 @@ def _build(description: dict, path: str):
 
 # ---- .keras --------------------------------------------------------------------------------
 def load_keras_archive(path: str, compile: bool = True):
+    with reading(f"Keras file {path!r}"):
+        return _load_keras_archive(path, compile)
+
+
+def _load_keras_archive(path: str, compile: bool):
     from cnnkit.models import saving
 
     with zipfile.ZipFile(path) as archive:
@@ -165,6 +193,11 @@ def _attribute_json(handle, name: str, path: str):
 
 
 def load_h5_model(path: str, compile: bool = True):
+    with reading(f"Keras file {path!r}"):
+        return _load_h5_model(path, compile)
+
+
+def _load_h5_model(path: str, compile: bool):
     from cnnkit.models import saving
 
     with _hdf5(path, repr(path)) as handle:
@@ -211,7 +244,7 @@ def write_h5_model(model, stream) -> None:
 def load_h5_weights(model, path: str, by_name: bool = False) -> None:
     """A Keras weights file (`.weights.h5`, or a legacy `.h5` of weights or of a whole model)."""
     source = f"weights file {path!r}"
-    with _hdf5(path, repr(path)) as handle:
+    with reading(source), _hdf5(path, repr(path)) as handle:
         if h5_weights.is_tree(handle):
             h5_weights.read_tree(model, handle, source)
         else:
@@ -240,10 +273,12 @@ def load_archive_weights(model, path: str, kind: str) -> None:
     from cnnkit.models.weights_file import load_state
 
     if kind == "cnnkit":
-        _, weights, _ = saving._read_archive(path)
-        load_state(model, saving.load_tensors(weights), f"model file {path!r}")
+        with reading(f"model file {path!r}"):
+            _, weights, _ = saving._read_archive(path)
+            load_state(model, saving.load_tensors(weights), f"model file {path!r}")
         return
-    with zipfile.ZipFile(path) as archive:
-        weights = _member(archive, "model.weights.h5", path)
-    with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:
-        h5_weights.read_tree(model, handle, f"Keras file {path!r}")
+    with reading(f"Keras file {path!r}"):
+        with zipfile.ZipFile(path) as archive:
+            weights = _member(archive, "model.weights.h5", path)
+        with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:
+            h5_weights.read_tree(model, handle, f"Keras file {path!r}")

@@ -79,3 +79,13 @@ def test_ctrl_c_before_the_first_epoch_ends_does_not_advise_resume(home, tmp_pat
     assert train.train_one(parser().parse_args([*TRAIN, "--out", str(tmp_path / "run")])) is None
     output = capsys.readouterr().out
     assert "no epoch had finished, so there is nothing to resume" in output and "--resume" not in output
+
+
+def test_predict_on_a_decompression_bomb_is_one_line(home, tmp_path, monkeypatch, capsys):  # noqa: F811
+    from test_hardening import decompression_bomb_png
+    from test_keras_files import FIXTURES
+
+    decompression_bomb_png(tmp_path / "bomb.png")
+    model = FIXTURES / "fashion_cnn.keras"
+    status, stderr = cnnkit_in_process(home, ["predict", model, tmp_path / "bomb.png"], monkeypatch, capsys)
+    assert status == 2 and one_line(stderr) and "bomb.png: not a readable image" in stderr

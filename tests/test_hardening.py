@@ -201,3 +201,68 @@ def test_a_torch_tensor_whose_shape_reads_both_ways_is_taken_as_keras_layout_wit
     ):
         taken = model.predict(x, verbose=0)
     np.testing.assert_allclose(taken, model.predict(x.numpy(), verbose=0), rtol=1e-6)
+
+
+def decompression_bomb_png(path) -> None:
+    """A PNG whose header declares 30,000 x 30,000 pixels (900 million: PIL refuses it as a bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_in_an_image_folder_is_skipped_with_its_reason(tmp_path):
+    from image_files import write_image_folder
+
+    from cnnkit.datasets import image_folder
+
+    write_image_folder(tmp_path / "pets", per_class=3)
+    bomb = next((tmp_path / "pets").iterdir()) / "bomb.png"
+    decompression_bomb_png(bomb)
+    skipped = []
+    files = image_folder.list_files(tmp_path / "pets", on_skip=lambda file, why: skipped.append((file, why)))
+    assert [str(file) for file, _ in skipped] == [str(bomb)]
+    assert "decompression bomb" in skipped[0][1].lower()
+    assert all(file != bomb for file, _ in files.train + files.test)
+
+
+def test_cnnkit_archive_that_would_inflate_out_of_proportion_is_refused(tmp_path):
+    import zipfile
+
+    small_model().save(tmp_path / "model.cnnkit")
+    with zipfile.ZipFile(tmp_path / "model.cnnkit") as archive:
+        description = archive.read("cnnkit.json")
+    with zipfile.ZipFile(tmp_path / "bomb.cnnkit", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cnnkit.json", description)
+        archive.writestr("model.safetensors", bytes(80 * 2**20))  # 80 MiB of zeros, about 80 KB packed
+        archive.writestr("optimizer.safetensors", b"")
+    with pytest.raises(ValueError, match="model.safetensors would inflate .* refusing a zip bomb"):
+        cnnkit.models.load_model(tmp_path / "bomb.cnnkit")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 256 KiB file system (tmpfs), where the machine lets the tests mount one."""
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.decode().strip() or 'not root'})")
+    yield disk
+    subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_full_disk_keeps_the_previous_file_and_leaves_no_debris(small_disk):
+    small = small_model()
+    small.save(small_disk / "model.keras")
+    big = cnnkit.Sequential([layers.Input((100,)), layers.Dense(1000), layers.Dense(2)])  # ~400 KB of weights
+    with pytest.raises(OSError, match=f"cannot write {small_disk / 'model.keras'}: No space left on device"):
+        big.save(small_disk / "model.keras")
+    assert sorted(p.name for p in small_disk.iterdir()) == ["model.keras"]
+    assert cnnkit.models.load_model(small_disk / "model.keras").count_params() == small.count_params()

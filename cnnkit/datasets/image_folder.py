@@ -37,6 +37,11 @@ class FolderData:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
 
 
+# What a file that is not a usable image raises: PIL's own refusal of a decompression bomb (an
+# image declaring far more pixels than it could hold) is not an OSError.
+UNREADABLE = (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError)
+
+
 def read_image(path, height: int, width: int, channels: int) -> np.ndarray:
     """One file as uint8 (height, width, channels): grey or RGB, resized bilinearly. Raises OSError
     (UnidentifiedImageError among them) when the file is not a readable image."""
@@ -138,7 +143,7 @@ def list_files(
         for file, is_test in zip(files, tests):
             try:
                 size, grey = _header(file)
-            except (UnidentifiedImageError, OSError) as error:
+            except UNREADABLE as error:
                 _skip(skipped, on_skip, file, f"not a readable image ({error})")
                 continue
             entries.append((file, label, is_test, size, grey))
@@ -165,7 +170,7 @@ def read_images(files: list[tuple[Path, int]], shape, skipped: list, on_skip=Non
     for file, label in files:
         try:
             images.append(read_image(file, *shape))
-        except (OSError, ValueError) as error:
+        except UNREADABLE as error:
             _skip(skipped, on_skip, file, f"not a readable image ({error})")
             continue
         labels.append(label)

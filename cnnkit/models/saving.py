@@ -208,9 +208,12 @@ def _read_archive(path: str) -> tuple[dict, bytes, bytes]:
     if not os.path.isfile(path):
         raise FileNotFoundError(f"model file {path!r} does not exist")
     try:
-        with zipfile.ZipFile(path) as archive:
-            description = json.loads(archive.read("cnnkit.json"))
-            return description, archive.read("model.safetensors"), archive.read("optimizer.safetensors")
+        from cnnkit.models.keras_files.files import MAX_CONFIG_BYTES, checked_member
+
+        with zipfile.ZipFile(path) as archive:  # each member's size checked before it inflates
+            description = json.loads(checked_member(archive, "cnnkit.json", path, MAX_CONFIG_BYTES))
+            weights = checked_member(archive, "model.safetensors", path)
+            return description, weights, checked_member(archive, "optimizer.safetensors", path)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(
             f"{path!r} is not a model file cnnkit reads (a Keras .keras or .h5 file, or cnnkit's own archive): {error}"

@@ -19,6 +19,7 @@ from PIL import Image
 
 from cnnkit import distributed
 from cnnkit.datasets.folder_batches import default_workers
+from cnnkit.datasets.image_folder import UNREADABLE
 from cnnkit.preprocessing.image_utils import INTERPOLATIONS, load_img
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff"}
@@ -41,7 +42,7 @@ def readable_problem(path) -> str | None:
     try:
         with Image.open(path):
             return None
-    except (OSError, ValueError) as error:
+    except UNREADABLE as error:
         return f"not a readable image ({error})"
 
 
@@ -82,7 +83,7 @@ def read_image(path: str, where: str, color_mode: str, size, interpolation: str,
                 image = _fit_with_padding(image, (size[1], size[0]), INTERPOLATIONS[interpolation])
         else:
             image = load_img(path, color_mode, tuple(size), interpolation, keep_aspect_ratio=fit == "crop")
-    except (OSError, ValueError) as error:  # the header read when listed, the pixels do not
+    except UNREADABLE as error:  # the header read when listed, the pixels do not
         raise ValueError(f"{where}: cannot decode {path} ({error}); remove or replace the file") from None
     pixels = np.asarray(image)
     return pixels[..., None] if pixels.ndim == 2 else pixels

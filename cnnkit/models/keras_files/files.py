@@ -54,11 +54,11 @@ def file_kind(path: str) -> str | None:
     return "cnnkit" if "cnnkit.json" in names else None
 
 
-def _member(archive: zipfile.ZipFile, name: str, path: str, limit: int | None = None) -> bytes:
+def checked_member(archive: zipfile.ZipFile, name: str, path: str, limit: int | None = None) -> bytes:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise ValueError(f"{path!r} is not a Keras model file: it has no {name}") from None
+        raise ValueError(f"{path!r} is not a complete model file: it has no {name}") from None
     if limit is not None and info.file_size > limit:
         raise ValueError(f"{path!r}: {name} declares {info.file_size} bytes; refusing more than {limit}")
     if info.file_size > LARGE_MEMBER and info.file_size > MAX_INFLATION * max(info.compress_size, 1):
@@ -130,13 +130,15 @@ def _load_keras_archive(path: str, compile: bool):
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         own = (
-            _json(_member(archive, "cnnkit.json", path, MAX_CONFIG_BYTES), path, "cnnkit.json")
+            _json(checked_member(archive, "cnnkit.json", path, MAX_CONFIG_BYTES), path, "cnnkit.json")
             if "cnnkit.json" in names
             else None
         )
-        config = _json(_member(archive, "config.json", path, MAX_CONFIG_BYTES), path, "config.json")
-        weights = _member(archive, "model.weights.h5", path)
-        optimizer_tensors = _member(archive, "optimizer.safetensors", path) if "optimizer.safetensors" in names else b""
+        config = _json(checked_member(archive, "config.json", path, MAX_CONFIG_BYTES), path, "config.json")
+        weights = checked_member(archive, "model.weights.h5", path)
+        optimizer_tensors = (
+            checked_member(archive, "optimizer.safetensors", path) if "optimizer.safetensors" in names else b""
+        )
     if own is not None:  # written by cnnkit: its own exact description
         model = saving.deserialize(own["model"])
     else:
@@ -279,6 +281,6 @@ def load_archive_weights(model, path: str, kind: str) -> None:
         return
     with reading(f"Keras file {path!r}"):
         with zipfile.ZipFile(path) as archive:
-            weights = _member(archive, "model.weights.h5", path)
+            weights = checked_member(archive, "model.weights.h5", path)
         with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:
             h5_weights.read_tree(model, handle, f"Keras file {path!r}")

@@ -266,3 +266,39 @@ def test_a_full_disk_keeps_the_previous_file_and_leaves_no_debris(small_disk):
         big.save(small_disk / "model.keras")
     assert sorted(p.name for p in small_disk.iterdir()) == ["model.keras"]
     assert cnnkit.models.load_model(small_disk / "model.keras").count_params() == small.count_params()
+
+
+SAVE_FOREVER = """
+import sys
+import cnnkit
+from cnnkit import layers
+model = cnnkit.Sequential([layers.Input((200,)), layers.Dense(2000), layers.Dense(10)])  # ~1.6 MB of weights
+print("ready", flush=True)
+while True:
+    model.save(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.31])
+def test_a_kill_during_saving_leaves_the_last_complete_file(tmp_path, delay):
+    """SIGKILL at several moments of a loop of saves: the target is always a complete model (or
+    not yet written), and the next save sweeps the dead writer's temporary file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import subprocess_env
+
+    script = tmp_path / "save_forever.py"
+    script.write_text(SAVE_FOREVER)
+    target = tmp_path / "model.keras"
+    writer = subprocess.Popen([sys.executable, str(script), str(target)], stdout=subprocess.PIPE, env=subprocess_env())
+    assert writer.stdout.readline().strip() == b"ready"
+    time.sleep(delay)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    if target.exists():
+        assert cnnkit.models.load_model(target).count_params() == 200 * 2000 + 2000 + 2000 * 10 + 10
+    small_model().save(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras", "save_forever.py"]

@@ -89,3 +89,18 @@ def test_predict_on_a_decompression_bomb_is_one_line(home, tmp_path, monkeypatch
     model = FIXTURES / "fashion_cnn.keras"
     status, stderr = cnnkit_in_process(home, ["predict", model, tmp_path / "bomb.png"], monkeypatch, capsys)
     assert status == 2 and one_line(stderr) and "bomb.png: not a readable image" in stderr
+
+
+def test_a_read_only_output_folder_is_refused_before_the_data_loads(home, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """A read-only file system (tmpfs mounted ro, where the machine allows it; root ignores chmod)."""
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(readonly)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here ({mounted.stderr.decode().strip() or 'not root'})")
+    try:
+        arguments = [*TRAIN, "--data", "no_such_data_set", "--out", readonly / "run"]  # the data would fail later
+        status, stderr = cnnkit_in_process(home, arguments, monkeypatch, capsys)
+    finally:
+        subprocess.run(["umount", str(readonly)], check=False)
+    assert status == 2 and one_line(stderr) and f"cannot make the run folder {readonly / 'run'}" in stderr

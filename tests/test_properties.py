@@ -3,7 +3,7 @@ fit/predict, and truncated or bit-flipped files for every loader. Each case must
 result or a clear cnnkit error (ValueError/TypeError naming the layer or call, or the file), never
 anything else: no torch traceback, no KeyError from inside a loader, no silent garbage.
 
-The default test run uses a short profile (a few hundred cases, under a minute); `scripts/test.sh
+The default test run uses a short profile (100 cases a test, seconds); `scripts/test.sh
 --slow` runs the long one (CNNKIT_PROPERTIES=long). Cases are derandomized, so a run is repeatable.
 """
 
@@ -28,7 +28,7 @@ from cnnkit.models import load_model
 from cnnkit.models.keras_files import hdf5_probe
 
 pytestmark = pytest.mark.properties
-SHORT, LONG = 40, 400
+SHORT, LONG = 100, 1000
 EXAMPLES = LONG if os.environ.get("CNNKIT_PROPERTIES") == "long" else SHORT
 settings.register_profile(
     "cnnkit",

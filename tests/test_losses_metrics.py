@@ -139,7 +139,7 @@ def test_optimizers_have_keras_defaults_and_names():
     assert isinstance(optimizers.get("RMSprop"), optimizers.RMSprop)
     with pytest.raises(ValueError, match="Unknown optimizer 'adamm'. Expected one of: adadelta, adagrad, adam, adamax"):
         optimizers.get("adamm")
-    with pytest.raises(ValueError, match="learning_rate must be a positive number"):
+    with pytest.raises(ValueError, match="learning_rate must be a positive finite number"):
         optimizers.SGD(learning_rate=-1)
 
 

@@ -100,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         root.print_help()
         return 0
+    if args.command == "run":  # a user's program: its own errors keep Python's traceback (run_script.py)
+        try:
+            return args.handler(args)
+        except CommandError as error:
+            print(f"cnnkit run: {error}", file=sys.stderr)
+            return 2
     try:
         return args.handler(args)
     except CommandError as error:

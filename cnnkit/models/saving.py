@@ -248,6 +248,10 @@ def load_model(
             return keras_files.load_keras_archive(path, compile)
         if kind == "h5":
             return keras_files.load_h5_model(path, compile)
+        if kind is None:
+            raise ValueError(
+                f"{path!r} is not a model file cnnkit reads (a Keras .keras or .h5 file, or cnnkit's own archive)"
+            )
         with keras_files.reading(f"model file {path!r}"):
             description, weights, optimizer_tensors = _read_archive(path)
             if description.get("format") != FORMAT:

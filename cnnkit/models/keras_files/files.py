@@ -82,10 +82,11 @@ def _hdf5(source, name: str) -> h5py.File:
 def reading(source: str):
     """Whatever goes wrong while reading a damaged file ends as one ValueError that names it:
     h5py's and zipfile's own errors included, which name nothing."""
+    named = source.split("'")[1] if source.count("'") >= 2 else source  # the path inside "Keras file '...'"
     try:
         yield
     except (ValueError, TypeError) as error:
-        if source in str(error) and "\n" not in str(error).strip():
+        if named in str(error) and "\n" not in str(error).strip():
             raise
         raise ValueError(f"{source}: {_first_line(error)}") from None
     except (OSError, RuntimeError, KeyError, IndexError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as error:

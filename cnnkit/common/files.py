@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import glob
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ def sweep_leftovers(path: str) -> None:
     """Remove the temporary files a killed writer of `path` left (their process is gone), so
     repeated kills during saving cannot fill the disk."""
     folder, name = os.path.split(path)
-    for leftover in Path(folder).glob(f".{name}.*.tmp"):
+    for leftover in Path(folder).glob(f".{glob.escape(name)}.*.tmp"):
         pid = leftover.name[len(name) + 2 : -len(".tmp")]
         if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             leftover.unlink(missing_ok=True)

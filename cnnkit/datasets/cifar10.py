@@ -45,7 +45,7 @@ def _read_batch(archive: tarfile.TarFile, member: str, source: Path) -> tuple[np
         batch = ArraysOnly(io.BytesIO(raw), encoding="bytes").load()
         data = _bytes_of(np.asarray(batch[b"data"]), f"{source}: {member}'s pixels")
         labels = _bytes_of(np.asarray(batch[b"labels"]), f"{source}: {member}'s labels")
-    except (KeyError, AttributeError, pickle.UnpicklingError, EOFError, TypeError, ValueError) as error:
+    except (KeyError, AttributeError, pickle.UnpicklingError, EOFError, TypeError, ValueError, MemoryError) as error:
         raise DatasetError(f"{source}: {member} is not a CIFAR-10 batch ({error})") from None
     if data.ndim != 2 or data.shape[1] != 3072 or len(data) != len(labels):
         raise DatasetError(f"{source}: {member} holds data {data.shape} and {len(labels)} labels")

@@ -49,7 +49,7 @@ def read_npz(path: Path, title: str) -> dict[str, np.ndarray]:
             }
     except FileNotFoundError:
         raise DatasetError(f"{title}: {path} not found") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, pickle.UnpicklingError) as error:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, pickle.UnpicklingError, MemoryError) as error:
         raise DatasetError(f"{path}: not a readable {title} .npz file ({error})") from None
 
 

@@ -279,6 +279,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # real kills in subprocesses; the sweeping itself is checked by the test with a dead writer above
 @pytest.mark.parametrize("delay", [0.05, 0.31])
 def test_a_kill_during_saving_leaves_the_last_complete_file(tmp_path, delay):
     """SIGKILL at several moments of a loop of saves: the target is always a complete model (or

@@ -4,6 +4,7 @@ holds. In-process through cnnkit.cli.main, on the tiny data set of test_cli."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from test_cli import cnnkit_in_process, home  # noqa: F401 (home is a fixture)
@@ -104,3 +105,18 @@ def test_a_read_only_output_folder_is_refused_before_the_data_loads(home, tmp_pa
     finally:
         subprocess.run(["umount", str(readonly)], check=False)
     assert status == 2 and one_line(stderr) and f"cannot make the run folder {readonly / 'run'}" in stderr
+
+
+def test_without_out_a_run_never_replaces_an_earlier_one(home, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """runs/MODEL-DATA, then runs/MODEL-DATA2 (Ultralytics numbers its runs); --resume takes the latest."""
+    from cnnkit.cli.train import numbered_folder
+
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        assert cnnkit_in_process(home, TRAIN, monkeypatch, capsys)[0] == 0
+    runs = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert runs == ["fashion_cnn-fashion_mnist", "fashion_cnn-fashion_mnist2"]
+    assert all((tmp_path / "runs" / name / "metrics.json").exists() for name in runs)
+    base = Path("runs") / "fashion_cnn-fashion_mnist"
+    assert numbered_folder(base, resume=True) == base.with_name("fashion_cnn-fashion_mnist2")
+    assert numbered_folder(base, resume=False) == base.with_name("fashion_cnn-fashion_mnist3")

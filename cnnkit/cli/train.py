@@ -66,7 +66,9 @@ def add_training_arguments(parser) -> None:
 def add_arguments(parser) -> None:
     parser.add_argument("--model", required=True, help="a name from `cnnkit models`, e.g. lenet5")
     add_training_arguments(parser)
-    parser.add_argument("--out", default=None, help="the run folder (default: runs/MODEL-DATA)")
+    parser.add_argument(
+        "--out", default=None, help="the run folder (default: runs/MODEL-DATA, numbered 2, 3, ... when taken)"
+    )
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
 
 
@@ -118,6 +120,16 @@ def default_folder(model: str, data: str) -> Path:
     return Path("runs") / re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{model}-{data}").strip("-")
 
 
+def numbered_folder(base: Path, resume: bool) -> Path:
+    """Without --out a run never replaces an earlier one: runs/lenet5-digits, then
+    runs/lenet5-digits2, 3, ... (as Ultralytics numbers its runs). --resume takes the latest."""
+    taken = [base] + [base.with_name(f"{base.name}{n}") for n in range(2, 10_000)]
+    used = [f for f in taken if f.exists() and (not f.is_dir() or any(f.iterdir()))]
+    if resume:
+        return used[-1] if used else base
+    return next(folder for folder in taken if folder not in used)
+
+
 def settings(args, data: datasets.ImageData) -> dict:
     """config.json: every setting, the data's shape and class names, and the versions in use."""
     return {
@@ -144,7 +156,7 @@ def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
     checked and locked before anything loads: one writer per folder."""
     _check(args)
     args.data = datasets.canonical_name(args.data)
-    out = Path(args.out or default_folder(args.model, args.data))
+    out = Path(args.out) if args.out else numbered_folder(default_folder(args.model, args.data), args.resume)
     with run_lock(out) if distributed.is_main() else contextlib.nullcontext():
         return _train_into(out, args, data)
 

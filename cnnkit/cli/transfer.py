@@ -19,7 +19,7 @@ from cnnkit.cli.errors import CommandError
 from cnnkit.cli.evaluate import load_for, locate_model, open_model
 from cnnkit.cli.json_files import write_json
 from cnnkit.cli.run_folder import finish, fit_into
-from cnnkit.cli.train import default_folder, settings, use_device
+from cnnkit.cli.train import default_folder, numbered_folder, settings, use_device
 
 
 def add_arguments(parser) -> None:
@@ -66,7 +66,7 @@ def run(args) -> int:
     _check(args)
     args.data = datasets.canonical_name(args.data)
     model_path, _ = locate_model(args.source)
-    out = Path(args.out or default_folder("transfer", args.data))
+    out = Path(args.out) if args.out else numbered_folder(default_folder("transfer", args.data), False)
     shutil.rmtree(out / "backup", ignore_errors=True)  # a transfer always starts afresh
     use_device(args.device)
     cnnkit.utils.set_random_seed(args.seed)

@@ -100,22 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         root.print_help()
         return 0
-    if args.command == "run":  # a user's program: its own errors keep Python's traceback (run_script.py)
-        try:
-            return args.handler(args)
-        except CommandError as error:
-            print(f"cnnkit run: {error}", file=sys.stderr)
-            return 2
     try:
         return args.handler(args)
     except CommandError as error:
         print(f"cnnkit {args.command}: {error}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as error:  # a full disk, a read-only folder, a corrupt JSON or model file
-        print(f"cnnkit {args.command}: {_one_line(error)}", file=sys.stderr)
-        return 2
     except Exception as error:
-        if not type(error).__module__.startswith("PIL"):  # an image decoder's refusal (a decompression bomb)
+        # a full disk, a read-only folder, a damaged JSON or model file, an image decoder's refusal
+        # (PIL's decompression bomb); a program under `cnnkit run` keeps its own traceback
+        readable = isinstance(error, (OSError, ValueError)) or type(error).__module__.startswith("PIL")
+        if args.command == "run" or not readable:
             raise
         print(f"cnnkit {args.command}: {_one_line(error)}", file=sys.stderr)
         return 2

@@ -117,7 +117,7 @@ def _tensor(tensor, reference: list) -> dict:
 
 def _functional(model) -> dict:
     from cnnkit.models.functional import nodes_between
-    from cnnkit.models.keras_files.weights_tree import keras_layer_order
+    from cnnkit.models.keras_files.weights_tree import is_model, keras_layer_order
 
     extra = model.graph_losses + [tensor for tensor, _ in model.graph_metrics]
     nodes = nodes_between(model.inputs, model.outputs + extra)
@@ -149,7 +149,7 @@ def _functional(model) -> dict:
             entry = _input_entry(layer.name, tensor.shape[1:], getattr(layer, "input_dtype", "float32"))
             entries.append({**entry, "name": layer.name, "inbound_nodes": []})
             continue
-        entry = model_entry(layer) if _is_model(layer) else layer_entry(serialize(layer), type(layer))
+        entry = model_entry(layer) if is_model(layer) else layer_entry(serialize(layer), type(layer))
         entries.append({**entry, "name": layer.name, "inbound_nodes": inbound.get(id(layer), [])})
     input_layers = [[t.source.name, 0, 0] for t in model.inputs]
     output_layers = [reference(t) for t in model.outputs]
@@ -166,7 +166,3 @@ def _functional(model) -> dict:
         "config": config,
         "registered_name": "Functional",
     }
-
-
-def _is_model(layer) -> bool:
-    return type(layer).__name__ == "Sequential" or hasattr(layer, "_graph")

@@ -25,7 +25,7 @@ import numpy as np
 
 from cnnkit.models.keras_files import h5_weights
 from cnnkit.models.keras_files.compile_settings import compile_from_keras, keras_compile_config, legacy_training_config
-from cnnkit.models.keras_files.config_from_keras import KerasConfigError, layer_description
+from cnnkit.models.keras_files.config_from_keras import layer_description
 from cnnkit.models.keras_files.config_to_keras import model_entry
 from cnnkit.models.keras_files.hdf5_probe import check_walkable
 
@@ -108,11 +108,7 @@ def _json(data: bytes, path: str, name: str):
 def _build(description: dict, path: str):
     from cnnkit.layers.serialization import deserialize
 
-    try:
-        cnnkit_description = layer_description(description, f"Keras file {path!r}")
-        model = deserialize(cnnkit_description)
-    except KerasConfigError as error:
-        raise ValueError(str(error)) from None
+    model = deserialize(layer_description(description, f"Keras file {path!r}"))  # KerasConfigError: a ValueError
     build = description.get("build_config") or {}
     if not getattr(model, "built", True) and build.get("input_shape") and hasattr(model, "build"):
         model.build(tuple(build["input_shape"]))

@@ -189,7 +189,7 @@ def test_a_layer_from_its_keras_file_config_computes_what_keras_computes(name):
     sit where Keras's file keeps them, and which gives Keras's output on Keras's weights."""
     from cnnkit.layers.serialization import deserialize
     from cnnkit.models.keras_files.config_from_keras import KerasConfigError, layer_description
-    from cnnkit.models.keras_files.weights_tree import weight_paths
+    from cnnkit.models.keras_files.weights_tree import keras_shapes, weight_paths
 
     keras_config = json.loads(str(REFERENCES[f"{name}/config"]))
     if name == "RandomCrop":  # Keras writes the seed it drew; cnnkit seeds globally and says so
@@ -203,6 +203,7 @@ def test_a_layer_from_its_keras_file_config_computes_what_keras_computes(name):
     run(layer, name)  # builds it
     paths = weight_paths(layer)
     assert paths == json.loads(str(REFERENCES[f"{name}/paths"]))
+    assert keras_shapes(layer) == [w.shape for w in layer.get_weights()]  # read without copying the weights
     if paths:  # (a Normalization given its mean and variance keeps them in the config)
         layer.set_weights([REFERENCES[f"{name}/w{i}"] for i in range(len(paths))])
     if "keras_output" in CASES[name].skip:

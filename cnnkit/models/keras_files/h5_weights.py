@@ -16,7 +16,7 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from cnnkit.models.keras_files.weights_tree import group_names, sublayers, weight_paths
+from cnnkit.models.keras_files.weights_tree import group_names, keras_shapes, sublayers, weight_paths
 
 
 def _leaves(model, prefix: str = "") -> list[tuple[object, str]]:
@@ -50,7 +50,7 @@ def read_tree(model, handle, source: str) -> None:
         paths = weight_paths(layer)
         if not paths:
             continue
-        expected = [w.shape for w in layer.get_weights()]
+        expected = keras_shapes(layer)
         layer.set_weights([_checked(handle, prefix + p, e, source, layer) for p, e in zip(paths, expected)])
 
 
@@ -111,10 +111,11 @@ def read_legacy(model, handle, source: str, by_name: bool = False) -> None:
                 f"{source}: layer {name!r} has {len(stored[name])} weights; layer '{layer.name}' "
                 f"({type(layer).__name__}) needs {len(parts)}"
             )
+        shapes = {id(leaf): keras_shapes(leaf) for leaf, _ in _leaves(layer)}
         arrays: dict[int, list] = {}
         for (leaf, index, _), weight_name in zip(parts, stored[name]):
-            expected = leaf.get_weights()[index].shape
-            arrays.setdefault(id(leaf), [None] * len(leaf.get_weights()))[index] = _checked(
+            expected = shapes[id(leaf)][index]
+            arrays.setdefault(id(leaf), [None] * len(shapes[id(leaf)]))[index] = _checked(
                 handle[name], weight_name, expected, source, leaf
             )
         for leaf, _ in _leaves(layer):
@@ -128,8 +129,9 @@ def write_legacy(model, handle) -> None:
     for layer in layers:
         group = handle.create_group(layer.name)
         names = []
+        arrays = {id(leaf): leaf.get_weights() for leaf, _ in _leaves(layer)}  # one copy per layer
         for leaf, index, _ in _legacy_parts(layer):
             name = f"{layer.name}/{leaf.name}/{weight_paths(leaf)[index]}".replace("/vars/", "/")
-            group.create_dataset(name, data=leaf.get_weights()[index])
+            group.create_dataset(name, data=arrays[id(leaf)][index])
             names.append(name.encode("utf8"))
         group.attrs["weight_names"] = np.array(names)

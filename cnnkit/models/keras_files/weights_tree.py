@@ -49,6 +49,19 @@ def is_model(layer) -> bool:
     return type(layer).__name__ in ("Functional", "Sequential") or hasattr(layer, "_graph")
 
 
+def keras_shapes(layer) -> list[tuple[int, ...]]:
+    """The shapes `layer.get_weights()` would return (Keras's layout), without copying any weight."""
+    shapes = []
+    for tensor, _, owner, name in layer._all_weights():
+        order = owner._to_keras_order.get(name) if name else None
+        shapes.append(tuple(tensor.shape) if order is None else tuple(tensor.shape[i] for i in order))
+    return shapes
+
+
+def weight_count(layer) -> int:
+    return len(layer._all_weights())
+
+
 def sublayers(model) -> list | None:
     """The layers a model is made of, in Keras's order: a Sequential's or functional model's, or
     the `layers` of a zoo model (VGG16's block1_conv1, ...) when they hold all its weights; None
@@ -58,10 +71,10 @@ def sublayers(model) -> list | None:
     layers = getattr(model, "layers", None)
     if not isinstance(layers, (list, tuple, nn.ModuleList)) or not layers:
         return None
-    if not all(hasattr(layer, "get_weights") for layer in layers):
+    if not all(hasattr(layer, "_all_weights") for layer in layers):
         return None
-    held = sum(len(layer.get_weights()) for layer in layers)
-    return list(layers) if held == len(model.get_weights()) else None
+    held = sum(weight_count(layer) for layer in layers)
+    return list(layers) if held == weight_count(model) else None
 
 
 def weight_paths(layer) -> list[str]:
@@ -79,9 +92,9 @@ def weight_paths(layer) -> list[str]:
         return [
             f"cell/cells/{group}/vars/{i}"
             for group, cell in zip(group_names(cells), cells)
-            for i in range(len(cell.get_weights()))
+            for i in range(weight_count(cell))
         ]
-    count = len(layer.get_weights())
+    count = weight_count(layer)
     if kind == "Normalization" and getattr(layer, "given_mean", None) is not None:
         return []  # Keras keeps a given mean and variance in the config, not among the variables
     if kind in RECURRENT:

@@ -252,7 +252,7 @@ def load_model(
             raise ValueError(
                 f"{path!r} is not a model file cnnkit reads (a Keras .keras or .h5 file, or cnnkit's own archive)"
             )
-        with keras_files.reading(f"model file {path!r}"):
+        with keras_files.reading(path, "model file"):
             description, weights, optimizer_tensors = _read_archive(path)
             if description.get("format") != FORMAT:
                 raise ValueError(f"{path!r} is not a cnnkit model file (its format is {description.get('format')!r})")

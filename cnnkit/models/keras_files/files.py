@@ -79,14 +79,14 @@ def _hdf5(source, name: str) -> h5py.File:
 
 
 @contextlib.contextmanager
-def reading(source: str):
-    """Whatever goes wrong while reading a damaged file ends as one ValueError that names it:
-    h5py's and zipfile's own errors included, which name nothing."""
-    named = source.split("'")[1] if source.count("'") >= 2 else source  # the path inside "Keras file '...'"
+def reading(path: str, kind: str = "Keras file"):
+    """Whatever goes wrong while reading the damaged file at `path` ends as one ValueError that
+    names it: h5py's and zipfile's own errors included, which name nothing."""
+    source = f"{kind} {path!r}"
     try:
         yield
     except (ValueError, TypeError) as error:
-        if named in str(error) and "\n" not in str(error).strip():
+        if path in str(error) and "\n" not in str(error).strip():
             raise
         raise ValueError(f"{source}: {_first_line(error)}") from None
     except (OSError, RuntimeError, KeyError, IndexError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as error:
@@ -117,7 +117,7 @@ def _build(description: dict, path: str):
 
 # ---- .keras --------------------------------------------------------------------------------
 def load_keras_archive(path: str, compile: bool = True):
-    with reading(f"Keras file {path!r}"):
+    with reading(path):
         return _load_keras_archive(path, compile)
 
 
@@ -192,7 +192,7 @@ def _attribute_json(handle, name: str, path: str):
 
 
 def load_h5_model(path: str, compile: bool = True):
-    with reading(f"Keras file {path!r}"):
+    with reading(path):
         return _load_h5_model(path, compile)
 
 
@@ -243,7 +243,7 @@ def write_h5_model(model, stream) -> None:
 def load_h5_weights(model, path: str, by_name: bool = False) -> None:
     """A Keras weights file (`.weights.h5`, or a legacy `.h5` of weights or of a whole model)."""
     source = f"weights file {path!r}"
-    with reading(source), _hdf5(path, repr(path)) as handle:
+    with reading(path, "weights file"), _hdf5(path, repr(path)) as handle:
         if h5_weights.is_tree(handle):
             h5_weights.read_tree(model, handle, source)
         else:
@@ -272,11 +272,11 @@ def load_archive_weights(model, path: str, kind: str) -> None:
     from cnnkit.models.weights_file import load_state
 
     if kind == "cnnkit":
-        with reading(f"model file {path!r}"):
+        with reading(path, "model file"):
             _, weights, _ = saving._read_archive(path)
             load_state(model, saving.load_tensors(weights), f"model file {path!r}")
         return
-    with reading(f"Keras file {path!r}"):
+    with reading(path):
         with zipfile.ZipFile(path) as archive:
             weights = checked_member(archive, "model.weights.h5", path)
         with _hdf5(io.BytesIO(weights), f"{path!r}: model.weights.h5") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import platform
 import re
@@ -123,11 +124,11 @@ def default_folder(model: str, data: str) -> Path:
 def numbered_folder(base: Path, resume: bool) -> Path:
     """Without --out a run never replaces an earlier one: runs/lenet5-digits, then
     runs/lenet5-digits2, 3, ... (as Ultralytics numbers its runs). --resume takes the latest."""
-    taken = [base] + [base.with_name(f"{base.name}{n}") for n in range(2, 10_000)]
-    used = [f for f in taken if f.exists() and (not f.is_dir() or any(f.iterdir()))]
-    if resume:
-        return used[-1] if used else base
-    return next(folder for folder in taken if folder not in used)
+    latest = None
+    for folder in itertools.chain([base], (base.with_name(f"{base.name}{n}") for n in itertools.count(2))):
+        if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
+            return (latest or base) if resume else folder
+        latest = folder
 
 
 def settings(args, data: datasets.ImageData) -> dict:

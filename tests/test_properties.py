@@ -213,7 +213,3 @@ def test_damaged_idx_files_are_refused_clearly(tmp_path_factory, data):
         assert str(path) in str(error) and "\n" not in str(error)
         return
     assert array.dtype == np.uint8 and array.size <= 2**31
-
-
-def test_the_profile_is_the_one_asked_for():
-    assert settings.default.max_examples == EXAMPLES and settings.default.derandomize

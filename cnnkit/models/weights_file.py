@@ -7,6 +7,7 @@ safetensors is a plain header plus raw bytes, so reading a weights file can neve
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 
@@ -33,8 +34,6 @@ def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
     Keras 3's weights file for a `.weights.h5` name, Keras 2's for another `.h5`, else cnnkit's."""
     name = os.fspath(path).lower()
     if name.endswith((".h5", ".hdf5")):
-        import io
-
         from cnnkit.models.keras_files import files as keras_files
 
         buffer = io.BytesIO()

@@ -38,11 +38,9 @@ LARGE_MEMBER = 64 * 2**20
 
 def file_kind(path: str) -> str | None:
     """ "cnnkit" (cnnkit's own archive), "keras" (a Keras 3 archive), "h5" (HDF5) or None."""
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head == HDF5_SIGNATURE:
+    if is_hdf5(path):
         return "h5"
-    if head[:4] != b"PK\x03\x04":
+    if not zipfile.is_zipfile(path):
         return None
     try:
         with zipfile.ZipFile(path) as archive:

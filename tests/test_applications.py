@@ -10,7 +10,14 @@ from cnnkit import applications, layers
 from cnnkit.applications import get_model, list_models
 
 
-@pytest.mark.parametrize("name", list_models())
+# ResNet101 and ResNet152 repeat ResNet50's bottleneck blocks at length (a minute of the default
+# run between them): they run in the slow target.
+DEEPEST = {"resnet101", "resnet152"}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=[pytest.mark.slow] if name in DEEPEST else []) for name in list_models()]
+)
 @pytest.mark.parametrize("shape", [(32, 32, 3), (28, 28, 1)])
 def test_every_model_runs_forward_and_backward_on_small_images(name, shape, capsys):
     model = get_model(name, input_shape=shape, classes=7)

@@ -23,7 +23,7 @@ def test_a_second_run_into_a_busy_folder_is_refused_and_the_first_keeps_its_back
     first = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # a live writer
     try:
         (run / ".lock").write_text(str(first.pid))
-        status, stderr = cnnkit_in_process(home, [*TRAIN, "--out", run], monkeypatch, capsys)
+        status, stderr = cnnkit_in_process(home, [*TRAIN, "--out", run, "--exist-ok"], monkeypatch, capsys)
     finally:
         first.kill()
         first.wait()
@@ -38,14 +38,14 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(home, tmp_path, monkeypatch, 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (run / ".lock").write_text(str(dead.pid))
-    status, stderr = cnnkit_in_process(home, [*TRAIN, "--out", run], monkeypatch, capsys)
+    status, stderr = cnnkit_in_process(home, [*TRAIN, "--out", run, "--exist-ok"], monkeypatch, capsys)
     assert status == 0, stderr
     assert (run / "best.keras").exists() and not (run / ".lock").exists()
 
 
 def test_out_naming_a_file_is_refused_before_the_data_loads(home, tmp_path, monkeypatch, capsys):  # noqa: F811
     (tmp_path / "notes.txt").write_text("mine")
-    arguments = [*TRAIN, "--data", "no_such_data_set_loaded", "--out", tmp_path / "notes.txt"]
+    arguments = [*TRAIN, "--data", f"folder:{tmp_path / 'no_such_folder'}", "--out", tmp_path / "notes.txt"]
     status, stderr = cnnkit_in_process(home, arguments, monkeypatch, capsys)
     assert status == 2 and one_line(stderr) and "notes.txt is a file; give a folder for the run" in stderr
     assert (tmp_path / "notes.txt").read_text() == "mine"
@@ -100,7 +100,7 @@ def test_a_read_only_output_folder_is_refused_before_the_data_loads(home, tmp_pa
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a read-only tmpfs here ({mounted.stderr.decode().strip() or 'not root'})")
     try:
-        arguments = [*TRAIN, "--data", "no_such_data_set", "--out", readonly / "run"]  # the data would fail later
+        arguments = [*TRAIN, "--data", f"folder:{tmp_path / 'nothing'}", "--out", readonly / "run"]  # fails later
         status, stderr = cnnkit_in_process(home, arguments, monkeypatch, capsys)
     finally:
         subprocess.run(["umount", str(readonly)], check=False)
@@ -108,15 +108,15 @@ def test_a_read_only_output_folder_is_refused_before_the_data_loads(home, tmp_pa
 
 
 def test_without_out_a_run_never_replaces_an_earlier_one(home, tmp_path, monkeypatch, capsys):  # noqa: F811
-    """runs/MODEL-DATA, then runs/MODEL-DATA2 (Ultralytics numbers its runs); --resume takes the latest."""
+    """runs/MODEL-DATA, then runs/MODEL-DATA-2 (as Ultralytics and Lightning number runs); --resume takes the latest."""
     from cnnkit.cli.train import numbered_folder
 
     monkeypatch.chdir(tmp_path)
     for _ in range(2):
         assert cnnkit_in_process(home, TRAIN, monkeypatch, capsys)[0] == 0
     runs = sorted(p.name for p in (tmp_path / "runs").iterdir())
-    assert runs == ["fashion_cnn-fashion_mnist", "fashion_cnn-fashion_mnist2"]
+    assert runs == ["fashion_cnn-fashion_mnist", "fashion_cnn-fashion_mnist-2"]
     assert all((tmp_path / "runs" / name / "metrics.json").exists() for name in runs)
     base = Path("runs") / "fashion_cnn-fashion_mnist"
-    assert numbered_folder(base, resume=True) == base.with_name("fashion_cnn-fashion_mnist2")
-    assert numbered_folder(base, resume=False) == base.with_name("fashion_cnn-fashion_mnist3")
+    assert numbered_folder(base, resume=True) == base.with_name("fashion_cnn-fashion_mnist-2")
+    assert numbered_folder(base, resume=False) == base.with_name("fashion_cnn-fashion_mnist-3")

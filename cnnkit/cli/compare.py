@@ -1,5 +1,6 @@
 """`cnnkit compare`: several zoo models trained under one budget (same data, epochs, batch size,
 optimizer and seed), each into its own run folder, then a leaderboard as a table and a plot.
+Or `cnnkit compare RUN RUN ...`: finished runs side by side, their learning curves overlaid.
 
 With --resume an interrupted comparison keeps the finished runs and continues the unfinished one.
 """
@@ -18,6 +19,7 @@ from cnnkit.cli import data as datasets
 from cnnkit.cli import train
 from cnnkit.cli.errors import CommandError
 from cnnkit.cli.json_files import read_json
+from cnnkit.cli.run_report import read_history
 from cnnkit.cli.zoo_commands import build
 from cnnkit.common.files import atomic_write
 
@@ -25,9 +27,12 @@ COLUMNS = ["model", "test_accuracy", "parameters", "seconds_per_epoch", "train_i
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--models", required=True, help="comma-separated zoo names, e.g. lenet5,fashion_cnn,resnet20")
+    parser.add_argument("runs", nargs="*", help="finished run folders to compare (instead of --models)")
+    parser.add_argument("--models", help="comma-separated zoo names to train, e.g. lenet5,fashion_cnn,resnet20")
     train.add_training_arguments(parser)
-    parser.add_argument("--out", default=None, help="the folder for the runs and leaderboard (runs/compare-DATA)")
+    parser.add_argument(
+        "--out", default=None, help="the folder for the runs and leaderboard (runs/compare-DATA, or runs/compare)"
+    )
     parser.add_argument("--resume", action="store_true", help="continue an interrupted comparison in --out")
 
 
@@ -79,7 +84,40 @@ def write_leaderboard(out: Path, rows: list[dict]) -> None:
     atomic_write(out / "leaderboard.png", lambda stream: stream.write(png))
 
 
+def finished_runs(folders: list[str]) -> tuple[list[dict], dict[str, dict]]:
+    """The leaderboard rows and the histories of finished run folders, named by their folders."""
+    rows, histories = [], {}
+    for folder in map(Path, folders):
+        metrics = _finished(folder)
+        if metrics is None:
+            raise CommandError(f"{folder}: not a finished run (no metrics.json, or still has a backup to resume)")
+        name = folder.name if folder.name not in histories else str(folder)
+        rows.append({"model": name, **metrics})
+        histories[name] = read_history(folder / "history.csv")
+    return rows, histories
+
+
+def compare_runs(args) -> int:
+    if args.models:
+        raise CommandError("give run folders to compare, or --models to train; not both")
+    rows, histories = finished_runs(args.runs)
+    out = Path(args.out or "runs/compare")
+    rows.sort(key=lambda row: -row["test_accuracy"])
+    write_leaderboard(out, rows)
+    from cnnkit.report import plots
+
+    png = plots.png_bytes(plots.overlaid_curves(histories))
+    atomic_write(out / "curves.png", lambda stream: stream.write(png))
+    print(table(rows))
+    print(f"leaderboard: {out / 'leaderboard.md'}; learning curves overlaid: {out / 'curves.png'}")
+    return 0
+
+
 def run(args) -> int:
+    if args.runs:
+        return compare_runs(args)
+    if not args.models or not args.data:
+        raise CommandError("--models and --data are required (or finished run folders to compare)")
     names = model_names(args.models)
     args.data = datasets.canonical_name(args.data)
     out = Path(args.out or train.default_folder("compare", args.data))
@@ -94,8 +132,9 @@ def run(args) -> int:
             resume = args.resume and (run_folder / "backup").exists()
             if not resume:
                 shutil.rmtree(run_folder / "backup", ignore_errors=True)
-            options = {**vars(args), "model": name, "out": str(run_folder), "resume": resume}
-            del options["models"]
+            options = {**vars(args), "model": name, "out": str(run_folder), "resume": resume, "exist_ok": True}
+            for key in ("models", "runs", "given"):
+                options.pop(key, None)
             print(f"== {name} ==")
             metrics = train.train_one(argparse.Namespace(**options), data)
             if metrics is None:

@@ -30,10 +30,19 @@ class ImageData:
     x_test: np.ndarray
     y_test: np.ndarray
     class_names: list[str]
+    x_val: np.ndarray | None = None  # a folder's own validation split (val/ beside train/ and test/)
+    y_val: np.ndarray | None = None
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
         return tuple(self.x_train.shape[1:])
+
+    def split_counts(self, val_split: float) -> tuple[int, int]:
+        """(training, validation) images: the folder's own val/, else the last val_split of x_train."""
+        if self.x_val is not None:
+            return len(self.x_train), len(self.x_val)
+        train = int(len(self.x_train) * (1 - val_split))
+        return train, len(self.x_train) - train
 
 
 LOADERS = {
@@ -65,16 +74,20 @@ def _load_folder(name: str, image_size, stream: str) -> ImageData:
         if stream == "on" or (stream == "auto" and training.decoded_bytes > IN_MEMORY_LIMIT):
             if distributed.is_main():  # under torchrun, said once
                 print(f"{len(training)} training images of {path} are read from disk each epoch", file=sys.stderr)
-            x_test, y_test = image_folder.read_images(files.test, files.image_shape, files.skipped, _report_skipped)
+            read = lambda part: image_folder.read_images(part, files.image_shape, files.skipped, _report_skipped)  # noqa: E731
+            x_test, y_test = read(files.test)
+            x_val, y_val = read(files.validation) if files.validation else (None, None)
             labels = np.asarray([label for _, label in files.train], dtype=np.int64)
-            return ImageData(name, training, labels, _images(x_test), y_test, files.class_names)
+            val = _images(x_val) if x_val is not None else None
+            return ImageData(name, training, labels, _images(x_test), y_test, files.class_names, val, y_val)
         folder = image_folder.load_data(path, image_size=image_size, on_skip=_report_skipped)
     except DatasetError as error:
         raise CommandError(f"cannot load {name}: {error}") from None
     if folder.skipped and distributed.is_main():
         print(f"{len(folder.skipped)} unreadable file(s) skipped in {path}", file=sys.stderr)
     x, y, xt, yt = (folder.x_train, folder.y_train, folder.x_test, folder.y_test)
-    return ImageData(name, _images(x), y, _images(xt), yt, folder.class_names)
+    val = _images(folder.x_val) if folder.x_val is not None else None
+    return ImageData(name, _images(x), y, _images(xt), yt, folder.class_names, val, folder.y_val)
 
 
 def canonical_name(name: str) -> str:
@@ -130,9 +143,11 @@ def fit_to_shape(data: ImageData, shape) -> ImageData:
         return data
     height, width, channels = shape
     convert = lambda x: _channels(_resize(x, height, width), channels)  # noqa: E731
+    x_val = convert(data.x_val) if data.x_val is not None else None
     if isinstance(data.x_train, OnDisk):  # read straight at the new shape
-        return replace(data, x_train=OnDisk(data.x_train.files, tuple(shape)), x_test=convert(data.x_test))
-    return replace(data, x_train=convert(data.x_train), x_test=convert(data.x_test))
+        x_train = OnDisk(data.x_train.files, tuple(shape))
+        return replace(data, x_train=x_train, x_test=convert(data.x_test), x_val=x_val)
+    return replace(data, x_train=convert(data.x_train), x_test=convert(data.x_test), x_val=x_val)
 
 
 def parse_size(text: str | None) -> tuple[int, int] | None:

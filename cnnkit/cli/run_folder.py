@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
-from cnnkit import callbacks, mixed_precision
+from cnnkit import backend, callbacks, mixed_precision
+from cnnkit.cli import run_settings
 from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
 from cnnkit.cli.json_files import write_json
@@ -38,8 +40,9 @@ class EpochTimer(callbacks.Callback):
             logs.setdefault("learning_rate", float(self.model.optimizer.learning_rate))
 
 
-def monitor_of(val_split: float) -> str:
-    return "val_accuracy" if val_split else "accuracy"
+def monitor_of(val_split: float, data: ImageData | None = None) -> str:
+    validated = val_split or (data is not None and data.x_val is not None)
+    return "val_accuracy" if validated else "accuracy"
 
 
 def best_so_far(out: Path, monitor: str) -> float | None:
@@ -48,10 +51,55 @@ def best_so_far(out: Path, monitor: str) -> float | None:
     return max(values) if values else None
 
 
-def fit_into(out: Path, model, data: ImageData, args, *, epochs: int, initial_epoch: int = 0, resume=False) -> bool:
+def _optional_callbacks(out: Path, args, monitor: str) -> list:
+    chosen = []
+    if getattr(args, "patience", None):
+        chosen.append(callbacks.EarlyStopping(monitor=monitor, patience=args.patience, verbose=1))
+    if getattr(args, "tensorboard", False):
+        chosen.append(callbacks.TensorBoard(str(out / "tensorboard")))
+    return chosen
+
+
+def duration(seconds: float) -> str:
+    """12.3 s, 4 min 05 s, 2 h 03 min."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min {int(seconds % 60):02d} s"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def print_header(out: Path, args, data: ImageData, model, steps: int) -> None:
+    """What is about to happen, before the first epoch: so a wrong device, size or folder shows at once."""
+    train_count, val_count = data.split_counts(args.val_split)
+    height, width, channels = data.input_shape
+    parameters = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    device = backend.get_device()
+    found = run_settings.hardware(device)
+    where = found.get("gpu") or found["cpu"]
+    rate = f"{args.lr:g}" if args.lr else "default"
+    lines = [
+        f"cnnkit train: {args.model} on {data.name} -> {out}" + (" (resumed)" if args.resume else ""),
+        f"  data      {train_count:,} training, {val_count:,} validation, "
+        f"{len(data.y_test):,} test images of {height}x{width}x{channels}; {len(data.class_names)} classes",
+        f"  model     {model.name}: {parameters:,} parameters ({trainable:,} trainable)",
+        f"  device    {device} ({where}), {torch.get_num_threads()} threads; torch {torch.__version__}",
+        f"  training  {args.epochs} epochs of {steps:,} steps, batch {args.batch_size}, {args.optimizer} "
+        f"learning rate {rate}, decay {args.lr_decay}" + (f", patience {args.patience}" if args.patience else ""),
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def fit_into(
+    out: Path, model, data: ImageData, args, *, epochs: int, initial_epoch: int = 0, resume=False, keep_backup=False
+) -> bool:
     """model.fit with the run folder's callbacks; False if Ctrl-C stopped it (after the last
-    finished epoch was saved). `resume` continues the interrupted run whose backup is in out/backup."""
-    monitor = monitor_of(args.val_split)
+    finished epoch was saved). `resume` continues the interrupted run whose backup is in out/backup;
+    `keep_backup` leaves the last epoch's backup for the caller to delete once the run is scored,
+    so that a run stopped while scoring resumes straight to scoring."""
+    monitor = monitor_of(args.val_split, data)
     continuing = resume or initial_epoch > 0
     best = callbacks.ModelCheckpoint(
         str(out / "best.keras"),
@@ -64,20 +112,20 @@ def fit_into(out: Path, model, data: ImageData, args, *, epochs: int, initial_ep
         callbacks.CSVLogger(out / "history.csv", append=continuing),
         best,
         callbacks.ModelCheckpoint(str(out / "last.keras")),
+        *_optional_callbacks(out, args, monitor),
         # The backup comes last: an interrupt before it is written repeats the epoch, and every
         # other file is rewritten for that epoch then.
-        callbacks.BackupAndRestore(out / "backup"),
+        callbacks.BackupAndRestore(out / "backup", delete_checkpoint=not keep_backup),
     ]
+    own_validation = (data.x_val, data.y_val) if data.x_val is not None else None  # a folder's val/
+    val_split = 0.0 if own_validation else args.val_split
     if isinstance(data.x_train, OnDisk):  # a large folder: batches read by background threads
-        train, validation = data.x_train.batches(args.batch_size, args.val_split, args.seed)
-        source = {"x": train, "validation_data": validation}
+        train, validation = data.x_train.batches(args.batch_size, val_split, args.seed)
+        source = {"x": train, "validation_data": own_validation or validation}
     else:
-        source = {
-            "x": data.x_train,
-            "y": data.y_train,
-            "batch_size": args.batch_size,
-            "validation_split": args.val_split,
-        }
+        source = {"x": data.x_train, "y": data.y_train, "batch_size": args.batch_size, "validation_split": val_split}
+        if own_validation:
+            source["validation_data"] = own_validation
     try:
         model.fit(
             **source,
@@ -102,7 +150,7 @@ def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
         return {}
     results = score(model, data.x_test, data.y_test, len(data.class_names))
     epoch_seconds = history.get("epoch_seconds", [])
-    train_count = int(len(data.x_train) * (1 - config.get("val_split", 0.0)))
+    train_count, _ = data.split_counts(config.get("val_split", 0.0))
     metrics = {
         "model_file": model_path.name,
         "test_accuracy": results.accuracy,
@@ -110,14 +158,31 @@ def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
         "parameters": sum(p.numel() for p in model.parameters()),
         "epochs": len(history.get("loss", [])),
         "train_seconds": float(sum(epoch_seconds)),
-        "seconds_per_epoch": float(np.mean(epoch_seconds)) if epoch_seconds else None,
-        "train_images_per_second": train_count / float(np.mean(epoch_seconds)) if epoch_seconds else None,
+        "seconds_per_epoch": steady_epoch_seconds(epoch_seconds),
+        "train_images_per_second": train_count / steady_epoch_seconds(epoch_seconds) if epoch_seconds else None,
         "test_images_per_second": len(data.y_test) / max(results.seconds, 1e-9),
     }
+    best = best_epoch(history, monitor_of(config.get("val_split", 0.0), data))
+    if best is not None:
+        metrics["best_epoch"] = best + 1
     write_json(out / "metrics.json", metrics)
     write_report(out, build_report(title, model, data, results, history, config))
+    chosen = f"best epoch {best + 1} of {metrics['epochs']}" if best is not None else model_path.name
     print(
-        f"test accuracy {results.accuracy:.4f} ({model_path.name}), test loss {results.loss:.4f}; "
-        f"{metrics['train_seconds']:.1f}s training; report {out / 'report.html'}"
+        f"test accuracy {results.accuracy:.4f}, test loss {results.loss:.4f} ({chosen}); "
+        f"{duration(metrics['train_seconds'])} training; report {out / 'report.html'}"
     )
     return metrics
+
+
+def steady_epoch_seconds(epoch_seconds: list[float]) -> float | None:
+    """Seconds per epoch once warmed up: the first epoch (allocations, caches, lazy set-up) is left
+    out when there are others, so runs of different lengths compare fairly."""
+    steady = epoch_seconds[1:] or epoch_seconds
+    return float(np.mean(steady)) if steady else None
+
+
+def best_epoch(history: dict, monitor: str) -> int | None:
+    """The epoch (from 0) that best.keras holds: the first with the best `monitor` value."""
+    values = history.get(monitor)
+    return int(np.argmax(values)) if values else None

@@ -85,7 +85,7 @@ def build_report(title: str, model, data: ImageData, results: TestResults, histo
     parameters = sum(p.numel() for p in model.parameters())
     with torch.no_grad():
         kernel = convolutions[0].get_weights()[0] if convolutions else None
-    train_count = int(len(data.x_train) * (1 - config.get("val_split", 0.0)))
+    train_count, _ = data.split_counts(config.get("val_split", 0.0))
     headline = {
         "test accuracy": f"{results.accuracy:.2%}",
         "test loss": f"{results.loss:.4f}",

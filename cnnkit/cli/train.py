@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import platform
 import re
 import shutil
 from pathlib import Path
@@ -15,9 +14,11 @@ import torch
 import cnnkit
 from cnnkit import distributed, layers, optimizers
 from cnnkit.cli import data as datasets
+from cnnkit.cli import run_settings
+from cnnkit.cli.checks import check_data, check_model, device_name, warn_if_too_small
 from cnnkit.cli.errors import CommandError
-from cnnkit.cli.json_files import write_json
-from cnnkit.cli.run_folder import finish, fit_into
+from cnnkit.cli.json_files import read_json, write_json
+from cnnkit.cli.run_folder import finish, fit_into, print_header
 from cnnkit.cli.run_lock import run_lock
 from cnnkit.cli.zoo_commands import build
 from cnnkit.optimizers import schedules
@@ -33,19 +34,34 @@ OPTIMIZERS = {
 
 def add_training_arguments(parser) -> None:
     """The settings `train` and `compare` share (everything but the model and the run folder)."""
-    parser.add_argument("--data", required=True, help="mnist, fashion_mnist, cifar10, digits or folder:PATH")
+    parser.add_argument(
+        "--data",
+        help="mnist, fashion_mnist, cifar10, digits, or folder:PATH (one sub-folder of images per class, "
+        "or train/ and val/ or test/ sub-folders that each hold them)",
+    )
     parser.add_argument("--data-dir", default=None, help="a folder holding the data set's files (default: search)")
     parser.add_argument("--image-size", default=None, help="resize every image to height,width (e.g. 32,32)")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--optimizer", default="adam", choices=sorted(OPTIMIZERS))
+    parser.add_argument("--epochs", type=int, default=5, help="passes over the training images")
+    parser.add_argument("--batch-size", type=int, default=64, help="images per training step")
+    parser.add_argument("--optimizer", default="adam", choices=sorted(OPTIMIZERS), help="the optimizer")
     parser.add_argument("--lr", type=float, default=None, help="learning rate (default: the optimizer's)")
     parser.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
-    parser.add_argument("--lr-decay", default="none", choices=["none", "step", "exponential", "cosine"])
-    parser.add_argument("--weight-decay", type=float, default=None)
+    parser.add_argument(
+        "--lr-decay",
+        default="none",
+        choices=["none", "step", "exponential", "cosine"],
+        help="step: x0.1 at half and three quarters of training; exponential: to a tenth; cosine: to zero",
+    )
+    parser.add_argument("--weight-decay", type=float, default=None, help="decoupled weight decay, as Keras 3 applies it")
     parser.add_argument("--dropout", type=float, default=None, help="dropout before the final classifier")
     parser.add_argument("--augment", action="store_true", help="random shifts, small rotations and zooms")
-    parser.add_argument("--val-split", type=float, default=0.1)
+    parser.add_argument("--val-split", type=float, default=0.1, help="the share of training images held out")
+    parser.add_argument("--patience", type=int, default=None, help="stop after this many epochs without improvement")
+    parser.add_argument(
+        "--weights", default=None, help="start from these weights: imagenet (for the ImageNet-size networks) or a file"
+    )
+    parser.add_argument("--tensorboard", action="store_true", help="also log to RUN/tensorboard for TensorBoard")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
     parser.add_argument(
         "--stream",
         default="auto",
@@ -53,8 +69,8 @@ def add_training_arguments(parser) -> None:
         help="folder:PATH data: read the training images from disk each epoch, in background threads, "
         "instead of decoding them into memory once (auto: when they would take over 2 GiB)",
     )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ... (default: CUDA if present)")
+    parser.add_argument("--seed", type=int, default=0, help="for the weights, the shuffling and augmentation")
+    parser.add_argument("--device", default=None, help="cpu, cuda, cuda:1 (or 1), gpu, mps (default: CUDA if present)")
     parser.add_argument(
         "--precision",
         default="float32",
@@ -65,15 +81,34 @@ def add_training_arguments(parser) -> None:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--model", required=True, help="a name from `cnnkit models`, e.g. lenet5")
+    parser.add_argument("--model", help="a name from `cnnkit models`, e.g. lenet5")
     add_training_arguments(parser)
+    parser.add_argument("--config", default=None, help="a JSON file of settings, e.g. an earlier run's config.json")
     parser.add_argument(
-        "--out", default=None, help="the run folder (default: runs/MODEL-DATA, numbered 2, 3, ... when taken)"
+        "--out", default=None, help="the run folder (default: runs/MODEL-DATA); a taken one becomes NAME-2, NAME-3, ..."
     )
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    parser.add_argument("--exist-ok", action="store_true", help="write into --out even if it holds a run")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="RUN",
+        help="continue an interrupted run (RUN, or --out, or the latest runs/MODEL-DATA) with its saved settings",
+    )
 
 
 def _check(args) -> None:
+    for option in ("model", "data"):
+        if not getattr(args, option, None):
+            raise CommandError(f"--{option} is required (or --resume RUN, or --config FILE, to take the settings)")
+    check_model(args.model)
+    check_data(args.data, sorted(datasets.LOADERS), datasets.FOLDER_PREFIX)
+    args.device = device_name(args.device)
+    if args.threads is not None and args.threads <= 0:
+        raise CommandError(f"--threads must be positive; received {args.threads}")
+    if args.patience is not None and args.patience <= 0:
+        raise CommandError(f"--patience must be positive; received {args.patience}")
     if args.epochs <= 0 or args.batch_size <= 0:
         raise CommandError("--epochs and --batch-size must be positive")
     if not 0 <= args.val_split < 1:
@@ -107,7 +142,7 @@ def _optimizer(args, steps: int):
 
 
 def _model(args, data: datasets.ImageData):
-    model = build(args.model, data.input_shape, len(data.class_names))
+    model = build(args.model, data.input_shape, len(data.class_names), weights=getattr(args, "weights", None))
     if args.dropout:
         head = model.head_layers
         model.replace_head([*head[:-1], layers.Dropout(args.dropout), head[-1]])
@@ -118,26 +153,51 @@ def _model(args, data: datasets.ImageData):
 
 
 def default_folder(model: str, data: str) -> Path:
-    return Path("runs") / re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{model}-{data}").strip("-")
+    name = Path(data[len(datasets.FOLDER_PREFIX) :]).name if data.startswith(datasets.FOLDER_PREFIX) else data
+    return Path("runs") / re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{model}-{name}").strip("-")
+
+
+def _taken(folder: Path) -> bool:
+    return folder.exists() and not (folder.is_dir() and not any(folder.iterdir()))
 
 
 def numbered_folder(base: Path, resume: bool) -> Path:
-    """Without --out a run never replaces an earlier one: runs/lenet5-digits, then
-    runs/lenet5-digits2, 3, ... (as Ultralytics numbers its runs). --resume takes the latest."""
+    """A run never replaces an earlier one: runs/lenet5-digits, then runs/lenet5-digits-2, -3, ...
+    (as Ultralytics and Lightning number theirs). With `resume`, the latest of them."""
     latest = None
-    for folder in itertools.chain([base], (base.with_name(f"{base.name}{n}") for n in itertools.count(2))):
-        if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
+    for folder in itertools.chain([base], (base.with_name(f"{base.name}-{n}") for n in itertools.count(2))):
+        if not _taken(folder):
             return (latest or base) if resume else folder
         latest = folder
 
 
+def run_folder(args) -> Path:
+    """Where this run goes: --resume RUN, else --out, else runs/MODEL-DATA; numbered unless it
+    continues a run (--resume) or may reuse the folder (--exist-ok)."""
+    if isinstance(args.resume, str):
+        if args.out and Path(args.out) != Path(args.resume):
+            raise CommandError(f"--resume {args.resume} and --out {args.out} name different folders; give one")
+        return Path(args.resume)
+    if args.resume:
+        if args.out:
+            return Path(args.out)
+        if not (args.model and args.data):
+            raise CommandError("--resume needs the run folder (--resume RUN), or --model and --data to find it")
+        return numbered_folder(default_folder(args.model, datasets.canonical_name(args.data)), True)
+    base = Path(args.out) if args.out else default_folder(args.model, args.data)
+    if base.exists() and not base.is_dir():  # said by the run lock, which checks every folder
+        return base
+    return base if getattr(args, "exist_ok", False) else numbered_folder(base, False)
+
+
 def settings(args, data: datasets.ImageData) -> dict:
-    """config.json: every setting, the data's shape and class names, and the versions in use."""
+    """config.json: every setting, the data's shape and class names, and where the run came from."""
+    hidden = {"handler", "given", "command_line", "config"}
     return {
-        **{key: value for key, value in vars(args).items() if key != "handler"},
+        **{key: value for key, value in vars(args).items() if key not in hidden},
         "input_shape": list(data.input_shape),
         "class_names": data.class_names,
-        "versions": {"cnnkit": cnnkit.__version__, "torch": torch.__version__, "python": platform.python_version()},
+        **run_settings.record(getattr(args, "command_line", None)),
     }
 
 
@@ -152,12 +212,22 @@ def use_device(name: str | None) -> None:
     distributed.ensure_started(cnnkit.backend.get_device())  # under torchrun: join the others now
 
 
-def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
-    """One run into args.out; its metrics, or None when Ctrl-C stopped it. The run folder is
-    checked and locked before anything loads: one writer per folder."""
+def resolve(args) -> Path:
+    """The run's settings (command line, --config file, a resumed run's own) checked, and its folder."""
+    args.given = getattr(args, "given", set(vars(args)))  # called without the parser: all given
+    run_settings.apply_config_file(args)
+    out = run_folder(args)
+    if args.resume:
+        run_settings.apply_saved_run(args, out)
     _check(args)
     args.data = datasets.canonical_name(args.data)
-    out = Path(args.out) if args.out else numbered_folder(default_folder(args.model, args.data), args.resume)
+    return out
+
+
+def train_one(args, data: datasets.ImageData | None = None) -> dict | None:
+    """One run into its folder; its metrics, or None when Ctrl-C stopped it. Every argument is
+    checked, and the folder locked, before any data loads: one writer per folder."""
+    out = resolve(args)
     with run_lock(out) if distributed.is_main() else contextlib.nullcontext():
         return _train_into(out, args, data)
 
@@ -168,29 +238,46 @@ def _train_into(out: Path, args, data: datasets.ImageData | None) -> dict | None
         shutil.rmtree(backup, ignore_errors=True)
     elif not (backup / "backup.cnnkit").exists():
         raise CommandError(f"--resume: {out} holds no interrupted run to continue")
+    if args.threads:
+        torch.set_num_threads(args.threads)
     use_device(args.device)
     cnnkit.utils.set_random_seed(args.seed)
     cnnkit.mixed_precision.set_global_policy(args.precision)
     data = data or datasets.load(args.data, args.data_dir, datasets.parse_size(args.image_size), args.stream)
+    if distributed.is_main():
+        warn_if_too_small(args.model, data.input_shape, len(data.class_names))
     model = _model(args, data)
-    train_count = int(len(data.x_train) * (1 - args.val_split))
+    train_count, _ = data.split_counts(args.val_split)
     steps = -(-train_count // args.batch_size)
     model.compile(optimizer=_optimizer(args, steps), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    config = settings(args, data)
+    config = {**settings(args, data), "out": str(out)}
     main = distributed.is_main()  # under torchrun, process 0 alone writes the run folder
     if main:
+        if args.resume and (out / "config.json").exists():  # the first start's record stays
+            first = read_json(out / "config.json")
+            config = {
+                **config,
+                "started": first.get("started"),
+                "resumed": [*first.get("resumed", []), config["started"]],
+            }
         write_json(out / "config.json", config)
-    if not fit_into(out, model, data, args, epochs=args.epochs, resume=args.resume):
+        print_header(out, args, data, model, steps)
+    if not fit_into(out, model, data, args, epochs=args.epochs, resume=bool(args.resume), keep_backup=True):
         if (backup / "backup.cnnkit").exists():
-            advice = f"the last finished epoch is saved in {out}; continue with the same command and --resume"
+            advice = f"the last finished epoch is saved in {out}; continue with: cnnkit train --resume {out}"
         else:
             advice = "no epoch had finished, so there is nothing to resume; run the same command again"
         print(f"\ninterrupted: {advice}")
         return None
     if not main:
         return {}
-    shutil.rmtree(backup, ignore_errors=True)  # the run finished: nothing left to resume
-    return finish(out, data, config, f"{args.model} on {data.name}")
+    try:
+        metrics = finish(out, data, config, f"{args.model} on {data.name}")
+    except KeyboardInterrupt:  # training is done and backed up: a resume goes straight to scoring
+        print(f"\ninterrupted while scoring; training is saved: cnnkit train --resume {out} scores it")
+        return None
+    shutil.rmtree(backup, ignore_errors=True)  # the run is complete: nothing left to resume
+    return metrics
 
 
 def run(args) -> int:

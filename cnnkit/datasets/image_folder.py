@@ -35,6 +35,8 @@ class FolderData:
     y_test: np.ndarray
     class_names: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    x_val: np.ndarray | None = None  # a split folder's val/ beside its test/ (see split_folders)
+    y_val: np.ndarray | None = None
 
 
 # What a file that is not a usable image raises: PIL's own refusal of a decompression bomb (an
@@ -62,9 +64,30 @@ def _class_folders(root: Path) -> list[Path]:
     if names <= SPLIT_NAMES:
         raise DatasetError(
             f"{root}: its sub-folders {sorted(p.name for p in folders)} look like splits, not classes; "
-            f"point at one of them (e.g. {root / folders[0].name})"
+            f"a split folder needs train/ beside test/ or val/ (or point at one of them, e.g. {root / folders[0].name})"
         )
     return folders
+
+
+def split_folders(root: Path) -> dict[str, Path] | None:
+    """PATH/train/<class>/..., PATH/val/<class>/..., PATH/test/<class>/...: the splits a folder
+    brings, as {"train", "validation", "test"} -> folder; None for a folder of class folders."""
+    if not root.is_dir():
+        return None
+    found = {p.name.lower(): p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    if not found or not set(found) <= SPLIT_NAMES or "train" not in found:
+        return None
+    splits = {"train": found["train"]}
+    validation = next((found[name] for name in ("val", "valid", "validation") if name in found), None)
+    if "test" in found:
+        splits["test"] = found["test"]
+        if validation is not None:
+            splits["validation"] = validation
+    elif validation is not None:  # train/ and val/ only: val/ is what the model is scored on
+        splits["test"] = validation
+    else:
+        raise DatasetError(f"{root}: a train/ folder needs a test/ or val/ folder beside it")
+    return splits
 
 
 def _files(folder: Path) -> list[Path]:
@@ -97,6 +120,7 @@ class FolderFiles:
     width: int
     channels: int
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    validation: list[tuple[Path, int]] = field(default_factory=list)  # a split folder's val/, if it has test/ too
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -133,28 +157,34 @@ def list_files(
     _check_arguments(test_fraction, channels)
     root = Path(path)
     skipped: list[tuple[str, str]] = []
-    entries = []  # (file, label, is_test, size, grey)
+    entries = []  # (file, label, part, size, grey); part: "train", "test" or "validation"
     class_names = []
-    for folder in _class_folders(root):
-        files = _files(folder)
-        tests = _split(len(files), folder.name, test_fraction)
-        label = len(class_names)
-        class_names.append(folder.name)
-        for file, is_test in zip(files, tests):
-            try:
-                size, grey = _header(file)
-            except UNREADABLE as error:
-                _skip(skipped, on_skip, file, f"not a readable image ({error})")
-                continue
-            entries.append((file, label, is_test, size, grey))
+    splits = split_folders(root)
+    for part, folder in (splits or {"train": root}).items():
+        for class_folder in _class_folders(folder):
+            if part == "train":
+                class_names.append(class_folder.name)
+            elif class_folder.name not in class_names:
+                raise DatasetError(f"{class_folder}: a class that {splits['train']} does not have")
+            label = class_names.index(class_folder.name)
+            files = _files(class_folder)
+            tests = _split(len(files), class_folder.name, 0.0 if splits else test_fraction)
+            for file, is_test in zip(files, tests):
+                try:
+                    size, grey = _header(file)
+                except UNREADABLE as error:
+                    _skip(skipped, on_skip, file, f"not a readable image ({error})")
+                    continue
+                entries.append((file, label, "test" if is_test else part, size, grey))
     if not entries:
         raise DatasetError(f"{root}: no readable images in {len(class_names)} class folders")
-    _check_classes(root, class_names, Counter(label for _, label, *_ in entries))
+    _check_classes(root, class_names, Counter(label for _, label, where, *_ in entries if where == "train"))
     height, width = image_size or Counter(size for *_, size, _ in entries).most_common(1)[0][0]
     channels = channels or (1 if all(grey for *_, grey in entries) else 3)
-    train = [(file, label) for file, label, is_test, *_ in entries if not is_test]
-    test = [(file, label) for file, label, is_test, *_ in entries if is_test]
-    return FolderFiles(train, test, class_names, height, width, channels, skipped)
+    part = lambda name: [(file, label) for file, label, where, *_ in entries if where == name]  # noqa: E731
+    return FolderFiles(
+        part("train"), part("test"), class_names, height, width, channels, skipped, validation=part("validation")
+    )
 
 
 def _skip(skipped: list, on_skip, file, why: str) -> None:
@@ -200,4 +230,5 @@ def load_data(
     (x_train, y_train), (x_test, y_test) = arrays(files.train), arrays(files.test)
     if len(x_train) == 0:
         raise DatasetError(f"{path}: no readable training images")
-    return FolderData(x_train, y_train, x_test, y_test, files.class_names, files.skipped)
+    x_val, y_val = arrays(files.validation) if files.validation else (None, None)
+    return FolderData(x_train, y_train, x_test, y_test, files.class_names, files.skipped, x_val, y_val)

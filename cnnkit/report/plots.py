@@ -145,3 +145,22 @@ def leaderboard(names: list[str], accuracy: list[float], seconds_per_epoch: list
     axes.set_ylabel("test accuracy")
     axes.grid(alpha=0.3)
     return figure
+
+
+def overlaid_curves(runs: dict[str, dict[str, list[float]]]) -> Figure:
+    """`cnnkit compare RUN ...`: every run's validation (else training) loss and accuracy per
+    epoch on shared axes, one colour per run."""
+    figure = Figure(figsize=(9, 3.6), layout="constrained")
+    for position, key in enumerate(("loss", "accuracy"), start=1):
+        axes = figure.add_subplot(1, 2, position)
+        for name, history in runs.items():
+            values = history.get(f"val_{key}") or history.get(key)
+            if values:
+                axes.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=name)
+        shown = "validation" if any(f"val_{key}" in h for h in runs.values()) else "training"
+        axes.set_title(f"{shown} {key}")
+        axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=8)
+    return figure

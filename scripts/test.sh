@@ -6,6 +6,13 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 if [ "${1:-}" = "--slow" ]; then
+  # the report is checked in a real browser (Debian's Chromium) and progress in a real notebook kernel
+  .venv/bin/pip install --quiet --disable-pip-version-check -e ".[browser]"
+  if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq chromium >/dev/null || echo "Could not install chromium; the browser test will skip."
+  fi
   # the slow tests, and the property-based ones again with their long profile
   CNNKIT_PROPERTIES=long .venv/bin/python -m pytest -m "slow or properties"
 else

@@ -117,10 +117,14 @@ def tiny_spec(root: Path, url: str, corrupt: str | None = None) -> store.Dataset
     return store.DatasetSpec(name="tiny", title="Tiny", digests=digests, mirrors=("http://127.0.0.1:9/", url))
 
 
-def test_download_verifies_md5_and_caches(homes, server):
+def test_download_verifies_md5_and_caches(homes, server, capsys):
     root, url = server
     spec = tiny_spec(root, url)
     (x_train, _), _ = store.load_mnist_style(spec)  # the first mirror refuses; the second serves
+    printed = capsys.readouterr().out  # not a terminal: the finished line of each file, no carriage returns
+    size = (root / "train-images-idx3-ubyte.gz").stat().st_size / 1e6
+    assert f"Downloading {url}train-images-idx3-ubyte.gz\n{size:.1f}/{size:.1f} MB [" in printed
+    assert printed.count("Downloading") == 4 and "\r" not in printed
     cached = homes / "home" / "datasets" / "tiny"
     assert sorted(p.name for p in cached.iterdir()) == sorted(spec.digests)
     for p in root.iterdir():

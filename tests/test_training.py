@@ -189,8 +189,10 @@ def test_verbose_modes_print_keras_lines(rng, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_progress_bar_draws_on_a_terminal():
+def test_progress_bar_draws_on_a_terminal(monkeypatch):
     from cnnkit.training.progress import Progbar
+
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the full bar
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -203,6 +205,30 @@ def test_progress_bar_draws_on_a_terminal():
     text = stream.getvalue()
     assert " 5/10 [==============>...............] - ETA: " in text and "loss: 0.5000" in text
     assert "10/10 [==============================]" in text and "val_loss: 1.0000e-04" in text
+
+
+@pytest.mark.parametrize("columns, metrics", [(80, ["loss", "accuracy"]), (50, ["loss", "accuracy", "top_k"])])
+def test_progress_bar_lines_fit_the_terminal(monkeypatch, columns, metrics):
+    """A line longer than the terminal wraps, and a carriage return then redraws only its last
+    part: every update would stack a new line. The bar shrinks first, then the metrics are cut."""
+    from cnnkit.training.progress import Progbar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    stream = Terminal()
+    bar = Progbar(1875, verbose=1, interval=0.0, stream=stream)
+    logs = {name: 0.51234 for name in metrics}
+    for step in (1, 900, 1875):
+        bar.update(step, lambda: logs)
+    bar.finish(1875, {**logs, **{f"val_{name}": 0.4 for name in metrics}})
+    lines = [line for line in stream.getvalue().replace("\n", "\r").split("\r") if line]
+    assert len(lines) == 4 and all(len(line) <= columns - 1 for line in lines), [len(line) for line in lines]
+    assert all(line.startswith(("   1/1875", " 900/1875", "1875/1875")) for line in lines)
+    if columns == 80:  # Keras's usual two metrics: a shorter bar, and every metric in full
+        assert "[" in lines[1] and lines[1].endswith("accuracy: 0.5123")
 
 
 def test_evaluate_return_forms(rng):

@@ -24,6 +24,7 @@ from cnnkit.cli.on_disk import OnDisk
 from cnnkit.cli.run_report import build_report, read_history
 from cnnkit.cli.scoring import score
 from cnnkit.report import write_report
+from cnnkit.training.progress import draws_live
 
 
 class EpochTimer(callbacks.Callback):
@@ -132,7 +133,7 @@ def fit_into(
             epochs=epochs,
             initial_epoch=initial_epoch,
             callbacks=run_callbacks,
-            verbose=1 if sys.stdout.isatty() else 2,
+            verbose=1 if draws_live(sys.stdout) else 2,  # one line per epoch in logs and CI
         )
     except KeyboardInterrupt:
         return False

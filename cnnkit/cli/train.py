@@ -52,7 +52,7 @@ def add_training_arguments(parser) -> None:
         choices=["none", "step", "exponential", "cosine"],
         help="step: x0.1 at half and three quarters of training; exponential: to a tenth; cosine: to zero",
     )
-    parser.add_argument("--weight-decay", type=float, default=None, help="decoupled weight decay, as Keras 3 applies it")
+    parser.add_argument("--weight-decay", type=float, default=None, help="decoupled weight decay (as Keras 3)")
     parser.add_argument("--dropout", type=float, default=None, help="dropout before the final classifier")
     parser.add_argument("--augment", action="store_true", help="random shifts, small rotations and zooms")
     parser.add_argument("--val-split", type=float, default=0.1, help="the share of training images held out")

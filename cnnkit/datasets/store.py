@@ -105,7 +105,26 @@ def _download(url: str, target: Path, published: str, timeout: float) -> None:
         if actual != published:
             raise DatasetError(f"{url}: {algorithm.upper()} {actual} does not match the published {published}")
 
-    fetch(url, target, timeout, check=matches_published)
+    fetch(url, target, timeout, check=matches_published, progress=download_progress(url))
+
+
+def download_progress(url: str):
+    """A progress callback for `fetch`: "Downloading URL", then a bar of megabytes (live on a
+    terminal or in a notebook, the finished line elsewhere)."""
+    from cnnkit.training.progress import Progbar  # the training package loads only when a download starts
+
+    bar: list = []
+
+    def progress(done: int, total: int | None) -> None:
+        if not bar:
+            print(f"Downloading {url}", flush=True)
+            bar.append(Progbar(total, unit="byte"))
+        if total is not None and done >= total:
+            bar[0].finish(done, {})
+        else:
+            bar[0].update(done, dict)
+
+    return progress
 
 
 def locate(spec: DatasetSpec, path: str | os.PathLike | None = None, timeout: float = 30.0) -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import re
 import warnings
@@ -57,17 +58,31 @@ def _onnx_bytes(wrapper: nn.Module, example: torch.Tensor, path: str) -> None:
         needs = "export(format='onnx') needs the onnx and onnxscript packages: pip install onnx onnxscript"
         raise ImportError(needs) from None
     batch = torch.export.Dim("batch")
-    with contextlib.redirect_stdout(io.StringIO()):  # the exporter narrates each of its passes
-        program = torch.onnx.export(
-            wrapper,
-            (example,),
-            dynamo=True,
-            input_names=["inputs"],
-            output_names=["outputs"],
-            dynamic_shapes={"x": {0: batch}},
-            verbose=False,
-        )
+    # The exporter narrates each of its passes on stdout, logs that torchvision's operators are
+    # skipped and warns about its own deprecations: none of it concerns the user's model.
+    exporter_log = logging.getLogger("torch.onnx")
+    level = exporter_log.level
+    exporter_log.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            program = _onnx_program(wrapper, example, batch)
+    finally:
+        exporter_log.setLevel(level)
     atomic_write(path, lambda stream: stream.write(program.model_proto.SerializeToString()))
+
+
+def _onnx_program(wrapper: nn.Module, example: torch.Tensor, batch):
+    return torch.onnx.export(
+        wrapper,
+        (example,),
+        dynamo=True,
+        input_names=["inputs"],
+        output_names=["outputs"],
+        dynamic_shapes={"x": {0: batch}},
+        verbose=False,
+    )
 
 
 def _torchscript(wrapper: nn.Module, example: torch.Tensor, path: str) -> None:

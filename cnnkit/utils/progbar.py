@@ -28,7 +28,7 @@ class Progbar:
             raise ValueError(f"Progbar: target must be an int >= 0 or None; received {target!r}")
         self.target, self.unit_name = target, unit_name
         self.stateful_metrics = set(stateful_metrics or ())
-        self._bar = _Bar(target, verbose=verbose, width=width, interval=interval)
+        self._bar = _Bar(target, verbose=verbose, width=width, interval=interval, unit=unit_name)
         self._totals: dict[str, list[float]] = {}  # name -> [weighted sum, steps], or [value, 1] if stateful
         self._seen = 0
         self._finished = False

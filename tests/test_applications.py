@@ -9,7 +9,6 @@ import cnnkit as keras
 from cnnkit import applications, layers
 from cnnkit.applications import get_model, list_models
 
-
 # ResNet101 and ResNet152 repeat ResNet50's bottleneck blocks at length (a minute of the default
 # run between them): they run in the slow target.
 DEEPEST = {"resnet101", "resnet152"}

@@ -1,8 +1,6 @@
 """Progress in a Jupyter notebook (issue 19): fit run by a real kernel through nbclient redraws its
 bar during the epoch, as on a terminal, instead of printing nothing until the epoch ends."""
 
-import sys
-
 import pytest
 
 nbclient = pytest.importorskip("nbclient", reason="the slow target installs nbclient and ipykernel: .[browser]")

@@ -49,3 +49,56 @@ def test_bad_arguments(tmp_path):
         plot_model(branching_model(), to_file=tmp_path / "m.png", rankdir="BT")
     with pytest.raises(ValueError, match="to_file must end in .png, .svg or .pdf"):
         plot_model(branching_model(), to_file=tmp_path / "m.dot")
+
+
+def residual_model():
+    inputs = keras.Input((8, 8, 4), name="image")
+    x = layers.Conv2D(4, 3, padding="same", name="conv_a")(inputs)
+    x = layers.BatchNormalization(name="bn_a")(x)
+    x = layers.ReLU(name="relu_a")(x)
+    x = layers.Conv2D(4, 3, padding="same", name="conv_b")(x)
+    return keras.Model(inputs, layers.ReLU(name="out")(layers.Add(name="add")([inputs, x])))
+
+
+@pytest.mark.parametrize("rankdir", ["TB", "LR"])
+def test_a_skip_connection_is_routed_around_the_boxes_it_passes(rankdir):
+    """Without Graphviz: the arrow from the input to `add` would run straight through the four
+    boxes between them, hiding the residual link; it goes round them in a lane of its own."""
+    from cnnkit.utils.model_visualization import _crosses, layout
+
+    nodes, edges = _graph(residual_model())
+    labels = [[node["name"]] for node in nodes]
+    centres, sizes, routes = layout(labels, edges, rankdir)
+    names = [node["name"] for node in nodes]
+    boxes = {
+        i: (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        for i, ((x, y), (w, h)) in enumerate(zip(centres.values(), sizes))
+    }
+    for (source, target), route in zip(edges, routes):
+        others = [box for i, box in boxes.items() if i not in (source, target)]
+        for start, end in zip(route, route[1:]):
+            assert not _crosses(start, end, others), (names[source], names[target])
+    skip = routes[edges.index((names.index("image"), names.index("add")))]
+    assert len(skip) == 4  # out, along the lane, back in
+    straight = routes[edges.index((names.index("conv_a"), names.index("bn_a")))]
+    assert len(straight) == 2
+
+
+def test_graphviz_draws_every_connection_when_installed(tmp_path, monkeypatch):
+    """With Graphviz's dot (Debian's graphviz package) the layout is dot's; its SVG names every
+    edge. Without it, matplotlib draws: the same call works either way."""
+    import shutil
+
+    from cnnkit.utils.model_visualization import dot_source
+
+    nodes, edges = _graph(residual_model())
+    source = dot_source([[node["name"]] for node in nodes], edges, "TB")
+    assert all(f"n{a} -> n{b};" in source for a, b in edges) and 'label="add"' in source
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed: the matplotlib drawing is tested above")
+    plot_model(residual_model(), to_file=str(tmp_path / "model.svg"))
+    svg = (tmp_path / "model.svg").read_text()
+    assert svg.count('class="edge"') == len(edges) and "<title>n0&#45;&gt;n5</title>" in svg
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    plot_model(residual_model(), to_file=str(tmp_path / "fallback.svg"))
+    assert "matplotlib" in (tmp_path / "fallback.svg").read_text()[:2000]

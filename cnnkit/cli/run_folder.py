@@ -21,7 +21,7 @@ from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
 from cnnkit.cli.json_files import write_json
 from cnnkit.cli.on_disk import OnDisk
-from cnnkit.cli.run_report import build_report, read_history
+from cnnkit.cli.run_report import build_report, duration, read_history, steady_epoch_seconds
 from cnnkit.cli.scoring import score
 from cnnkit.report import write_report
 from cnnkit.training.progress import draws_live
@@ -59,16 +59,6 @@ def _optional_callbacks(out: Path, args, monitor: str) -> list:
     if getattr(args, "tensorboard", False):
         chosen.append(callbacks.TensorBoard(str(out / "tensorboard")))
     return chosen
-
-
-def duration(seconds: float) -> str:
-    """12.3 s, 4 min 05 s, 2 h 03 min."""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes} min {int(seconds % 60):02d} s"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def print_header(out: Path, args, data: ImageData, model, steps: int) -> None:
@@ -174,13 +164,6 @@ def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
         f"{duration(metrics['train_seconds'])} training; report {out / 'report.html'}"
     )
     return metrics
-
-
-def steady_epoch_seconds(epoch_seconds: list[float]) -> float | None:
-    """Seconds per epoch once warmed up: the first epoch (allocations, caches, lazy set-up) is left
-    out when there are others, so runs of different lengths compare fairly."""
-    steady = epoch_seconds[1:] or epoch_seconds
-    return float(np.mean(steady)) if steady else None
 
 
 def best_epoch(history: dict, monitor: str) -> int | None:

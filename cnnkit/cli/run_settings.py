@@ -26,7 +26,17 @@ from cnnkit.cli.json_files import read_json
 # Never taken from a file: where the run goes and how it starts are the command line's to say.
 NOT_FROM_FILES = {"out", "resume", "config", "exist_ok", "command", "handler", "given"}
 # What config.json holds besides the settings; ignored when the file is read back as settings.
-RECORD_KEYS = {"input_shape", "class_names", "versions", "command_line", "started", "host", "git", "resumed"}
+RECORD_KEYS = {
+    "input_shape",
+    "class_names",
+    "versions",
+    "command_line",
+    "started",
+    "host",
+    "git",
+    "resumed",
+    "hardware",
+}
 RECORD_KEYS |= {"source_model_file", "source_model"}
 # A resumed run continues the same training: these cannot change (epochs, say, can).
 SAME_RUN = ["model", "data", "image_size", "augment", "dropout", "weights"]

@@ -20,12 +20,14 @@ class TestResults:
     accuracy: float
     loss: float  # cross-entropy of the predicted probabilities
     seconds: float
+    losses: np.ndarray | None = None  # (N,) each image's cross-entropy
 
     def as_dict(self, class_names: list[str]) -> dict:
         return {
             "accuracy": self.accuracy,
             "loss": self.loss,
             "per_class": dict(zip(class_names, self.scores)),
+            **averages(self.scores),
             "confusion": self.confusion.tolist(),
         }
 
@@ -47,6 +49,42 @@ def per_class_scores(matrix: np.ndarray) -> list[dict]:
     return scores
 
 
+def averages(scores: list[dict]) -> dict[str, dict]:
+    """Macro (every class counts the same) and weighted (by support) precision, recall and F1, as
+    scikit-learn's classification_report gives them."""
+    support = np.array([s["support"] for s in scores], dtype=np.float64)
+    result = {}
+    for name, weights in (("macro avg", np.ones_like(support)), ("weighted avg", support)):
+        total = weights.sum()
+        result[name] = {
+            key: float(np.dot(weights, [s[key] for s in scores]) / total) if total else 0.0
+            for key in ("precision", "recall", "f1")
+        }
+        result[name]["support"] = int(support.sum())
+    return result
+
+
+def most_confused(matrix: np.ndarray, class_names: list[str], count: int = 10) -> list[dict]:
+    """The largest off-diagonal cells of the confusion matrix: which class is taken for which."""
+    off = matrix.copy()
+    np.fill_diagonal(off, 0)
+    pairs = []
+    for flat in np.argsort(-off, axis=None, kind="stable")[:count]:
+        true, predicted = np.unravel_index(flat, off.shape)
+        if off[true, predicted] == 0:
+            break
+        share = off[true, predicted] / max(matrix[true].sum(), 1)
+        pairs.append(
+            {
+                "true": class_names[true],
+                "predicted": class_names[predicted],
+                "count": int(off[true, predicted]),
+                "share": float(share),
+            }
+        )
+    return pairs
+
+
 def score(model, x: np.ndarray, y: np.ndarray, classes: int, batch_size: int = 256) -> TestResults:
     start = time.perf_counter()
     probabilities = model.predict(x, batch_size=batch_size, verbose=0)
@@ -62,4 +100,5 @@ def score(model, x: np.ndarray, y: np.ndarray, classes: int, batch_size: int = 2
         accuracy=float((predicted == y).mean()) if len(y) else 0.0,
         loss=float(-np.log(picked).mean()) if len(y) else 0.0,
         seconds=seconds,
+        losses=-np.log(picked),
     )

@@ -198,6 +198,7 @@ def settings(args, data: datasets.ImageData) -> dict:
         "input_shape": list(data.input_shape),
         "class_names": data.class_names,
         **run_settings.record(getattr(args, "command_line", None)),
+        "hardware": run_settings.hardware(cnnkit.backend.get_device()),
     }
 
 

@@ -89,8 +89,11 @@ def per_class(scores: list[dict], class_names: list[str]) -> Figure:
     return figure
 
 
-def misclassified(images: np.ndarray, true: list[str], predicted: list[str], confidence: np.ndarray) -> Figure:
-    """A grid of test images the model got wrong, each titled 'true -> predicted (probability)'."""
+def misclassified(
+    images: np.ndarray, true: list[str], predicted: list[str], confidence: np.ndarray, losses: np.ndarray | None = None
+) -> Figure:
+    """A grid of test images the model got wrong, each titled 'true -> predicted (probability)' and,
+    when given, the image's loss (the grid then runs from the highest loss: fastai's top losses)."""
     rows, columns = _grid(max(len(images), 1), 6)
     figure = Figure(figsize=(1.9 * columns, 2.0 * rows), layout="constrained")
     if len(images) == 0:
@@ -100,6 +103,8 @@ def misclassified(images: np.ndarray, true: list[str], predicted: list[str], con
         return figure
     for position, image in enumerate(images):
         title = f"{true[position]}\n-> {predicted[position]} ({confidence[position]:.0%})"
+        if losses is not None:
+            title += f"\nloss {losses[position]:.2f}"
         _image_axes(figure.add_subplot(rows, columns, position + 1), image, title, fontsize=7)
     return figure
 
@@ -163,4 +168,45 @@ def overlaid_curves(runs: dict[str, dict[str, list[float]]]) -> Figure:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(alpha=0.3)
         axes.legend(fontsize=8)
+    return figure
+
+
+def training_samples(images: np.ndarray, labels: list[str]) -> Figure:
+    """A few training images of each class, in rows by class: what the model learns from."""
+    rows, columns = _grid(max(len(images), 1), 8)
+    figure = Figure(figsize=(1.2 * columns, 1.35 * rows), layout="constrained")
+    for position, image in enumerate(images):
+        _image_axes(figure.add_subplot(rows, columns, position + 1), image, labels[position], fontsize=7)
+    return figure
+
+
+def class_balance(class_names: list[str], counts: dict[str, list[int]]) -> Figure:
+    """Images per class in each split, side by side: an imbalance shows at a glance."""
+    figure = Figure(figsize=(max(5.0, 0.6 * len(class_names) + 2), 3.2), layout="constrained")
+    axes = figure.add_subplot()
+    positions = np.arange(len(class_names))
+    width = 0.8 / max(len(counts), 1)
+    colours = [TRAIN, VALIDATION, "#2ca02c"]
+    for k, (split, values) in enumerate(counts.items()):
+        axes.bar(positions + (k - (len(counts) - 1) / 2) * width, values, width, label=split, color=colours[k % 3])
+    axes.set_xticks(positions, class_names, rotation=45, ha="right", fontsize=8)
+    axes.set_ylabel("images")
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(fontsize=8)
+    return figure
+
+
+def epoch_times(seconds: list[float], images_per_second: list[float]) -> Figure:
+    """Seconds per epoch and training images per second, per epoch (the first includes warm-up)."""
+    figure = Figure(figsize=(8.4, 3.0), layout="constrained")
+    epochs = np.arange(1, len(seconds) + 1)
+    for position, (values, title) in enumerate(
+        [(seconds, "seconds per epoch (with validation)"), (images_per_second, "training images per second")], start=1
+    ):
+        axes = figure.add_subplot(1, 2, position)
+        axes.bar(epochs, values, color=TRAIN)
+        axes.set_title(title, fontsize=9)
+        axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(axis="y", alpha=0.3)
     return figure

@@ -14,4 +14,4 @@ if [ ! -f /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz ] \
     || echo "Could not install dataset-fashion-mnist; load_data() will try to download the files."
 fi
 .venv/bin/cnnkit train --model lenet5 --data fashion_mnist --epochs "${EPOCHS:-10}" --lr-decay cosine \
-  --out "${OUT:-runs/main}"
+  --out "${OUT:-runs/main}" --exist-ok

@@ -63,17 +63,21 @@ def test_train_then_evaluate(home, tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in run.iterdir()) == [
         "best.keras",
+        "class_balance.png",
         "config.json",
         "confusion_matrix.png",
+        "epoch_times.png",
         "feature_maps.png",
         "filters.png",
         "history.csv",
         "last.keras",
         "learning_curves.png",
         "metrics.json",
-        "misclassified.png",
+        "model.png",
         "per_class.png",
         "report.html",
+        "top_losses.png",
+        "training_samples.png",
     ]
     assert "- val_accuracy:" in result.stdout  # plain per-epoch lines when not on a terminal
     config = json.loads((run / "config.json").read_text())

@@ -36,7 +36,11 @@ def _grid(count: int, columns: int) -> tuple[int, int]:
 
 def learning_curves(history: dict[str, list[float]]) -> Figure:
     """Loss and accuracy, training against validation, per epoch; the learning rate if logged."""
-    panels = [key for key in ("loss", "accuracy", "learning_rate") if key in history]
+    rates = history.get("learning_rate", [])
+    varies = len(set(rates)) > 1  # a constant rate is a flat line: said in the settings instead
+    panels = [
+        key for key in ("loss", "accuracy", "learning_rate") if key in history and (key != "learning_rate" or varies)
+    ]
     figure = Figure(figsize=(4.2 * len(panels), 3.4), layout="constrained")
     epochs = np.arange(1, len(history[panels[0]]) + 1)
     for position, key in enumerate(panels, start=1):

@@ -74,34 +74,52 @@ def test_a_network_that_shrinks_the_images_to_nothing_is_warned_about(capsys):
     assert not checks.warn_if_too_small("fashion_cnn", (8, 8, 1), 10)
 
 
-def test_header_final_line_and_the_record_in_config_json(home, tmp_path, monkeypatch, capsys):  # noqa: F811
-    monkeypatch.chdir(tmp_path)
-    subprocess.run(["git", "init", "-q"], check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"])
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    status = run_cli(home, [*TRAIN, "--threads", "1", "--patience", "3"], monkeypatch)
-    printed = capsys.readouterr()
-    assert status == 0
+def test_header_final_line_and_the_record_in_config_json(home, tmp_path):  # noqa: F811
+    """Through the real entry point, in a git work tree: what a user sees and what the run keeps."""
+    git = lambda *args: subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True)  # noqa: E731
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x")
+    commit = git("rev-parse", "HEAD").stdout.strip()
+    arguments = [*TRAIN, "--threads", "1", "--patience", "3"]
+    result = subprocess.run(
+        [sys.executable, "-m", "cnnkit", *arguments],
+        env=home,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
     run = tmp_path / "runs" / "fashion_cnn-fashion_mnist"
-    header = printed.out.split("Epoch 1/2")[0]
+    header = result.stdout.split("Epoch 1/2")[0]
     assert f"cnnkit train: fashion_cnn on fashion_mnist -> {Path('runs') / run.name}" in header
     assert "180 training, 20 validation, 50 test images of 28x28x1; 10 classes" in header
     assert "356,234 parameters" in header and "cpu (" in header and "1 threads" in header
+    assert "\r" not in result.stdout  # not a terminal: one line per epoch
     history = rows_of(run / "history.csv")
     best = int(np.argmax([float(row["val_accuracy"]) for row in history])) + 1
-    assert f"(best epoch {best} of 2)" in printed.out.splitlines()[-1]
+    assert f"(best epoch {best} of 2)" in result.stdout.splitlines()[-1]
     config = json.loads((run / "config.json").read_text())
-    assert config["command_line"] == "cnnkit " + " ".join(TRAIN) + " --threads 1 --patience 3"
+    assert config["command_line"] == "cnnkit " + " ".join(arguments)
     assert config["git"] == {"commit": commit, "uncommitted_changes": False}
     assert config["started"].endswith("+00:00") and config["host"] and config["versions"]["torch"]
+    assert config["hardware"]["threads"] == 1
     assert json.loads((run / "metrics.json").read_text())["best_epoch"] == best
 
 
-def test_a_taken_folder_gets_a_number_unless_exist_ok(home, tmp_path, monkeypatch, capsys):  # noqa: F811
+def test_a_taken_folder_gets_a_number_unless_exist_ok(tmp_path):
+    """(Numbering through the CLI itself: test_cli_hardening's run without --out, twice.)"""
+    import argparse
+
     out = tmp_path / "mine"
-    for extra in ([], [], ["--exist-ok"]):
-        assert cnnkit_in_process(home, [*TRAIN, "--epochs", "1", "--out", out, *extra], monkeypatch, capsys)[0] == 0
-    assert sorted(p.name for p in tmp_path.glob("mine*")) == ["mine", "mine-2"]
+    args = lambda *extra: argparse.Namespace(resume=False, out=str(out), exist_ok="--exist-ok" in extra)  # noqa: E731
+    assert train.run_folder(args()) == out  # free
+    (out / "config.json").parent.mkdir()
+    (out / "config.json").write_text("{}")
+    assert train.run_folder(args()) == tmp_path / "mine-2"
+    assert train.run_folder(args("--exist-ok")) == out
+    (tmp_path / "mine-2").mkdir()  # an empty folder is free
+    assert train.run_folder(args()) == tmp_path / "mine-2"
 
 
 def test_resume_run_alone_takes_its_settings_and_refuses_a_different_model(home, tmp_path, monkeypatch, capsys):  # noqa: F811
@@ -156,11 +174,13 @@ def test_patience_stops_a_run_that_no_longer_improves(home, tmp_path, monkeypatc
 
 
 def test_tensorboard_logs_and_starting_weights(home, tmp_path, monkeypatch, capsys):  # noqa: F811
-    first = tmp_path / "first"
-    assert cnnkit_in_process(home, [*TRAIN, "--epochs", "1", "--out", first], monkeypatch, capsys)[0] == 0
-    from cnnkit.models import load_model
+    from cnnkit.cli.zoo_commands import build
 
-    load_model(first / "best.keras").save_weights(tmp_path / "start.weights.h5")
+    saved = build("fashion_cnn", (28, 28, 1), 10)
+    saved.save_weights(tmp_path / "start.weights.h5")
+    started = build("fashion_cnn", (28, 28, 1), 10, weights=str(tmp_path / "start.weights.h5"))
+    for ours, theirs in zip(started.get_weights(), saved.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
     second = tmp_path / "second"
     arguments = [*TRAIN, "--epochs", "1", "--out", second, "--weights", tmp_path / "start.weights.h5", "--tensorboard"]
     assert cnnkit_in_process(home, arguments, monkeypatch, capsys)[0] == 0

@@ -47,7 +47,7 @@ def test_train_on_an_image_folder_then_evaluate_and_predict(home, tmp_path):  # 
     for name, score in evaluation["per_class"].items():
         assert f"<td>{name}</td><td>{score['precision']:.4f}</td><td>{score['recall']:.4f}</td>" in page
     pngs = embedded_pngs(page)
-    assert len(pngs) == 6 and all(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000 for png in pngs)
+    assert len(pngs) == 10 and all(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000 for png in pngs)
     assert "Total params: " in page and "training images per second" in page
 
     picture = pets / "square" / "004.png"

@@ -64,7 +64,10 @@ def test_folder_errors_name_the_folder(tmp_path):
         image_folder.load_data(tmp_path)
     write_image_folder(tmp_path / "train", per_class=2)
     (tmp_path / "test").mkdir()
-    with pytest.raises(DatasetError, match="look like splits, not classes"):
+    with pytest.raises(DatasetError, match="test: no class sub-folders"):  # a split folder whose test/ is empty
+        image_folder.load_data(tmp_path)
+    (tmp_path / "train").rename(tmp_path / "val")
+    with pytest.raises(DatasetError, match="look like splits, not classes"):  # splits, but no train/
         image_folder.load_data(tmp_path)
     (tmp_path / "empty" / "a").mkdir(parents=True)
     with pytest.raises(DatasetError, match="no readable images"):

@@ -134,9 +134,11 @@ def degenerate(results: TestResults, labels: np.ndarray, class_names: list[str])
     )
 
 
-def training_samples(data: ImageData, per_class: int = 6) -> tuple[np.ndarray, list[str]]:
-    """The first few training images of each class (read from disk for a streamed folder)."""
-    chosen = [k for label in range(len(data.class_names)) for k in np.flatnonzero(data.y_train == label)[:per_class]]
+def training_samples(data: ImageData, per_class: int = 6, classes: int = 20) -> tuple[np.ndarray, list[str]]:
+    """The first few training images of each of the first `classes` classes (read from disk for a
+    streamed folder)."""
+    shown = range(min(classes, len(data.class_names)))
+    chosen = [k for label in shown for k in np.flatnonzero(data.y_train == label)[:per_class]]
     if isinstance(data.x_train, OnDisk):
         shape = data.x_train.image_shape
         images = np.stack([read_image(data.x_train.files[k][0], *shape) for k in chosen]).astype(np.float32) / 255

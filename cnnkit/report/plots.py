@@ -176,11 +176,26 @@ def overlaid_curves(runs: dict[str, dict[str, list[float]]]) -> Figure:
 
 
 def training_samples(images: np.ndarray, labels: list[str]) -> Figure:
-    """A few training images of each class, in rows by class: what the model learns from."""
-    rows, columns = _grid(max(len(images), 1), 8)
-    figure = Figure(figsize=(1.2 * columns, 1.35 * rows), layout="constrained")
-    for position, image in enumerate(images):
-        _image_axes(figure.add_subplot(rows, columns, position + 1), image, labels[position], fontsize=7)
+    """A few training images of each class, a row per class (`labels` in class order): what the
+    model learns from. One picture of all of them (a grid of axes would take seconds to draw)."""
+    classes = list(dict.fromkeys(labels))
+    rows = [images[[k for k, label in enumerate(labels) if label == name]] for name in classes]
+    columns = max(len(row) for row in rows)
+    height, width, channels = images.shape[1:]
+    gap = max(1, height // 10)
+    canvas = np.ones((len(rows) * (height + gap) - gap, columns * (width + gap) - gap, channels), np.float32)
+    for r, row in enumerate(rows):
+        for c, image in enumerate(row):
+            canvas[r * (height + gap) : r * (height + gap) + height, c * (width + gap) : c * (width + gap) + width] = (
+                image
+            )
+    figure = Figure(figsize=(0.9 * columns + 1.2, 0.9 * len(rows)), layout="constrained")
+    axes = figure.add_subplot()
+    axes.imshow(canvas[..., 0] if channels == 1 else canvas, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    axes.set_xticks([])
+    axes.set_yticks([r * (height + gap) + height / 2 for r in range(len(rows))], classes, fontsize=8)
+    for side in axes.spines.values():
+        side.set_visible(False)
     return figure
 
 

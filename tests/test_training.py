@@ -225,7 +225,8 @@ def test_progress_bar_lines_fit_the_terminal(monkeypatch, columns, metrics):
         bar.update(step, lambda: logs)
     bar.finish(1875, {**logs, **{f"val_{name}": 0.4 for name in metrics}})
     lines = [line for line in stream.getvalue().replace("\n", "\r").split("\r") if line]
-    assert len(lines) == 4 and all(len(line) <= columns - 1 for line in lines), [len(line) for line in lines]
+    assert len(lines) == 4 and all(len(line) <= columns - 1 for line in lines[:3]), [len(line) for line in lines]
+    assert lines[3].endswith(f"val_{metrics[-1]}: 0.4000")  # the finished line keeps every metric
     assert all(line.startswith(("   1/1875", " 900/1875", "1875/1875")) for line in lines)
     if columns == 80:  # Keras's usual two metrics: a shorter bar, and every metric in full
         assert "[" in lines[1] and lines[1].endswith("accuracy: 0.5123")

@@ -61,7 +61,7 @@ def _optional_callbacks(out: Path, args, monitor: str) -> list:
     return chosen
 
 
-def print_header(out: Path, args, data: ImageData, model, steps: int) -> None:
+def print_header(out: Path, args, data: ImageData, model, steps: int, rate: float) -> None:
     """What is about to happen, before the first epoch: so a wrong device, size or folder shows at once."""
     train_count, val_count = data.split_counts(args.val_split)
     height, width, channels = data.input_shape
@@ -70,7 +70,6 @@ def print_header(out: Path, args, data: ImageData, model, steps: int) -> None:
     device = backend.get_device()
     found = run_settings.hardware(device)
     where = found.get("gpu") or found["cpu"]
-    rate = f"{args.lr:g}" if args.lr else "default"
     lines = [
         f"cnnkit train: {args.model} on {data.name} -> {out}" + (" (resumed)" if args.resume else ""),
         f"  data      {train_count:,} training, {val_count:,} validation, "
@@ -78,7 +77,7 @@ def print_header(out: Path, args, data: ImageData, model, steps: int) -> None:
         f"  model     {model.name}: {parameters:,} parameters ({trainable:,} trainable)",
         f"  device    {device} ({where}), {torch.get_num_threads()} threads; torch {torch.__version__}",
         f"  training  {args.epochs} epochs of {steps:,} steps, batch {args.batch_size}, {args.optimizer} "
-        f"learning rate {rate}, decay {args.lr_decay}" + (f", patience {args.patience}" if args.patience else ""),
+        f"learning rate {rate:g}, decay {args.lr_decay}" + (f", patience {args.patience}" if args.patience else ""),
     ]
     print("\n".join(lines), flush=True)
 

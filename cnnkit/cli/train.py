@@ -119,9 +119,13 @@ def _check(args) -> None:
         raise CommandError(f"--lr must be a positive finite number; received {args.lr}")
 
 
+def initial_rate(args) -> float:
+    """--lr, or the optimizer's own default (Keras's: 0.01 for SGD, 0.001 for the others)."""
+    return args.lr or {"sgd": 0.01}.get(args.optimizer, 0.001)
+
+
 def _learning_rate(args, steps: int):
-    default = {"sgd": 0.01}.get(args.optimizer, 0.001)
-    rate = args.lr or default
+    rate = initial_rate(args)
     total = steps * args.epochs
     if args.lr_decay == "step":  # x0.1 at half and three quarters of training
         return schedules.PiecewiseConstantDecay([total // 2, 3 * total // 4], [rate, rate / 10, rate / 100])
@@ -262,7 +266,7 @@ def _train_into(out: Path, args, data: datasets.ImageData | None) -> dict | None
                 "resumed": [*first.get("resumed", []), config["started"]],
             }
         write_json(out / "config.json", config)
-        print_header(out, args, data, model, steps)
+        print_header(out, args, data, model, steps, initial_rate(args))
     if not fit_into(out, model, data, args, epochs=args.epochs, resume=bool(args.resume), keep_backup=True):
         if (backup / "backup.cnnkit").exists():
             advice = f"the last finished epoch is saved in {out}; continue with: cnnkit train --resume {out}"

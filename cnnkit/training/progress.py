@@ -106,17 +106,17 @@ class Progbar:
         arrow = ">" if done < width else ""
         return " [" + "=" * (done - (1 if arrow and done else 0)) + arrow + "." * (width - done) + "]"
 
-    def _fitted(self, current: int, rest: str, bar_at: int | None = None) -> str:
+    def _fitted(self, current: int, rest: str, bar_at: int | None = None, cut: bool = True) -> str:
         """counter, bar and `rest` in one line no wider than the terminal: a line that wraps cannot
         be redrawn with a carriage return, so each update would stack a new line. The bar gives
-        way first, then the end of the metrics."""
+        way first, then the end of the metrics (`cut`; the finished line keeps them all)."""
         counter, bar_at = self._counter(current), current if bar_at is None else bar_at
         if not (hasattr(self.stream, "isatty") and self.stream.isatty()):
             return counter + self._bar(bar_at) + rest
         room = shutil.get_terminal_size().columns - 1
         spare = room - len(counter) - len(rest) - 3  # " [" and "]"
         line = counter + self._bar(bar_at, min(self.width, spare) if spare >= 10 else 0) + rest
-        return line if len(line) <= room else line[: room - 1] + "…"
+        return line if len(line) <= room or not cut else line[: room - 1] + "…"
 
     def update(self, current: int, read_logs: Callable[[], Logs]) -> None:
         """Called after every step; draws (and calls `read_logs`) only when it is time to."""
@@ -142,7 +142,8 @@ class Progbar:
             per_step = _format_per_step(elapsed / max(current, 1))
         if self.verbose == 1:
             rest = f" - {_format_time(elapsed)} {per_step}{_format_logs(logs)}"
-            line = self._fitted(current, rest, bar_at=self.target or current)
+            # the finished line stays: it may wrap (nothing redraws it), so no metric is cut off
+            line = self._fitted(current, rest, bar_at=self.target or current, cut=False)
             self._write(line, final=True)
             return
         line = f"{self._counter(current)} - {_format_time(elapsed)} - {per_step}"

@@ -27,7 +27,7 @@ def main() -> int:
     errors = [1 - run["test_accuracy"] for run in train_runs("lenet5-mnist", options, args.seeds)]
     median = statistics.median(errors)
     print(f"LeNet-5 on MNIST: test error {', '.join(f'{e:.2%}' for e in errors)}; median {median:.2%} (target 1.0%)")
-    return 0 if median <= 0.01 else 1
+    return 0 if median <= 0.01 + 1e-9 else 1  # 100 errors in 10,000 is 1.0%, not more
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# the documentation site, strictly: a broken link or reference fails the tests
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)"
 if [ "${1:-}" = "--slow" ]; then
   # the report is checked in a real browser (Debian's Chromium) and progress in a real notebook kernel
   .venv/bin/pip install --quiet --disable-pip-version-check -e ".[browser]"

@@ -288,3 +288,19 @@ def test_the_frozen_zoo_table_holds_every_model_as_measured():
     from cnnkit_command import zoo_table_path
 
     assert json.loads(zoo_table_path().read_text()) == [zoo_row(name, None) for name in list_models()]
+
+
+def test_export_refuses_formats_it_cannot_write_and_says_one_line(home, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """A .tflite name got ONNX bytes before. (That an ONNX export prints its one line and nothing of
+    the exporter's own logging is checked by test_cli_workflows' export through the entry point.)"""
+    from cnnkit.cli.zoo_commands import build
+
+    model_file = tmp_path / "model.keras"
+    build("lenet5", (32, 32, 1), 10).save(model_file)
+    for name in ("model.tflite", "model.pb", "model.bin"):
+        status, stderr = cnnkit_in_process(home, ["export", model_file, tmp_path / name], monkeypatch, capsys)
+        assert status == 2 and one_line(stderr) and not (tmp_path / name).exists(), stderr
+    assert (
+        "cnnkit does not write TensorFlow Lite; export ONNX"
+        in cnnkit_in_process(home, ["export", model_file, tmp_path / "model.tflite"], monkeypatch, capsys)[1]
+    )

@@ -86,6 +86,8 @@ def test_train_on_digits_resized(home, tmp_path):  # noqa: F811
 
     exported = cnnkit(home, "export", run, tmp_path / "digits.onnx")
     assert exported.returncode == 0, exported.stderr
+    # one line of result; none of the exporter's own logging and deprecation warnings (there were six)
+    assert exported.stderr == "" and len(exported.stdout.splitlines()) == 1, exported.stderr
     onnxruntime = pytest.importorskip("onnxruntime")
     x = np.random.default_rng(0).random((4, 16, 16, 1), dtype=np.float32)
     got = onnxruntime.InferenceSession(str(tmp_path / "digits.onnx")).run(None, {"inputs": x})[0]

@@ -78,9 +78,21 @@ def run(script, *args):
     )
 
 
+# Generators resume in the slow target (three subprocess runs each): the default run keeps arrays,
+# a streamed folder and the plateau callback's state.
+SLOW = pytest.mark.slow
+
+
 @pytest.mark.parametrize(
     "kill_at, source",
-    [(0, "arrays"), (3, "arrays"), (3, "folder"), (2, "flow"), (3, "seeded_flow"), (3, "plateau")],
+    [
+        (0, "arrays"),
+        (3, "arrays"),
+        (3, "folder"),
+        pytest.param(2, "flow", marks=SLOW),
+        pytest.param(3, "seeded_flow", marks=SLOW),
+        (3, "plateau"),
+    ],
 )
 def test_a_killed_run_resumes_to_the_same_weights(tmp_path, kill_at, source):
     script = tmp_path / "train.py"

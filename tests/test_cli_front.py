@@ -211,6 +211,10 @@ def test_a_folder_with_its_own_train_val_and_test_splits(home, tmp_path, monkeyp
     assert run_cli(home, arguments, monkeypatch) == 0
     assert "22 training, 5 validation, 8 test images of 12x12x1; 2 classes" in capsys.readouterr().out
     assert "val_accuracy" in rows_of(run / "history.csv")[0]
+    # the data named as the user typed it (relative) is the run's own (saved absolute): not "a different run"
+    monkeypatch.chdir(tmp_path)
+    status, stderr = cnnkit_in_process(home, ["train", "--resume", run, "--data", "folder:photos"], monkeypatch, capsys)
+    assert status == 2 and "holds no interrupted run" in stderr, stderr
     (tmp_path / "photos" / "test" / "bird").mkdir()
     Image.new("L", (12, 12)).save(tmp_path / "photos" / "test" / "bird" / "0.png")
     with pytest.raises(image_folder.DatasetError, match="bird: a class that .*train does not have"):

@@ -221,6 +221,8 @@ def resolve(args) -> Path:
     """The run's settings (command line, --config file, a resumed run's own) checked, and its folder."""
     args.given = getattr(args, "given", set(vars(args)))  # called without the parser: all given
     run_settings.apply_config_file(args)
+    if args.data:  # as config.json holds it, so a resumed run compares like with like
+        args.data = datasets.canonical_name(args.data)
     out = run_folder(args)
     if args.resume:
         run_settings.apply_saved_run(args, out)

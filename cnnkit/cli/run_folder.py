@@ -12,16 +12,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from cnnkit import backend, callbacks, mixed_precision
-from cnnkit.cli import run_settings
+from cnnkit import callbacks, mixed_precision
 from cnnkit.cli.data import ImageData
 from cnnkit.cli.evaluate import open_model
 from cnnkit.cli.json_files import write_json
 from cnnkit.cli.on_disk import OnDisk
-from cnnkit.cli.run_report import build_report, duration, read_history, steady_epoch_seconds
+from cnnkit.cli.run_report import best_epoch, build_report, duration, read_history, steady_epoch_seconds
 from cnnkit.cli.scoring import score
 from cnnkit.report import write_report
 from cnnkit.training.progress import draws_live
@@ -61,21 +59,20 @@ def _optional_callbacks(out: Path, args, monitor: str) -> list:
     return chosen
 
 
-def print_header(out: Path, args, data: ImageData, model, steps: int, rate: float) -> None:
-    """What is about to happen, before the first epoch: so a wrong device, size or folder shows at once."""
+def print_header(out: Path, args, data: ImageData, model, steps: int, rate: float, hardware: dict) -> None:
+    """What is about to happen, before the first epoch: so a wrong device, size or folder shows at
+    once. `hardware` is what config.json records (run_settings.hardware)."""
     train_count, val_count = data.split_counts(args.val_split)
     height, width, channels = data.input_shape
     parameters = sum(p.numel() for p in model.parameters())
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    device = backend.get_device()
-    found = run_settings.hardware(device)
-    where = found.get("gpu") or found["cpu"]
+    where = hardware.get("gpu") or hardware["cpu"]
     lines = [
         f"cnnkit train: {args.model} on {data.name} -> {out}" + (" (resumed)" if args.resume else ""),
         f"  data      {train_count:,} training, {val_count:,} validation, "
         f"{len(data.y_test):,} test images of {height}x{width}x{channels}; {len(data.class_names)} classes",
         f"  model     {model.name}: {parameters:,} parameters ({trainable:,} trainable)",
-        f"  device    {device} ({where}), {torch.get_num_threads()} threads; torch {torch.__version__}",
+        f"  device    {hardware['device']} ({where}), {hardware['threads']} threads; torch {torch.__version__}",
         f"  training  {args.epochs} epochs of {steps:,} steps, batch {args.batch_size}, {args.optimizer} "
         f"learning rate {rate:g}, decay {args.lr_decay}" + (f", patience {args.patience}" if args.patience else ""),
     ]
@@ -152,7 +149,7 @@ def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
         "train_images_per_second": train_count / steady_epoch_seconds(epoch_seconds) if epoch_seconds else None,
         "test_images_per_second": len(data.y_test) / max(results.seconds, 1e-9),
     }
-    best = best_epoch(history, monitor_of(config.get("val_split", 0.0), data))
+    _, best = best_epoch(history)
     if best is not None:
         metrics["best_epoch"] = best + 1
     write_json(out / "metrics.json", metrics)
@@ -163,9 +160,3 @@ def finish(out: Path, data: ImageData, config: dict, title: str) -> dict:
         f"{duration(metrics['train_seconds'])} training; report {out / 'report.html'}"
     )
     return metrics
-
-
-def best_epoch(history: dict, monitor: str) -> int | None:
-    """The epoch (from 0) that best.keras holds: the first with the best `monitor` value."""
-    values = history.get(monitor)
-    return int(np.argmax(values)) if values else None

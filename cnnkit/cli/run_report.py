@@ -115,6 +115,14 @@ def timings(history: dict, train_count: int, results: TestResults, test_count: i
     return rows
 
 
+def best_epoch(history: dict) -> tuple[str, int | None]:
+    """The monitored metric and the epoch (from 0) that best.keras holds: the first with the best
+    validation accuracy (training accuracy for a run without validation), as ModelCheckpoint chose."""
+    monitor = "val_accuracy" if "val_accuracy" in history else "accuracy"
+    values = history.get(monitor)
+    return monitor, int(np.argmax(values)) if values else None
+
+
 def degenerate(results: TestResults, labels: np.ndarray, class_names: list[str]) -> str | None:
     """A run that did not learn, said plainly: nearly every test image given one class, or an
     accuracy no better than always answering the most common class."""
@@ -198,8 +206,7 @@ def build_report(title: str, model, data: ImageData, results: TestResults, histo
         "epochs": str(len(history.get("loss", []))),
         "parameters": f"{parameters:,}",
     }
-    monitor = "val_accuracy" if "val_accuracy" in history else "accuracy"
-    best = int(np.argmax(history[monitor])) if history.get(monitor) else None
+    monitor, best = best_epoch(history)
     if best is not None:
         headline["best epoch"] = f"{best + 1} of {len(history[monitor])}"
     samples, sample_labels = training_samples(data)
@@ -215,6 +222,7 @@ def build_report(title: str, model, data: ImageData, results: TestResults, histo
         class_counts=class_counts(data, config.get("val_split", 0.0)),
         environment=environment(config),
         model_graph=model_graph(model),
+        images_per_epoch=train_count,
         title=title,
         history=history,
         class_names=data.class_names,

@@ -268,7 +268,7 @@ def _train_into(out: Path, args, data: datasets.ImageData | None) -> dict | None
                 "resumed": [*first.get("resumed", []), config["started"]],
             }
         write_json(out / "config.json", config)
-        print_header(out, args, data, model, steps, initial_rate(args))
+        print_header(out, args, data, model, steps, initial_rate(args), config["hardware"])
     if not fit_into(out, model, data, args, epochs=args.epochs, resume=bool(args.resume), keep_backup=True):
         if (backup / "backup.cnnkit").exists():
             advice = f"the last finished epoch is saved in {out}; continue with: cnnkit train --resume {out}"

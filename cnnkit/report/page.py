@@ -42,6 +42,7 @@ class RunReport:
     class_counts: dict[str, list[int]] = field(default_factory=dict)  # split -> images per class
     environment: dict[str, str] = field(default_factory=dict)  # hardware, versions, host, commit
     model_graph: bytes | None = None  # plot_model's PNG
+    images_per_epoch: int | None = None  # training images an epoch, for the throughput plot
 
 
 # Shown in their own sections, not among the settings.
@@ -75,9 +76,7 @@ def _figures(report: RunReport) -> dict[str, object]:
         figures["feature_maps.png"] = plots.feature_maps(report.example, report.feature_maps)
     seconds = report.history.get("epoch_seconds")
     if seconds:
-        train_count = sum(report.class_counts.get("training", [])) or None
-        per_second = [train_count / s if train_count else 0.0 for s in seconds]
-        figures["epoch_times.png"] = plots.epoch_times(seconds, per_second)
+        figures["epoch_times.png"] = plots.epoch_times(seconds, [(report.images_per_epoch or 0) / s for s in seconds])
     return figures
 
 

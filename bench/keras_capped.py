@@ -73,7 +73,9 @@ def main() -> None:
         from keras.src.utils import module_utils
 
         module_utils.tensorflow._available = False  # Keras itself must still see no TensorFlow
-        sys.modules["tensorflow"] = types.ModuleType("tensorflow")
+        stand_in = types.ModuleType("tensorflow")
+        stand_in.executing_eagerly = lambda: True  # Keras's preprocessing layers ask whether in a tf graph
+        sys.modules["tensorflow"] = stand_in
     sys.argv = [options.script, *options.args]
     runpy.run_path(options.script, run_name="__main__")
 

@@ -49,6 +49,8 @@ KERAS2_PROGRAMS = [
 KEEP_DATA = {"antirectifier", "mnist_mlp", "vision/siamese_contrastive"}
 # Programs that plot one point per epoch they asked for run all their epochs (on the capped samples).
 EPOCHS = {"reuters_mlp_relu_vs_selu": "40"}
+# Programs too slow for 2 CPU cores at 512 samples (conv_lstm: four ConvLSTM2D layers over 15 frames).
+SAMPLES = {"conv_lstm": "64"}
 # Programs that read what another wrote (lstm_seq2seq_restore loads lstm_seq2seq's s2s.h5) run in its folder.
 SHARED_FOLDER = {"lstm_seq2seq_restore": "lstm_seq2seq"}
 KERAS3_PROGRAMS = [
@@ -92,16 +94,19 @@ def make_data(home: Path) -> None:
     if not cifar.exists():
         with tarfile.open(cifar, "w:gz") as archive:
             for member in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-                batch = {
-                    b"data": rng.integers(0, 256, (200, 3072), dtype=np.uint8),
-                    b"labels": rng.integers(0, 10, 200).tolist(),
-                }
+                # Full-size batches (Keras 3's loader fills 10,000 rows from each), of flat colours
+                # with a little noise so the archive stays small.
+                labels = rng.integers(0, 10, 10000)
+                colours = rng.integers(0, 200, (10, 3)).astype(np.uint8)
+                data = np.repeat(colours[labels], 1024, axis=1) + rng.integers(0, 8, (10000, 3072), dtype=np.uint8)
+                batch = {b"data": data, b"labels": labels.tolist()}
                 path = home / member
                 path.write_bytes(pickle.dumps(batch))
                 archive.add(path, f"cifar-10-batches-py/{member}")
                 path.unlink()
-    if not (datasets / "cifar-10-batches-py.tar.gz").exists():
-        (datasets / "cifar-10-batches-py.tar.gz").symlink_to(cifar.name)  # Keras's name for it
+    for keras_name in ("cifar-10-batches-py.tar.gz", "cifar-10-batches-py-target_archive"):  # Keras 2's, 3's
+        if not (datasets / keras_name).exists():
+            (datasets / keras_name).symlink_to(cifar.name)
     for name, classes in (("imdb", 2), ("reuters", 46)):
         if not (datasets / f"{name}.npz").exists():
             arrays = {}
@@ -214,7 +219,12 @@ def main() -> int:
         make_program_data(folder, name, np.random.default_rng(1))
         script = folder / f"{name.split('/')[-1]}.py"
         script.write_text(program_source(name, options.mirror))
-        caps = ["--max-epochs", EPOCHS.get(name, options.max_epochs), "--max-samples", options.max_samples]
+        caps = [
+            "--max-epochs",
+            EPOCHS.get(name, options.max_epochs),
+            "--max-samples",
+            SAMPLES.get(name, options.max_samples),
+        ]
         caps += ["--keep-data"] if name in KEEP_DATA else []
         keras2 = ["--keras", options.defaults] if "/" not in name else []
         command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]

@@ -91,6 +91,12 @@ def endless():
 
 history = model.fit(endless(), steps_per_epoch=1000, epochs=3, verbose=0)
 print("generator epochs", len(history.history["loss"]))
+
+print("old numpy names", np.float is float, np.int is int, np.float_ is np.float64)
+a, b = keras.Input((2,)), keras.Input((3,))
+pair = keras.Model([a, b], keras.layers.concatenate([a, b]))
+out = pair.predict([np.ones((4, 2)), np.arange(30.0).reshape(10, 3)], verbose=0)
+print("first input decides", out.shape, out[3, 2:].tolist())
 """
 
 
@@ -115,6 +121,9 @@ def test_caps_and_keras_2_defaults_for_a_smoke_run(tmp_path, mnist_files):
     assert "learning rate 1.0" in lines  # Keras 2's Adadelta
     assert "epochs 2 batches 6" in lines  # 2 epochs of 30 samples in batches of 10
     assert "generator epochs 2" in lines  # a generator's epoch stops after 30 samples (4 batches of 8)
+    assert "old numpy names True True True" in lines  # NumPy's names of Keras 2.3's time (conv_lstm.py's np.float)
+    # Keras 2.3's predict takes the sample count from the first input (cnn_seq2seq.py relies on it)
+    assert "first input decides (4, 5) [9.0, 10.0, 11.0]" in lines
 
 
 def test_a_keras_name_cnnkit_lacks_is_one_line_naming_it(tmp_path):

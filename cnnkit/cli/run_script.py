@@ -54,6 +54,8 @@ def run(args) -> int:
         raise CommandError(f"{args.script}: no such file")
     keras_alias.install()
     keras_defaults.set_version(args.keras)
+    if args.keras == 2:
+        _restore_numpy_aliases()
     smoke_caps.set_caps(args.max_epochs, args.max_samples)
     if args.max_samples is not None and not args.keep_data:
         _cap_data_sets()
@@ -69,6 +71,22 @@ def run(args) -> int:
             raise  # the program's own error: Python's traceback, as `python` would show it
         raise CommandError(refusal) from None
     return 0
+
+
+# Names NumPy removed after Keras 2.3's time (the builtin aliases in 1.24, the rest in 2.0), which
+# programs of that time use: `np.float` in Keras 2's conv_lstm.py.
+_OLD_NUMPY_NAMES = {"float": float, "int": int, "bool": bool, "object": object, "complex": complex, "str": str}
+_OLD_NUMPY_NAMES.update({"float_": "float64", "complex_": "complex128", "unicode_": "str_", "NaN": "nan", "Inf": "inf"})
+
+
+def _restore_numpy_aliases() -> None:
+    """`--keras 2` runs a program in the NumPy of Keras 2.3's time as well: the names it removed since
+    are put back in this process only, meaning what they meant then."""
+    import numpy
+
+    for name, value in _OLD_NUMPY_NAMES.items():
+        if name not in numpy.__dict__:
+            setattr(numpy, name, getattr(numpy, value) if isinstance(value, str) else value)
 
 
 def _cap_data_sets() -> None:

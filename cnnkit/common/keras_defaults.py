@@ -4,7 +4,9 @@ an old program trains as it did there (Keras 2's mnist_cnn.py relies on Adadelta
 
 What differs: the learning rates of Adadelta (Keras 2: 1.0, Keras 3: 0.001), Adagrad (0.01; 0.001),
 Adamax and Nadam (0.002; 0.001); Adagrad's initial accumulator (0.0; 0.1); GRU's reset_after
-(False; True); and hard_sigmoid (clip(0.2 x + 0.5, 0, 1); relu6(x + 3) / 6)."""
+(False; True); hard_sigmoid (clip(0.2 x + 0.5, 0, 1); relu6(x + 3) / 6); and predict on inputs
+of different lengths (Keras 2: as many samples as the first input; Keras 3: an error).
+`cnnkit run --keras 2` also puts back the NumPy names removed since (np.float, np.int, ...)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from cnnkit import distributed
+from cnnkit.common import keras_defaults
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import from_api_array
 from cnnkit.common.py_dataset import PyDataset
@@ -76,6 +77,15 @@ class DataEntry:
         if len(counts) != 1:
             raise ValueError(f"{self.where}: the arrays of {name} have different numbers of samples: {sorted(counts)}")
         return counts.pop()
+
+    def _first_input_decides(self, x):
+        """Keras 2.3's predict took the number of samples from the first input array and cut the
+        longer ones to it (Keras 2's cnn_seq2seq.py relies on it); Keras 3 refuses the mismatch."""
+        parts = self._per_name(x, self.input_names, "x", "input")
+        if not all(is_array(part) for part in parts):
+            return x
+        count = sample_count(parts[0], "x", self.where)
+        return [part[:count] if sample_count(part, "x", self.where) > count else part for part in parts]
 
     def _inputs(self, x):
         if self.input_names is not None:
@@ -178,6 +188,8 @@ class DataEntry:
         return StreamBatches(x, steps, convert, self.where)
 
     def _from_arrays(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps, shard) -> ArrayBatches:
+        if self.targets == "none" and self.input_names is not None and keras_defaults.version() == 2:
+            x = self._first_input_decides(x)
         count = self.count(x, "x", self.input_names is not None)
         if count == 0:
             raise ValueError(f"{self.where}: x is empty (0 samples)")

@@ -4,12 +4,16 @@ on tensors (`K.mean`, `K.square`, `K.batch_dot`, ...; cnnkit/backend_ops.py), an
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 import torch
 
 from cnnkit.backend_ops import *  # noqa: F403  (Keras 2's K.* math, listed in backend_ops)
 from cnnkit.backend_ops import __all__ as _math_names
-from cnnkit.common.layout import api_shape, to_channels_last
+from cnnkit.backend_ops import _t
+from cnnkit.common.layout import API_LAYOUT, api_shape
+from cnnkit.layers.node import is_symbolic
 from cnnkit.session import backend as backend
 from cnnkit.session import clear_session as clear_session
 from cnnkit.session import epsilon as epsilon
@@ -81,7 +85,9 @@ def set_learning_phase(value) -> None:
 
 def function(inputs, outputs, updates=None, name=None, **kwargs):
     """Keras 2's K.function: a Python function from values of the symbolic `inputs` (arrays,
-    channels-last; K.learning_phase() among them takes 0 or 1) to NumPy values of `outputs`."""
+    channels-last; K.learning_phase() among them takes 0 or 1) to NumPy values of `outputs`.
+    Outputs made with K.gradients are differentiated with respect to the values given."""
+    from cnnkit.layers.core.symbolic_gradients import SymbolicGradients
     from cnnkit.models.functional import Functional  # the graph between them, as a model
 
     if updates:
@@ -91,6 +97,7 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     outputs = [outputs] if single else list(outputs)
     tensors = [t for t in inputs if t is not _LEARNING_PHASE]
     graph = Functional(tensors if len(tensors) > 1 else tensors[0], outputs if len(outputs) > 1 else outputs[0])
+    differentiates = builtins.any(isinstance(layer, SymbolicGradients) for layer in graph.modules())
 
     def run(values):
         values = list(values) if isinstance(values, (list, tuple)) else [values]
@@ -98,23 +105,54 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
             raise ValueError(f"K.function: expected {len(inputs)} input value(s); received {len(values)}")
         phase = [v for t, v in zip(inputs, values) if t is _LEARNING_PHASE]
         given = [v for t, v in zip(inputs, values) if t is not _LEARNING_PHASE]
-        with torch.no_grad():
+        if differentiates:
+            given = [_differentiable(v) for v in given]
+        with torch.enable_grad() if differentiates else torch.no_grad():
             result = graph(given if len(given) > 1 else given[0], training=bool(phase and phase[0]))
         results = result if isinstance(result, (list, tuple)) else [result]
-        return [to_channels_last(r).cpu().numpy() for r in results]
+        return [r.detach().cpu().numpy() for r in results]  # already channels-last: called on API data
 
     return run
 
 
+def _differentiable(value) -> torch.Tensor:
+    """An input value for K.function as a tensor the gradients can be taken with respect to."""
+    tensor = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
+    if tensor.is_floating_point():
+        tensor = tensor.detach().float().requires_grad_(True)
+    setattr(tensor, API_LAYOUT, True)  # channels-last, as a NumPy array would be taken
+    return tensor
+
+
 def gradients(loss, variables):
-    raise ValueError(
-        "K.gradients is TensorFlow 1's symbolic differentiation, which cnnkit does not have: compute the loss "
-        "on real tensors and call loss.backward() (or torch.autograd.grad)"
-    )
+    """Keras 2's K.gradients: the gradients of `loss` with respect to each of `variables`, a list.
+    On a functional graph's tensors they are graph tensors (evaluate them with K.function); on
+    real tensors, torch's autograd.grad of the sum of `loss`."""
+    from cnnkit.layers.core.symbolic_gradients import SymbolicGradients
+
+    wanted = list(variables) if isinstance(variables, (list, tuple)) else [variables]
+    symbolic = [is_symbolic(x) for x in wanted]  # (any and all are K's here: builtins.any, builtins.all)
+    if is_symbolic(loss) or builtins.any(symbolic):
+        if not is_symbolic(loss) or not builtins.all(symbolic):
+            raise ValueError(
+                "K.gradients: the loss and the tensors to differentiate by must all be graph tensors (Input, a "
+                "layer's output, K.placeholder), or all real tensors; a weight is differentiated with loss.backward()"
+            )
+        grads = SymbolicGradients(name=unique_name("gradients"))([loss, *wanted])
+        return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+    grads = torch.autograd.grad(_t(loss).sum(), wanted, create_graph=torch.is_grad_enabled(), allow_unused=True)
+    return [torch.zeros_like(x) if g is None else g for x, g in zip(wanted, grads)]
 
 
 def placeholder(shape=None, ndim=None, dtype=None, name=None):
-    raise ValueError("K.placeholder is TensorFlow 1's graph input: use keras.Input(shape) instead")
+    """Keras 2's K.placeholder: a graph input of `shape`, batch axis first (`(1, 400, 600, 3)`)."""
+    from cnnkit.layers import Input
+
+    if shape is None:
+        if ndim is None:
+            raise ValueError("K.placeholder: give shape= (batch axis first) or ndim=")
+        shape = (None,) * int(ndim)
+    return Input(batch_shape=tuple(shape), dtype=dtype, name=name)
 
 
 __all__ = sorted(

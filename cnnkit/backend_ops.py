@@ -104,13 +104,23 @@ def switch(condition, then_expression, else_expression):
 
 
 # ---- shapes --------------------------------------------------------------------------------------
-def shape(x) -> tuple:
-    """The shape (Keras 2 gave a tensor; `K.shape(x)[0]` reads the batch size from either)."""
-    return tuple(x.shape) if isinstance(x, symbolic.SymbolicValue) else tuple(_t(x).shape)
+def shape(x):
+    """The shape: a tuple where it is known. Keras 2 gave a tensor, and on a graph tensor with an
+    unknown size (the batch, an image of any size) so does this: the sizes when the graph runs
+    (deep_dream.py divides by `K.prod(K.cast(K.shape(x), "float32"))`). `K.shape(x)[0]` reads the
+    batch size from either."""
+    if isinstance(x, symbolic.SymbolicValue):
+        known = tuple(x.shape)
+        return symbolic.record(_runtime_shape, (x,), {}) if None in known else known
+    return tuple(_t(x).shape)
+
+
+def _runtime_shape(x) -> torch.Tensor:
+    return torch.tensor(tuple(x.shape), dtype=torch.int64)
 
 
 def ndim(x) -> int:
-    return len(shape(x))
+    return len(x.shape) if isinstance(x, symbolic.SymbolicValue) else _t(x).dim()
 
 
 def dtype(x) -> str:
@@ -118,7 +128,7 @@ def dtype(x) -> str:
 
 
 def count_params(x) -> int:
-    return int(np.prod(shape(x)))
+    return int(np.prod(tuple(x.shape)))
 
 
 def reshape(x, shape):
@@ -257,6 +267,48 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 def random_binomial(shape, p=0.0, dtype=None, seed=None):
     return (random.uniform(_concrete(shape), seed=seed) < p).float()
+
+
+# ---- connectionist temporal classification (Keras 2's OCR and speech examples) -------------------
+def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """CTC loss per sample, (samples, 1), as Keras 2 computes it: `y_pred` holds softmax
+    probabilities (samples, time, classes) with the blank as the last class, `y_true` the label
+    ids (samples, max_label_length), the lengths (samples, 1). TensorFlow's ctc_loss takes
+    log(y_pred + epsilon) as logits, so they are normalized again before torch's ctc_loss."""
+    probabilities = _t(y_pred)
+    log_probs = torch.log_softmax(torch.log(probabilities + EPSILON), dim=-1).permute(
+        1, 0, 2
+    )  # (time, samples, classes)
+    loss = F.ctc_loss(
+        log_probs,
+        _t(y_true).long(),
+        _t(input_length).reshape(-1).long(),
+        _t(label_length).reshape(-1).long(),
+        blank=probabilities.shape[-1] - 1,
+        reduction="none",
+    )
+    return loss.unsqueeze(1)
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Best-path decoding, as Keras 2's K.ctc_decode(greedy=True): ([labels (samples, time), -1
+    after each sequence], log-probabilities (samples, 1)). Beam search is not implemented."""
+    if not greedy:
+        raise ValueError("K.ctc_decode: only greedy=True (best-path decoding) is implemented in cnnkit")
+    probabilities = _t(y_pred)
+    lengths = _t(input_length).reshape(-1).long()
+    best = probabilities.argmax(dim=-1)
+    decoded = torch.full_like(best, -1)
+    blank = probabilities.shape[-1] - 1
+    for sample in range(best.shape[0]):
+        path = best[sample, : lengths[sample]]
+        keep = torch.ones_like(path, dtype=torch.bool)
+        keep[1:] = path[1:] != path[:-1]  # merge repeats, then drop blanks
+        labels = path[keep & (path != blank)]
+        decoded[sample, : labels.numel()] = labels
+    top = probabilities.max(dim=-1).values.clamp_min(EPSILON).log()
+    mask = torch.arange(best.shape[1], device=best.device)[None, :] < lengths[:, None]
+    return [decoded], -(top * mask).sum(dim=1, keepdim=True)
 
 
 def _concrete(shape) -> tuple:

@@ -95,5 +95,90 @@ def test_k_function_reads_a_layers_output(rng):
     kernel, bias = model.get_layer("hidden").get_weights()
     np.testing.assert_allclose(hidden_out, np.maximum(x @ kernel + bias, 0), rtol=1e-5)
     np.testing.assert_array_equal(inference, hidden_out)  # learning phase 0: no dropout
-    with pytest.raises(ValueError, match="TensorFlow 1's symbolic differentiation"):
-        K.gradients(hidden, [inputs])
+
+
+def test_k_gradients_climb_an_input_image_as_deep_dream_does(rng):
+    """K.placeholder, K.gradients and K.function as TensorFlow 1 programs use them, against torch's
+    autograd on the same weights: image outputs come back channels-last (5 x 6, not transposed)."""
+    image = K.placeholder((1, 5, 6, 3))
+    conv = layers.Conv2D(2, 3, padding="same")
+    features = conv(image)
+    loss = K.mean(K.square(features[:, :, :, 1]))
+    grads = K.gradients(loss, image)
+    assert isinstance(grads, list) and grads[0].shape == (1, 5, 6, 3)
+    normalized = grads[0] / K.maximum(K.mean(K.abs(grads[0])), K.epsilon())
+    fetch = K.function([image], [loss, normalized, features])
+    value = rng.standard_normal((1, 5, 6, 3)).astype("float32")
+    got_loss, got_grads, got_features = fetch([value])
+
+    kernel, bias = (torch.tensor(w) for w in conv.get_weights())
+    x = torch.tensor(value, requires_grad=True)
+    out = torch.nn.functional.conv2d(x.permute(0, 3, 1, 2), kernel.permute(3, 2, 0, 1), bias, padding=1)
+    expected_loss = (out[:, 1] ** 2).mean()
+    expected_loss.backward()
+    expected = x.grad.numpy() / np.abs(x.grad.numpy()).mean()
+    np.testing.assert_allclose(got_loss, expected_loss.item(), rtol=1e-5)
+    np.testing.assert_allclose(got_grads, expected, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(got_features, out.permute(0, 2, 3, 1).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_k_gradients_by_several_tensors_and_on_real_tensors(rng):
+    a, b = layers.Input((3,)), layers.Input((3,))
+    hidden = layers.Dense(4, name="dense_by_both")(layers.concatenate([a, b]))
+    loss = K.sum(K.square(hidden)) + K.sum(a * b)
+    grad_a, grad_b, grad_hidden = K.gradients(loss, [a, b, hidden])
+    x, y = rng.random((2, 3)).astype("float32"), rng.random((2, 3)).astype("float32")
+    got = K.function([a, b], [grad_a, grad_b, grad_hidden])([x, y])
+    kernel, bias = (torch.tensor(w) for w in hidden_layer_weights(hidden))
+    ta, tb = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
+    th = torch.cat([ta, tb], dim=1) @ kernel + bias
+    th.retain_grad()
+    ((th**2).sum() + (ta * tb).sum()).backward()
+    for value, tensor in zip(got, (ta, tb, th)):
+        np.testing.assert_allclose(value, tensor.grad.numpy(), rtol=1e-5, atol=1e-6)
+    # on real tensors K.gradients is autograd's gradient of the summed loss
+    t = torch.tensor(x, requires_grad=True)
+    (eager,) = K.gradients(K.square(t), [t])
+    np.testing.assert_allclose(eager.detach().numpy(), 2 * x, rtol=1e-6)
+    with pytest.raises(ValueError, match="all be graph tensors"):
+        K.gradients(loss, [t])
+
+
+def hidden_layer_weights(tensor):
+    return tensor.node.layer.get_weights()
+
+
+def test_a_model_output_made_of_gradients_is_refused_by_predict_in_one_line():
+    x = layers.Input((3,))
+    y = layers.Dense(2)(x)
+    model = keras.Model(x, K.gradients(K.sum(y), [y])[0])
+    with pytest.raises(ValueError, match="K.gradients needs the run to record gradients"):
+        model.predict(np.ones((2, 3), "float32"), verbose=0)
+
+
+def test_k_shape_of_an_image_of_any_size_is_read_when_the_graph_runs():
+    image = layers.Input((None, None, 3))
+    assert K.ndim(image) == 4
+    sizes = K.shape(image)
+    count = K.prod(K.cast(sizes, "float32"))
+    got_sizes, got_count = K.function([image], [sizes, count])([np.zeros((2, 5, 7, 3), "float32")])
+    assert got_sizes.tolist() == [2, 5, 7, 3] and got_count == 210
+    assert K.shape(layers.Input((4, 3))) is not None and K.shape(K.placeholder((1, 4, 3))) == (1, 4, 3)
+
+
+def test_a_placeholders_batch_is_known_and_indexing_it_away_works(rng):
+    """neural_style_transfer.py's graph: three images in one batch (two constants and the
+    placeholder), features of each read by indexing the batch axis."""
+    combination = K.placeholder((1, 4, 4, 3))
+    assert combination.shape == (1, 4, 4, 3)
+    base, style = (K.variable(rng.random((1, 4, 4, 3))) for _ in range(2))
+    batch = K.concatenate([base, style, combination], axis=0)
+    features = layers.Conv2D(2, 3, padding="same")(batch)
+    assert batch.shape == (3, 4, 4, 3) and features.shape == (3, 4, 4, 2)
+    third = features[2, :, :, :]
+    assert third.shape == (4, 4, 2)
+    value = rng.random((1, 4, 4, 3)).astype("float32")
+    (got,) = K.function([combination], [third])([value])
+    everything = np.concatenate([K.get_value(base), K.get_value(style), value]).astype("float32")
+    expected = features.node.layer(everything)[2]
+    np.testing.assert_allclose(got, np.asarray(expected.detach()), rtol=1e-5, atol=1e-6)

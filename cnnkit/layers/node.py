@@ -140,6 +140,21 @@ def _accepted_keywords(layer: Layer, keywords: dict) -> dict:
     return {name: value for name, value in keywords.items() if name in parameters}
 
 
+def _with_known_batch(output_shape, input_shapes: list):
+    """A layer keeps its input's batch size: where every input's is known (K.placeholder((1, ...)),
+    a concatenation of three images), so is the output's, as in Keras. A scalar stays a scalar."""
+    batches = {tuple(shape)[0] if len(shape) else None for shape in input_shapes}
+    if len(batches) != 1 or None in batches:
+        return output_shape
+    batch = batches.pop()
+
+    def known(shape):
+        shape = tuple(shape)
+        return (batch, *shape[1:]) if shape and shape[0] is None else shape
+
+    return [known(shape) for shape in output_shape] if isinstance(output_shape, list) else known(output_shape)
+
+
 def call_symbolically(
     layer: Layer, inputs, training: bool | None = None, keywords: dict | None = None
 ) -> KerasTensor | list[KerasTensor]:
@@ -154,6 +169,7 @@ def call_symbolically(
     output_shape = layer.build_for(shapes, session.get_device())
     if keywords and hasattr(layer, "call_output_shape"):  # return_attention_scores=True, ...
         output_shape = layer.call_output_shape(shapes, keywords)
+    output_shape = _with_known_batch(output_shape, shapes if takes_list else [shapes])
     extra: list[KerasTensor] = []
     template = symbolic.lift(keywords, extra)
     node = Node(layer, tensors + extra, takes_list, training, template, len(tensors))

@@ -65,6 +65,9 @@ def Input(
         raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype, batch_shape=batch_shape, **kwargs)
     node = Node(layer, [], takes_list=False)
-    node.outputs = [KerasTensor(layer.declared_input_shape, node)]
+    shape = tuple(layer.declared_input_shape)
+    if layer.batch_size is not None:  # a fixed batch (K.placeholder((1, ...)), batch_shape=) is part of the shape
+        shape = (layer.batch_size, *shape[1:])
+    node.outputs = [KerasTensor(shape, node)]
     node.outputs[0].dtype = layer.input_dtype
     return node.outputs[0]

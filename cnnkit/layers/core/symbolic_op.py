@@ -45,10 +45,19 @@ class SymbolicOp(Lambda):
         return self._merge(first, second)
 
     def _probe(self, shapes, batch: int, unknown: int):
-        zeros = [torch.zeros((batch, *(unknown if d is None else d for d in s[1:]))) for s in shapes]
+        # A known first size stays (a K.placeholder's batch of 1, or an axis left after indexing the
+        # batch away: features[0, :, :, :]); a scalar (a full reduction, K.mean(x)) has no axes.
+        zeros = [torch.zeros(self._probe_shape(s, batch, unknown)) for s in shapes]
         with torch.no_grad():
             out = self._run(zeros)
         return [tuple(t.shape) for t in out] if isinstance(out, (list, tuple)) else tuple(torch.as_tensor(out).shape)
+
+    @staticmethod
+    def _probe_shape(shape: tuple, batch: int, unknown: int) -> tuple:
+        if not shape:
+            return ()
+        first = batch if shape[0] is None else shape[0]
+        return (first, *(unknown if d is None else d for d in shape[1:]))
 
     @staticmethod
     def _merge(first: tuple, second: tuple) -> tuple:

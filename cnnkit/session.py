@@ -9,6 +9,8 @@ from collections import defaultdict
 
 import torch
 
+from cnnkit.common import keras_defaults
+
 _name_counts: defaultdict[str, int] = defaultdict(int)
 _device: torch.device | None = None
 
@@ -20,9 +22,13 @@ def to_snake_case(name: str) -> str:
 
 
 def unique_name(base: str) -> str:
-    """The first `conv2d` is `conv2d`, the next `conv2d_1`, and so on (Keras's scheme)."""
+    """The first `conv2d` is `conv2d`, the next `conv2d_1`, and so on (Keras 3's scheme); under
+    Keras 2's defaults `conv2d_1`, `conv2d_2`, ... (programs of its time name layers that way:
+    class_activation_maps.py reads ResNet50's last ReLU as `activation_49`)."""
     count = _name_counts[base]
     _name_counts[base] += 1
+    if keras_defaults.version() == 2:
+        return f"{base}_{count + 1}"
     return base if count == 0 else f"{base}_{count}"
 
 

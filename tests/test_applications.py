@@ -179,3 +179,23 @@ def test_googlenet_with_auxiliary_heads_trains_with_loss_weights(rng):
     logs = {key: values[0] for key, values in history.history.items()}
     expected = logs["predictions_loss"] + 0.3 * (logs["aux1_loss"] + logs["aux2_loss"])
     assert logs["loss"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_input_tensor_builds_the_network_on_that_graph(rng):
+    """Keras's input_tensor: VGG on a graph tensor (a concatenation of a constant image and a
+    placeholder, as neural_style_transfer.py does); each layer's .output is on that graph."""
+    from cnnkit import backend as K
+
+    placeholder = K.placeholder((1, 32, 32, 3))
+    constant = rng.random((1, 32, 32, 3)).astype("float32")
+    images = K.concatenate([K.variable(constant), placeholder], axis=0)
+    model = applications.VGG11(input_tensor=images, include_top=False, small_input=True)
+    assert model.input_shape == (None, 32, 32, 3) and model.layers[0].input is images
+    block = model.get_layer("block2_conv1").output
+    assert block.shape == (2, 16, 16, 128)
+    value = rng.random((1, 32, 32, 3)).astype("float32")
+    (got,) = K.function([placeholder], [block])([value])
+    upto = keras.Model(model.input, block)
+    np.testing.assert_allclose(got, upto.predict(np.concatenate([constant, value]), verbose=0), rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="input_tensor must be a graph tensor of images"):
+        applications.VGG11(input_tensor=np.zeros((1, 32, 32, 3)))

@@ -20,6 +20,7 @@ from cnnkit.applications.weights import load_weights_file
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape
 from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
+from cnnkit.layers.node import is_symbolic
 from cnnkit.models.sequential import Sequential
 
 
@@ -30,9 +31,14 @@ class Classifier(Sequential):
     the same weights, so published torchvision state_dicts load onto the model.
     """
 
-    def __init__(self, backbone: Sequence[nn.Module], head: Sequence[nn.Module], input_shape: Shape, name: str):
+    def __init__(
+        self, backbone: Sequence[nn.Module], head: Sequence[nn.Module], input_shape: Shape, name: str, input_tensor=None
+    ):
         super().__init__(name=name)
         self.add(InputLayer(shape=input_shape))
+        # Keras's input_tensor: the layers' first calls (their `.output`) are on that tensor's graph
+        # (neural_style_transfer.py builds VGG19 on a K.concatenate of its images).
+        self._input_tensor = input_tensor
         for layer in backbone:
             self.add(layer)
         self.head_start = len(self.layers)
@@ -130,10 +136,27 @@ def resolve_small_input(name: str, small_input, input_shape: tuple) -> bool:
     return small_input
 
 
-def start(name: str, default_shape: tuple, include_top, weights, input_shape, pooling, classes, small_input=None):
+def start(
+    name: str,
+    default_shape: tuple,
+    include_top,
+    weights,
+    input_shape,
+    pooling,
+    classes,
+    small_input=None,
+    input_tensor=None,
+):
     """What every builder checks first, with Keras's arguments: (the input shape to build for,
-    whether to use the small-image layout)."""
+    whether to use the small-image layout). An `input_tensor` gives the shape, as in Keras."""
     check_common(name, include_top, weights, pooling, classes)
+    if input_tensor is not None:
+        if not is_symbolic(input_tensor) or len(input_tensor.shape) != 4:
+            raise ValueError(
+                f"{name}: input_tensor must be a graph tensor of images (Input, K.placeholder, a layer's output); "
+                f"received {input_tensor!r}"
+            )
+        input_shape = input_shape or tuple(input_tensor.shape[1:])
     shape = resolve_input_shape(name, input_shape, default_shape)
     return shape, resolve_small_input(name, small_input, shape)
 
@@ -162,6 +185,7 @@ def assemble(
     torchvision_names: dict[str, nn.Module] | Callable[[], dict[str, nn.Module]] | None = None,
     flattened: dict[str, nn.Module] | None = None,
     torchvision_optional: tuple[str, ...] = (),
+    input_tensor=None,
 ) -> Classifier:
     """Put a zoo model together: the head or the `pooling` choice, torchvision's names, the weights.
 
@@ -176,7 +200,7 @@ def assemble(
             "avg": [GlobalAveragePooling2D(name="avg_pool")],
             "max": [GlobalMaxPooling2D(name="max_pool")],
         }[pooling]
-    model = Classifier(backbone, head, input_shape, name)
+    model = Classifier(backbone, head, input_shape, name, input_tensor)
     present = {id(module) for module in model.modules()}
     if callable(torchvision_names):
         torchvision_names = torchvision_names()

@@ -98,7 +98,7 @@ def InceptionV3(
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return with_weights(Functional(inputs, x, name=name), weights)
+    return with_weights(Functional(inputs, x, name=name), weights, "InceptionV3", include_top)
 
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]

@@ -7,27 +7,33 @@ from __future__ import annotations
 import os
 
 from cnnkit import layers
-from cnnkit.applications import imagenet_utils
+from cnnkit.applications import imagenet_utils, keras_weights
 from cnnkit.applications.classifier import check_common, resolve_input_shape
 from cnnkit.models.functional import Functional
 
 
 def model_input(name: str, default_shape: tuple, include_top, weights, input_tensor, input_shape, pooling, classes):
-    """The model's input tensor after checking Keras's arguments. cnnkit downloads no weights for
-    these networks: `weights` is None or a weights file (Keras Applications' `.h5`), see `with_weights`."""
+    """The model's input tensor after checking Keras's arguments. `weights` is None, "imagenet"
+    (Keras's published file, for the networks keras_weights.py lists) or a weights file (Keras
+    Applications' `.h5`), see `with_weights`."""
     check_common(name, include_top, None, pooling, classes)
-    if weights is not None and not isinstance(weights, (str, os.PathLike)) or weights == "imagenet":
+    if weights == "imagenet" and name not in keras_weights.FILES:
         raise ValueError(
             f"{name}: cnnkit has no pretrained weights to download for it (weights={weights!r}); pass weights=None, "
             "or the path of a weights file (Keras Applications' .h5 files load by layer name)"
         )
+    if weights is not None and not isinstance(weights, (str, os.PathLike)):
+        raise ValueError(f"{name}: weights must be None, 'imagenet' or a file path; received weights={weights!r}")
     if input_tensor is not None:
         return input_tensor
     return layers.Input(shape=resolve_input_shape(name, input_shape, default_shape))
 
 
-def with_weights(model, weights):
-    """`model` with the weights file `weights` loaded (None: as built)."""
+def with_weights(model, weights, name: str | None = None, include_top: bool = True):
+    """`model` with the weights file `weights` loaded (None: as built; "imagenet": Keras's file
+    for the network `name`)."""
+    if weights == "imagenet":
+        weights = keras_weights.imagenet_file(name, include_top)
     if weights is not None:
         model.load_weights(weights)
     return model
@@ -41,7 +47,7 @@ def resnet_end(inputs, x, model_name: str, include_top, pooling, classes, classi
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled(x, pooling, "avg_pool", "max_pool")
-    return with_weights(Functional(inputs, x, name=model_name.lower()), weights)
+    return with_weights(Functional(inputs, x, name=model_name.lower()), weights, model_name, include_top)
 
 
 def pooled(x, pooling: str | None, avg_name: str | None = None, max_name: str | None = None):

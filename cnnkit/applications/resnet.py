@@ -25,6 +25,7 @@ from cnnkit.applications.classifier import Classifier, assemble, start
 from cnnkit.applications.imagenet_utils import decode_predictions, preprocess_input  # noqa: F401  (Keras: <module>.<name>)
 from cnnkit.applications.registry import register
 from cnnkit.applications.resnet_keras import keras_resnet
+from cnnkit.common import keras_defaults
 from cnnkit.common.layout import Shape
 from cnnkit.layers import BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D, ReLU
 from cnnkit.layers.layer import Layer
@@ -172,8 +173,11 @@ def imagenet_resnet(
     classes: int = 1000,
     classifier_activation="softmax",
     small_input: bool | None = None,
+    input_tensor=None,
 ) -> Classifier:
-    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
+    shape, small = start(
+        name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input, input_tensor
+    )
     names: dict = {}
     if small:
         stem = [_conv(64, 3, 1, "conv1"), _bn("bn1"), ReLU(name="relu")]
@@ -194,6 +198,7 @@ def imagenet_resnet(
         weights=weights,
         torchvision_names=lambda: _finish_names(names),  # projection shortcuts exist once built
         torchvision_optional=("fc",),
+        input_tensor=input_tensor,
     )
 
 
@@ -239,7 +244,12 @@ def ResNet34(**kwargs) -> Classifier:
 def ResNet50(**kwargs) -> Classifier:
     """ResNet-50, bottleneck blocks (3, 4, 6, 3); see ResNet18. Given a Keras weights file
     (`weights="resnet50_weights_tf_dim_ordering_tf_kernels.h5"`), Keras's own ResNet50 instead
-    (resnet_keras.py), the layout those weights belong to."""
+    (resnet_keras.py), the layout those weights belong to. Under Keras 2's defaults
+    (`cnnkit run --keras 2`), Keras 2.3's ResNet50 with its names and weights (resnet50_keras2.py)."""
+    if keras_defaults.version() == 2:
+        from cnnkit.applications import resnet50_keras2
+
+        return resnet50_keras2.ResNet50(**kwargs)
     if _keras_weights_file(kwargs.get("weights")):  # Keras Applications' weights: Keras's own layout
         return keras_resnet("ResNet50", **kwargs)
     return imagenet_resnet("ResNet50", Bottleneck, (3, 4, 6, 3), **kwargs)

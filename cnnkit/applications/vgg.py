@@ -36,8 +36,11 @@ def vgg(
     classes: int = 1000,
     classifier_activation="softmax",
     small_input: bool | None = None,
+    input_tensor=None,
 ) -> Classifier:
-    shape, small = start(name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input)
+    shape, small = start(
+        name, (224, 224, 3), include_top, weights, input_shape, pooling, classes, small_input, input_tensor
+    )
     names = {}
     features, index, block, conv = [], 0, 1, 1  # index counts torchvision's `features` modules
     for item in CONFIGS[depth]:
@@ -71,6 +74,7 @@ def vgg(
         torchvision_names=names,
         flattened={"classifier.0": features[-1]},
         torchvision_optional=("classifier",),
+        input_tensor=input_tensor,
     )
 
 

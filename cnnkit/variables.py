@@ -32,13 +32,56 @@ class Variable(nn.Parameter):
         """The torch tensor behind the variable: the Parameter itself."""
         return self
 
+    @property
+    def keras_shape(self) -> tuple[int, ...]:
+        """The shape in Keras's layout (a Conv2D kernel's (kh, kw, in, out)), as get_weights gives it."""
+        if self.keras_to_torch is None:
+            return tuple(self.shape)
+        return tuple(self.shape[i] for i in np.argsort(self.keras_to_torch))
+
+    def keras_view(self) -> torch.Tensor:
+        """The weight in Keras's layout: a view of the same numbers (no copy), as a plain tensor."""
+        plain = self.as_subclass(torch.Tensor)
+        return plain if self.keras_to_torch is None else plain.permute(*np.argsort(self.keras_to_torch).tolist())
+
+    # Arithmetic with a NumPy array: the array becomes a tensor (torch alone refuses a weight that
+    # requires grad beside an array). One shaped in Keras's layout meets the weight in Keras's
+    # layout, as Keras code writes it: keras.io's PixelCNN masks its kernel with
+    # `kernel.assign(kernel * mask)`, the mask made with `np.zeros(ops.shape(kernel))`.
+    def _operands(self, other):
+        if not isinstance(other, np.ndarray):
+            return None
+        array = torch.as_tensor(other, dtype=self.dtype, device=self.device)
+        keras_layout = self.keras_to_torch is not None and other.shape == self.keras_shape != tuple(self.shape)
+        return (self.keras_view() if keras_layout else self.as_subclass(torch.Tensor)), array
+
+    def __mul__(self, other):
+        pair = self._operands(other)
+        return super().__mul__(other) if pair is None else torch.mul(*pair)
+
+    def __rmul__(self, other):
+        pair = self._operands(other)
+        return super().__rmul__(other) if pair is None else torch.mul(pair[1], pair[0])
+
+    def __add__(self, other):
+        pair = self._operands(other)
+        return super().__add__(other) if pair is None else torch.add(*pair)
+
+    def __radd__(self, other):
+        pair = self._operands(other)
+        return super().__radd__(other) if pair is None else torch.add(pair[1], pair[0])
+
+    def __sub__(self, other):
+        pair = self._operands(other)
+        return super().__sub__(other) if pair is None else torch.sub(*pair)
+
+    def __rsub__(self, other):
+        pair = self._operands(other)
+        return super().__rsub__(other) if pair is None else torch.sub(pair[1], pair[0])
+
     def _torch_layout(self, value) -> torch.Tensor:
         tensor = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
-        keras_shape = (
-            tuple(self.shape)
-            if self.keras_to_torch is None
-            else tuple(self.permute(*np.argsort(self.keras_to_torch)).shape)
-        )
+        keras_shape = self.keras_shape
         if tuple(tensor.shape) != keras_shape:
             raise ValueError(
                 f"assign: the weight's shape in Keras's layout is {keras_shape}; received a value of shape "

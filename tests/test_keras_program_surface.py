@@ -3,6 +3,8 @@ Keras 2's weights= argument, the Identity and array Constant initializers, TimeD
 image read row by row, merge layers that broadcast, the scikit-learn wrappers, a compute_loss of the
 model's own, and Keras 2's defaults. Numbers are checked against NumPy."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -315,8 +317,6 @@ def test_resnet50v2_has_keras_layers_and_parameter_counts():
         include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg"
     )
     assert features.output_shape == (None, 2048) and features.count_params() == 23_564_800
-    with pytest.raises(ValueError, match="no pretrained weights"):
-        keras.applications.ResNet50V2(weights="imagenet")
 
 
 def test_mobilenetv2_has_keras_parameter_counts():
@@ -384,3 +384,99 @@ def test_keras_built_applications_check_their_arguments():
         keras.applications.InceptionV3(input_shape=(299, 299))
     pixels = np.full((1, 2, 2, 3), 255.0, dtype="float32")
     np.testing.assert_allclose(keras.applications.resnet_v2.preprocess_input(pixels), np.ones((1, 2, 2, 3)))
+
+
+def test_a_kernel_masked_as_keras_pixelcnn_does(rng):
+    """`mask = np.zeros(ops.shape(kernel))` in Keras's layout, then `kernel.assign(kernel * mask)`:
+    the top rows of a 5x5 kernel kept, checked against the same mask applied to get_weights()."""
+    conv = keras.layers.Conv2D(4, 5)
+    conv.build((None, 9, 9, 2))
+    kernel_shape = keras.ops.shape(conv.kernel)
+    assert kernel_shape == (5, 5, 2, 4) and tuple(conv.kernel.shape) == (4, 2, 5, 5)  # stored as torch's
+    mask = np.zeros(kernel_shape)
+    mask[: kernel_shape[0] // 2, ...] = 1.0
+    mask[kernel_shape[0] // 2, : kernel_shape[1] // 2, ...] = 1.0
+    before = conv.get_weights()[0]
+    conv.kernel.assign(conv.kernel * mask)
+    np.testing.assert_array_equal(conv.get_weights()[0], before * mask)
+    np.testing.assert_array_equal(np.asarray((mask * conv.kernel).detach()), before * mask)
+    np.testing.assert_allclose(np.asarray((conv.kernel - mask).detach()), before * mask - mask, rtol=1e-6)
+    square = np.ones(tuple(conv.kernel.shape))  # torch's layout: torch's arithmetic, as before
+    assert tuple((conv.kernel * square).shape) == (4, 2, 5, 5)
+
+
+def ctc_by_enumeration(probabilities: np.ndarray, label: list[int], blank: int) -> float:
+    """-log of the summed probability of every path that collapses to `label` (repeats merged,
+    then blanks dropped): CTC's definition, by brute force over all paths."""
+    steps, classes = probabilities.shape
+    total = 0.0
+    for path in itertools.product(range(classes), repeat=steps):
+        collapsed = [c for i, c in enumerate(path) if (i == 0 or c != path[i - 1]) and c != blank]
+        if collapsed == label:
+            total += float(np.prod([probabilities[t, c] for t, c in enumerate(path)]))
+    return -np.log(total)
+
+
+def test_ctc_batch_cost_and_greedy_decode_match_their_definitions(rng):
+    """Keras 2's K.ctc_batch_cost (softmax outputs, the blank last, lengths as (samples, 1)) against
+    CTC by enumeration of all 3**5 paths; K.ctc_decode's best path merges repeats, then drops blanks."""
+    from cnnkit import backend as K
+
+    logits = rng.standard_normal((2, 5, 3))
+    probabilities = (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype("float32")
+    labels = np.array([[0, 1, -1], [1, 1, 0]])  # padded with -1 past each label's length
+    lengths, label_lengths = np.array([[5], [4]]), np.array([[2], [3]])
+    cost = K.ctc_batch_cost(labels, probabilities, lengths, label_lengths)
+    assert tuple(cost.shape) == (2, 1)
+    expected = [ctc_by_enumeration(probabilities[0], [0, 1], 2), ctc_by_enumeration(probabilities[1][:4], [1, 1, 0], 2)]
+    np.testing.assert_allclose(cost.numpy()[:, 0], expected, rtol=1e-4)
+    path = np.full((1, 6, 3), 0.01, "float32")
+    for t, c in enumerate([1, 1, 2, 1, 0, 2]):
+        path[0, t, c] = 0.98
+    (decoded,), _ = K.ctc_decode(path, np.array([6]))
+    assert decoded.tolist() == [[1, 1, 0, -1, -1, -1]]
+
+
+def test_keras_2_untar_extracts_next_to_the_name_it_returns(tmp_path, monkeypatch, keras_2_defaults):
+    """Keras 2's get_file(untar=True): the archive kept as NAME.tar.gz, its files extracted into the
+    cache folder, NAME returned (image_ocr.py reads os.path.dirname of it)."""
+    import tarfile
+
+    from tests.http_files import serving
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "words.txt").write_text("abc\n")
+    with tarfile.open(tmp_path / "www" / "lists.tgz", "w:gz") as archive:
+        archive.add(tmp_path / "words.txt", "words.txt")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    with serving(tmp_path / "www") as (url, requests):
+        path = keras.utils.get_file("lists.tgz", origin=url + "lists.tgz", untar=True)
+        assert path == str(tmp_path / "keras" / "datasets" / "lists.tgz")
+        assert (tmp_path / "keras" / "datasets" / "words.txt").read_text() == "abc\n"
+        keras.utils.get_file("lists.tgz", origin=url + "lists.tgz", untar=True)
+        assert len(requests) == 1 and (tmp_path / "keras" / "datasets" / "lists.tgz.tar.gz").is_file()
+
+
+def test_one_output_named_in_dicts_as_keras_takes_it(rng):
+    """compile(loss={"ctc": ...}) and labels {"ctc": y} for a model whose one output is named ctc."""
+    inputs = keras.Input((3,), name="features")
+    model = keras.Model(inputs, keras.layers.Dense(1, name="ctc")(inputs))
+    model.compile(loss={"ctc": lambda y_true, y_pred: keras.ops.mean(keras.ops.square(y_pred))}, optimizer="sgd")
+
+    def batches():
+        while True:
+            yield {"features": rng.random((4, 3)), "unused": ["text"] * 4}, {"ctc": np.zeros(4)}
+
+    history = model.fit(batches(), steps_per_epoch=2, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    with pytest.raises(ValueError, match="this model has one output, named 'ctc'"):
+        model.compile(loss={"other": "mse"})
+
+
+def test_random_rotation_keeps_keras_2_axes():
+    image = np.arange(2 * 5 * 7, dtype="float32").reshape(2, 5, 7)  # channels first, Keras 2's default
+    np.testing.assert_allclose(keras.preprocessing.image.random_rotation(image, 0), image, atol=1e-4)
+    turned = keras.preprocessing.image.random_rotation(image, 40)
+    assert turned.shape == (2, 5, 7) and not np.allclose(turned, image)
+    last = keras.preprocessing.image.random_rotation(image.transpose(1, 2, 0), 0, 0, 1, 2)
+    np.testing.assert_allclose(last, image.transpose(1, 2, 0), atol=1e-4)

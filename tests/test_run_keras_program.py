@@ -97,6 +97,8 @@ a, b = keras.Input((2,)), keras.Input((3,))
 pair = keras.Model([a, b], keras.layers.concatenate([a, b]))
 out = pair.predict([np.ones((4, 2)), np.arange(30.0).reshape(10, 3)], verbose=0)
 print("first input decides", out.shape, out[3, 2:].tolist())
+left = np.full(3, 2.0, dtype="float32") - keras.ops.ones(3)
+print("array on the left", type(left).__name__, left.tolist())
 """
 
 
@@ -124,6 +126,7 @@ def test_caps_and_keras_2_defaults_for_a_smoke_run(tmp_path, mnist_files):
     assert "old numpy names True True True" in lines  # NumPy's names of Keras 2.3's time (conv_lstm.py's np.float)
     # Keras 2.3's predict takes the sample count from the first input (cnn_seq2seq.py relies on it)
     assert "first input decides (4, 5) [9.0, 10.0, 11.0]" in lines
+    assert "array on the left Tensor [1.0, 1.0, 1.0]" in lines  # torch alone refuses array - tensor
 
 
 def test_a_keras_name_cnnkit_lacks_is_one_line_naming_it(tmp_path):

@@ -53,6 +53,7 @@ def run(args) -> int:
     if not os.path.isfile(args.script):
         raise CommandError(f"{args.script}: no such file")
     keras_alias.install()
+    _numpy_arrays_on_the_left()
     keras_defaults.set_version(args.keras)
     if args.keras == 2:
         _restore_numpy_aliases()
@@ -71,6 +72,32 @@ def run(args) -> int:
             raise  # the program's own error: Python's traceback, as `python` would show it
         raise CommandError(refusal) from None
     return 0
+
+
+_REFLECTED = ("__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rfloordiv__", "__rpow__", "__rmod__")
+
+
+def _numpy_arrays_on_the_left() -> None:
+    """`array - tensor` works in a Keras program run here, as `array - jax_array` does under Keras:
+    torch computes `tensor - array` but refuses the reflected form (keras.io's PixelCNN samples with
+    `probs - keras.random.uniform(probs.shape)`). The array becomes a tensor on the tensor's device,
+    for this process only."""
+    import numpy
+    import torch
+
+    def reflected(method):
+        def call(self, other):
+            if isinstance(other, numpy.ndarray):
+                other = torch.as_tensor(other, device=self.device)
+            return method(self, other)
+
+        return call
+
+    for name in _REFLECTED:
+        method = getattr(torch.Tensor, name)
+        if not getattr(method, "takes_numpy", False):
+            setattr(torch.Tensor, name, reflected(method))
+            getattr(torch.Tensor, name).takes_numpy = True
 
 
 # Names NumPy removed after Keras 2.3's time (the builtin aliases in 1.24, the rest in 2.0), which

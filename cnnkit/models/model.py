@@ -108,6 +108,10 @@ class Model(Trainer, SubclassedModel, Layer):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto'; received {jit_compile!r}")
         if steps_per_execution != 1:
             raise ValueError(f"compile: only steps_per_execution=1 is supported; received {steps_per_execution!r}")
+        if not several:
+            loss, metrics = (
+                self._by_the_output_name(value, what) for value, what in ((loss, "loss"), (metrics, "metrics"))
+            )
         self.training_setup = CompiledSetup(optimizer, loss, metrics, loss_weights, self.output_names)
         if keras_defaults.version() == 2:
             # Keras 2 fixed the weights to train at compile: a GAN compiles its discriminator, then
@@ -119,6 +123,19 @@ class Model(Trainer, SubclassedModel, Layer):
         if device is not None:
             self._target_device = torch.device(device)
             self.to(self._target_device)
+
+    def _by_the_output_name(self, value, what: str):
+        """A one-output model's loss or metrics given as a dict by its output's name, as Keras takes
+        them (`compile(loss={"ctc": ...})` in Keras 2's image_ocr.py): the entry for that output."""
+        if not isinstance(value, dict):
+            return value
+        try:
+            name = self.outputs[0].source.name
+        except (AttributeError, ValueError, IndexError):  # a Sequential not built yet: its last layer's
+            name = self.layers[-1].name if getattr(self, "layers", None) else None
+        if name not in value or len(value) != 1:
+            raise ValueError(f"compile: {what} is a dict {sorted(value)}; this model has one output, named {name!r}")
+        return value[name]
 
     def require_compiled(self, where: str, need_loss: bool = True) -> None:
         """`need_loss`: False for a model whose own train_step/test_step computes its loss."""

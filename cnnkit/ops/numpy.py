@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit.common import symbolic
+from cnnkit.variables import Variable
 
 _DTYPES = {
     "float16": torch.float16,
@@ -74,8 +75,11 @@ def cast(x, dtype) -> torch.Tensor:
 
 
 def shape(x) -> tuple[int, ...]:
-    """The shape; a symbolic tensor's holds None where unknown (its batch axis)."""
-    return tuple(x.shape) if isinstance(x, symbolic.SymbolicValue) else tuple(_t(x).shape)
+    """The shape; a symbolic tensor's holds None where unknown (its batch axis); a layer's weight's
+    in Keras's layout (a Conv2D kernel's (kh, kw, in, out)), as Keras code expects."""
+    if isinstance(x, symbolic.SymbolicValue):
+        return tuple(x.shape)
+    return x.keras_shape if isinstance(x, Variable) else tuple(_t(x).shape)
 
 
 def ndim(x) -> int:

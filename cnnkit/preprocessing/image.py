@@ -321,4 +321,20 @@ class ImageDataGenerator:
         )  # fmt: skip
 
 
-__all__ = ["ImageDataGenerator", "array_to_img", "img_to_array", "load_img", "save_img"]
+def random_rotation(
+    x, rg: float, row_axis: int = 1, col_axis: int = 2, channel_axis: int = 0, fill_mode="nearest", cval=0.0,
+    interpolation_order: int = 1,
+) -> np.ndarray:  # fmt: skip
+    """Keras 2's `random_rotation`: one image rotated by a random angle in [-rg, rg] degrees; its
+    axes as Keras 2 numbered them (channels first by default)."""
+    if interpolation_order not in _ORDERS:
+        raise ValueError(f"random_rotation: interpolation_order must be 0, 1 or 3; received {interpolation_order!r}")
+    axes = (row_axis, col_axis, channel_axis)
+    image = np.moveaxis(np.asarray(x, dtype=np.float32), axes, (0, 1, 2))  # (H, W, C)
+    rotated = ImageDataGenerator(
+        rotation_range=rg, fill_mode=fill_mode, cval=cval, interpolation_order=interpolation_order
+    ).random_transform(image)
+    return np.moveaxis(rotated, (0, 1, 2), axes)
+
+
+__all__ = ["ImageDataGenerator", "array_to_img", "img_to_array", "load_img", "random_rotation", "save_img"]

@@ -78,6 +78,19 @@ class DataEntry:
             raise ValueError(f"{self.where}: the arrays of {name} have different numbers of samples: {sorted(counts)}")
         return counts.pop()
 
+    def _input_name(self) -> str | None:
+        try:
+            return self.model.inputs[0].source.name
+        except (AttributeError, ValueError, IndexError):  # no graph input (a subclassed model)
+            return None
+
+    def _one_output_labels(self, y):
+        """A one-output model's labels given as a dict by its output's name ({"ctc": zeros} in Keras
+        2's image_ocr.py), as Keras takes them: that entry."""
+        if self.output_names is not None or not isinstance(y, dict) or len(y) != 1:
+            return y
+        return next(iter(y.values()))
+
     def _first_input_decides(self, x):
         """Keras 2.3's predict took the number of samples from the first input array and cut the
         longer ones to it (Keras 2's cnn_seq2seq.py relies on it); Keras 3 refuses the mismatch."""
@@ -95,6 +108,8 @@ class DataEntry:
                 convert_inputs(p, s, self.model.device, f"{self.where} (input '{n}')")
                 for p, s, n in zip(parts, shapes, self.input_names)
             )
+        if isinstance(x, dict):  # a one-input model's data by its input's name, as Keras takes it
+            x = x.get(self._input_name(), x)
         if self.model.input_shape is None:
             if not self.model.builds_from_data():  # its own train_step decides what the inputs are
                 return convert_inputs(x, None, self.model.device, self.where)
@@ -104,6 +119,7 @@ class DataEntry:
     def _targets(self, y, first: bool):
         """Labels checked against each output's loss, on the device; a model compiled without a
         loss (its own train_step computes one) gets them only converted, as Keras hands them on."""
+        y = self._one_output_labels(y)
         setup = self.setup
         several = self.output_names is not None
         if setup is None or not setup.has_loss:
@@ -199,6 +215,7 @@ class DataEntry:
         if self.targets == "required" or (self.targets == "optional" and y is not None):
             if y is None:
                 raise ValueError(f"{self.where}: y (the labels) is missing")
+            y = self._one_output_labels(y)
             labels = self.count(y, "y", self.output_names is not None and isinstance(y, (list, tuple, dict)))
             if labels != count:
                 raise ValueError(f"{self.where}: x has {count} samples but y has {labels}")

@@ -20,6 +20,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from cnnkit.common import keras_defaults
 from cnnkit.datasets.store import algorithm_of, digest_of, fetch
 from cnnkit.utils.progbar import Progbar
 
@@ -49,6 +50,8 @@ def get_file(
         raise ValueError(f"get_file: cannot tell a file name from origin={origin!r}; give fname=")
     if os.sep in name or "/" in name or name in (".", ".."):
         raise ValueError(f"get_file: fname is a file name, not a path ({name!r}); choose the folder with cache_dir=")
+    if untar and keras_defaults.version() == 2:
+        return _keras_2_untar(origin, folder, name, file_hash, algorithm, force_download)
     extract = extract or untar
     target, extracted = _places(folder, name, extract, given=fname is not None)
     if force_download or not target.exists() or (file_hash and not _matches(target, file_hash, algorithm)):
@@ -70,6 +73,18 @@ def _algorithm(hash_algorithm: str, file_hash) -> str:
 
 def _matches(path: Path, file_hash: str, algorithm: str) -> bool:
     return digest_of(path, algorithm) == file_hash.lower()
+
+
+def _keras_2_untar(origin: str, folder: Path, name: str, file_hash, algorithm: str, force_download: bool) -> str:
+    """Keras 2.3's `untar=True`: the archive kept as '<name>.tar.gz', its members extracted into the
+    cache folder itself, and '<folder>/<name>' returned (Keras 2's image_ocr.py reads the files next
+    to that path: os.path.dirname(get_file('wordlists.tgz', ..., untar=True)))."""
+    target, answer = folder / f"{name}.tar.gz", folder / name
+    if force_download or not target.exists() or (file_hash and not _matches(target, file_hash, algorithm)):
+        _download(origin, target, file_hash, algorithm)
+    if not answer.exists():
+        _untar(target, folder)
+    return os.fspath(answer)
 
 
 def _places(folder: Path, name: str, extract: bool, given: bool) -> tuple[Path, Path]:

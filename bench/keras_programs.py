@@ -48,9 +48,16 @@ KERAS2_PROGRAMS = [
 # Programs that reshape a data set to its full size (x.reshape(60000, 784)): load_data is left whole.
 KEEP_DATA = {"antirectifier", "mnist_mlp", "vision/siamese_contrastive"}
 # Programs that plot one point per epoch they asked for run all their epochs (on the capped samples).
-EPOCHS = {"reuters_mlp_relu_vs_selu": "40"}
+# image_ocr's second run loads the weights its first wrote after epoch 20.
+EPOCHS = {"reuters_mlp_relu_vs_selu": "40", "image_ocr": "20"}
 # Programs too slow for 2 CPU cores at 512 samples (conv_lstm: four ConvLSTM2D layers over 15 frames).
-SAMPLES = {"conv_lstm": "64"}
+SAMPLES = {"conv_lstm": "64", "image_ocr": "128"}
+# Programs that take images and names as arguments (neural_style_transfer's own --iter keeps it short).
+ARGUMENTS = {
+    "neural_style_transfer": ["base.png", "style.png", "result", "--iter", "1"],
+    "deep_dream": ["dream.png", "dream_result"],
+    "class_activation_maps": ["photo.png"],
+}
 # Programs that read what another wrote (lstm_seq2seq_restore loads lstm_seq2seq's s2s.h5) run in its folder.
 SHARED_FOLDER = {"lstm_seq2seq_restore": "lstm_seq2seq"}
 KERAS3_PROGRAMS = [
@@ -129,6 +136,20 @@ def make_data(home: Path) -> None:
                     path.write_text(babi_stories(rng, 200))
                     archive.add(path, f"tasks_1-20_v1-2/{task}_{split}.txt")
                     path.unlink()
+    wordlists = datasets / "wordlists.tgz.tar.gz"  # Keras 2's name for get_file("wordlists.tgz", untar=True)
+    if not wordlists.exists():
+        letters = list("abcdefghijklmnopqrstuvwxyz")
+        # image_ocr asks for 16,000 words of at most 4 letters, then 16,000 pairs of at most 12
+        words = ["".join(rng.choice(letters, rng.integers(2, 5))) for _ in range(40000)]
+        lists = {
+            "wordlist_mono_clean.txt": words,
+            "wordlist_bi_clean.txt": [f"{a} {b}" for a, b in zip(words, words[1:])],
+        }
+        with tarfile.open(wordlists, "w:gz") as archive:
+            for member, lines in lists.items():
+                (home / member).write_text("\n".join(lines) + "\n")
+                archive.add(home / member, member)
+                (home / member).unlink()
     text = datasets / "nietzsche.txt"
     if not text.exists():
         letters = "abcdefghijklmnopqrstuvwxyz ,.\n"
@@ -153,8 +174,53 @@ def babi_stories(rng, count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def make_stand_in_weights(home: Path) -> None:
+    """ImageNet weights files where the programs look for their downloads: Keras 3 writes VGG19 and
+    InceptionV3 (random weights) under Keras's file names (bench/keras_stand_in_weights.py), and
+    the same VGG19 weights are written as torchvision's file, which cnnkit's VGG19 loads for
+    weights="imagenet". Without bench/.keras-env the programs that need them stop on the download."""
+    keras_python = HERE / ".keras-env" / "bin" / "python"
+    if not keras_python.exists():
+        return
+    environment = {**os.environ, "KERAS_HOME": str(home), "KERAS_BACKEND": "jax"}
+    subprocess.run([str(keras_python), str(HERE / "keras_stand_in_weights.py")], env=environment, check=True)
+    torchvision_file = home / "torch" / "hub" / "checkpoints" / "vgg19-dcbb9e9d.pth"
+    if not torchvision_file.exists():
+        sys.path.insert(0, str(REPO))
+        import torch
+
+        from cnnkit.applications import VGG19
+
+        model = VGG19(
+            weights=str(home / "models" / "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"), include_top=False
+        )
+        state = {}
+        for path, (layer, _) in model.torchvision_names.items():
+            state[f"{path}.weight"], state[f"{path}.bias"] = layer.kernel.detach(), layer.bias.detach()
+        torchvision_file.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(state, torchvision_file)
+    keras_2_resnet = home / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
+    if not keras_2_resnet.exists():  # Keras 2.3's ResNet50 names, which no Keras 3 writes: cnnkit's build of it
+        sys.path.insert(0, str(REPO))
+        from cnnkit.applications import resnet50_keras2
+        from cnnkit.common import keras_defaults
+
+        keras_defaults.set_version(2)
+        resnet50_keras2.ResNet50(weights=None).save_weights(str(keras_2_resnet))
+        keras_defaults.set_version(3)
+
+
 def make_program_data(folder: Path, name: str, rng) -> None:
     """Files a program reads from its own folder (the public ones download them by hand)."""
+    from PIL import Image
+
+    pictures = {
+        "neural_style_transfer": {"base.png": (400, 64), "style.png": (400, 64)},
+        "deep_dream": {"dream.png": (160, 160)},
+        "class_activation_maps": {"photo.png": (300, 400)},
+    }
+    for file_name, (height, width) in pictures.get(name, {}).items():
+        Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8)).save(folder / file_name)
     if name in ("lstm_seq2seq", "lstm_seq2seq_restore", "cnn_seq2seq"):
         pairs = [("go .", "va !"), ("hi .", "salut !"), ("run !", "cours !"), ("wow !", "ca alors !")]
         (folder / "fra-eng").mkdir(exist_ok=True)
@@ -209,7 +275,9 @@ def main() -> int:
     scratch = options.scratch
     home = scratch / "keras_home"
     make_data(home)
+    make_stand_in_weights(home)
     env = {**os.environ, "KERAS_HOME": str(home), "CNNKIT_HOME": str(home), "MPLBACKEND": "Agg"}
+    env["TORCH_HOME"] = str(home / "torch")
     env["PYTHONPATH"] = os.environ.get("CNNKIT_UNDER_TEST", str(REPO))
     names = options.only or KERAS2_PROGRAMS + KERAS3_PROGRAMS
     ran = 0
@@ -227,7 +295,8 @@ def main() -> int:
         ]
         caps += ["--keep-data"] if name in KEEP_DATA else []
         keras2 = ["--keras", options.defaults] if "/" not in name else []
-        command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script)]
+        arguments = ARGUMENTS.get(name, [])
+        command = [sys.executable, "-m", "cnnkit", "run", *caps, *keras2, str(script), *arguments]
         status, seconds, detail = run_one(command, folder, env, options.timeout)
         ran += status == "ran"
         print(f"{name:42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
@@ -238,7 +307,7 @@ def main() -> int:
             keras_script = keras_folder / script.name
             keras_script.write_text(script.read_text())
             keras_python = str(HERE / ".keras-env" / "bin" / "python")
-            keras = [keras_python, str(HERE / "keras_capped.py"), *caps, str(keras_script)]
+            keras = [keras_python, str(HERE / "keras_capped.py"), *caps, str(keras_script), *arguments]
             status, seconds, detail = run_one(keras, keras_folder, {**env, "KERAS_BACKEND": "jax"}, options.timeout)
             print(f"{'  (Keras 3, JAX)':42s} {status:8s} {seconds:6.1f}s  {detail}", flush=True)
     print(f"ran to the end: {ran} of {len(names)}")

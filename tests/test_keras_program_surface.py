@@ -480,3 +480,17 @@ def test_random_rotation_keeps_keras_2_axes():
     assert turned.shape == (2, 5, 7) and not np.allclose(turned, image)
     last = keras.preprocessing.image.random_rotation(image.transpose(1, 2, 0), 0, 0, 1, 2)
     np.testing.assert_allclose(last, image.transpose(1, 2, 0), atol=1e-4)
+
+
+def test_keras_2_resnet50_and_layer_names(keras_2_defaults):
+    """Under Keras 2's defaults layers are numbered from _1 and keras.applications.ResNet50 is Keras
+    2.3's network: class_activation_maps.py reads its last ReLU as activation_49 and its top as fc1000."""
+    keras.backend.clear_session()
+    assert keras.layers.Dense(2).name == "dense_1"
+    keras.backend.clear_session()
+    model = keras.applications.resnet50.ResNet50(weights=None)
+    assert model.count_params() == 25_636_712 and len(model.layers) == 177  # Keras 2.3's counts
+    assert model.get_layer("activation_49").output.shape == (None, 7, 7, 2048)
+    assert model.get_layer("fc1000").get_weights()[0].shape == (2048, 1000)
+    assert model.get_layer("res5c_branch2c").get_weights()[0].shape == (1, 1, 512, 2048)
+    keras.backend.clear_session()

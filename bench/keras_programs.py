@@ -10,6 +10,11 @@ written to a scratch folder to run and never kept in this repository. Data sets 
 
 `--keras-too` runs each program under Keras 3 itself as well (JAX backend, bench/.keras-env from
 bench/keras_env.sh) with the same caps, and prints both last metrics lines.
+
+Two programs import packages that are not cnnkit's dependencies: class_activation_maps (OpenCV)
+and image_ocr (cairocffi, editdistance). Install them where this script runs:
+`.venv/bin/pip install opencv-python-headless cairocffi editdistance`. The ImageNet weights the
+programs download are stand-ins written here (make_stand_in_weights), which needs bench/.keras-env.
 """
 
 from __future__ import annotations

@@ -62,6 +62,8 @@ ARGUMENTS = {
     "neural_style_transfer": ["base.png", "style.png", "result", "--iter", "1"],
     "deep_dream": ["dream.png", "dream_result"],
     "class_activation_maps": ["photo.png"],
+    "neural_doodle": ["--nlabels", "2", "--style-image", "style.png", "--style-mask", "style_mask.png"]
+    + ["--target-mask", "target_mask.png", "--target-image-prefix", "doodle"],
 }
 # Programs that read what another wrote (lstm_seq2seq_restore loads lstm_seq2seq's s2s.h5) run in its folder.
 SHARED_FOLDER = {"lstm_seq2seq_restore": "lstm_seq2seq"}
@@ -223,9 +225,15 @@ def make_program_data(folder: Path, name: str, rng) -> None:
         "neural_style_transfer": {"base.png": (400, 64), "style.png": (400, 64)},
         "deep_dream": {"dream.png": (160, 160)},
         "class_activation_maps": {"photo.png": (300, 400)},
+        "neural_doodle": {"style.png": (64, 64)},
     }
     for file_name, (height, width) in pictures.get(name, {}).items():
         Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8)).save(folder / file_name)
+    if name == "neural_doodle":  # two-region masks: top and bottom halves, left and right halves
+        halves = np.zeros((64, 64, 3), dtype=np.uint8)
+        halves[:32] = 255
+        Image.fromarray(halves).save(folder / "style_mask.png")
+        Image.fromarray(np.ascontiguousarray(halves.transpose(1, 0, 2))).save(folder / "target_mask.png")
     if name in ("lstm_seq2seq", "lstm_seq2seq_restore", "cnn_seq2seq"):
         pairs = [("go .", "va !"), ("hi .", "salut !"), ("run !", "cours !"), ("wow !", "ca alors !")]
         (folder / "fra-eng").mkdir(exist_ok=True)

@@ -494,3 +494,8 @@ def test_keras_2_resnet50_and_layer_names(keras_2_defaults):
     assert model.get_layer("fc1000").get_weights()[0].shape == (2048, 1000)
     assert model.get_layer("res5c_branch2c").get_weights()[0].shape == (1, 1, 512, 2048)
     keras.backend.clear_session()
+
+
+def test_input_fed_from_a_tensor_is_refused_naming_it():
+    with pytest.raises(ValueError, match=r"Input: tensor= \(Keras 2's input fed from an existing tensor\)"):
+        keras.Input(tensor=np.zeros((1, 4, 4, 2)), shape=(None, None, None))

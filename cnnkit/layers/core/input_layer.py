@@ -61,6 +61,11 @@ def Input(
 ) -> KerasTensor:
     """A symbolic input of `shape` (channels-last, no batch axis), e.g. `Input(shape=(28, 28, 1))`;
     or of `batch_shape` (a stateful RNN's fixed batch size first)."""
+    if "tensor" in kwargs:
+        raise ValueError(
+            "Input: tensor= (Keras 2's input fed from an existing tensor) is not supported; use the tensor itself, "
+            "or a constant as a layer's argument"
+        )
     if shape is None and batch_shape is None:
         raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype, batch_shape=batch_shape, **kwargs)

@@ -25,6 +25,9 @@ EXPECTED = {
     ("sklearn_search.py",): "metrics ['loss', 'accuracy']",
     ("conv_lstm.py",): "next frames (1, 5, 12, 12, 1)",
     ("distiller.py",): "distiller {'loss':",
+    ("gradient_ascent.py",): "style loss fell True; dream loss rose True; grads (1, 9, 11, 3)",
+    ("ctc_reader.py",): "ctc losses ['loss', 'val_loss'] decoded (8, 16)",
+    ("masked_conv.py",): "masked taps 0.0 sampled 0 or 1 True",
 }
 
 

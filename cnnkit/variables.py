@@ -55,30 +55,6 @@ class Variable(nn.Parameter):
         keras_layout = self.keras_to_torch is not None and other.shape == self.keras_shape != tuple(self.shape)
         return (self.keras_view() if keras_layout else self.as_subclass(torch.Tensor)), array
 
-    def __mul__(self, other):
-        pair = self._operands(other)
-        return super().__mul__(other) if pair is None else torch.mul(*pair)
-
-    def __rmul__(self, other):
-        pair = self._operands(other)
-        return super().__rmul__(other) if pair is None else torch.mul(pair[1], pair[0])
-
-    def __add__(self, other):
-        pair = self._operands(other)
-        return super().__add__(other) if pair is None else torch.add(*pair)
-
-    def __radd__(self, other):
-        pair = self._operands(other)
-        return super().__radd__(other) if pair is None else torch.add(pair[1], pair[0])
-
-    def __sub__(self, other):
-        pair = self._operands(other)
-        return super().__sub__(other) if pair is None else torch.sub(*pair)
-
-    def __rsub__(self, other):
-        pair = self._operands(other)
-        return super().__rsub__(other) if pair is None else torch.sub(pair[1], pair[0])
-
     def _torch_layout(self, value) -> torch.Tensor:
         tensor = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value)
         keras_shape = self.keras_shape
@@ -106,3 +82,23 @@ class Variable(nn.Parameter):
         with torch.no_grad():
             self.sub_(self._torch_layout(delta))
         return self
+
+
+def _arithmetic(name: str, operation, reflected: bool):
+    """Variable's `name` (`__mul__`, `__rsub__`, ...): with a NumPy array, `operation` on the pair
+    `_operands` gives; otherwise torch's own method."""
+
+    def method(self, other):
+        pair = self._operands(other)
+        if pair is None:
+            return getattr(torch.Tensor, name)(self, other)
+        mine, theirs = pair
+        return operation(theirs, mine) if reflected else operation(mine, theirs)
+
+    method.__name__ = name
+    return method
+
+
+for _name, _operation in (("mul", torch.mul), ("add", torch.add), ("sub", torch.sub)):
+    setattr(Variable, f"__{_name}__", _arithmetic(f"__{_name}__", _operation, reflected=False))
+    setattr(Variable, f"__r{_name}__", _arithmetic(f"__r{_name}__", _operation, reflected=True))

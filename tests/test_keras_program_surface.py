@@ -471,6 +471,8 @@ def test_one_output_named_in_dicts_as_keras_takes_it(rng):
     assert np.isfinite(history.history["loss"][0])
     with pytest.raises(ValueError, match="this model has one output, named 'ctc'"):
         model.compile(loss={"other": "mse"})
+    with pytest.raises(ValueError, match=r"fit: y is a dict \['other'\]; this model has one output, named 'ctc'"):
+        model.fit(rng.random((4, 3)), {"other": np.zeros(4)}, verbose=0)
 
 
 def test_random_rotation_keeps_keras_2_axes():

@@ -140,6 +140,11 @@ def gradients(loss, variables):
             )
         grads = SymbolicGradients(name=unique_name("gradients"))([loss, *wanted])
         return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+    if not builtins.all(isinstance(x, torch.Tensor) and x.requires_grad for x in wanted):
+        raise ValueError(
+            "K.gradients: on real tensors, each tensor to differentiate by must record gradients (requires_grad); "
+            "on a functional graph, pass its tensors"
+        )
     grads = torch.autograd.grad(_t(loss).sum(), wanted, create_graph=torch.is_grad_enabled(), allow_unused=True)
     return [torch.zeros_like(x) if g is None else g for x, g in zip(wanted, grads)]
 

@@ -124,15 +124,19 @@ class Model(Trainer, SubclassedModel, Layer):
             self._target_device = torch.device(device)
             self.to(self._target_device)
 
+    def single_output_name(self) -> str | None:
+        """The name Keras gives a one-output model's output (its layer's); None if it has no graph."""
+        try:
+            return self.outputs[0].source.name
+        except (AttributeError, ValueError, IndexError):  # a Sequential not built yet: its last layer's
+            return self.layers[-1].name if getattr(self, "layers", None) else None
+
     def _by_the_output_name(self, value, what: str):
         """A one-output model's loss or metrics given as a dict by its output's name, as Keras takes
         them (`compile(loss={"ctc": ...})` in Keras 2's image_ocr.py): the entry for that output."""
         if not isinstance(value, dict):
             return value
-        try:
-            name = self.outputs[0].source.name
-        except (AttributeError, ValueError, IndexError):  # a Sequential not built yet: its last layer's
-            name = self.layers[-1].name if getattr(self, "layers", None) else None
+        name = self.single_output_name()
         if name not in value or len(value) != 1:
             raise ValueError(f"compile: {what} is a dict {sorted(value)}; this model has one output, named {name!r}")
         return value[name]

@@ -89,10 +89,7 @@ class DataEntry:
         2's image_ocr.py), as Keras takes them for its compiled loss: that entry."""
         if self.output_names is not None or not isinstance(y, dict) or self.setup is None or not self.setup.has_loss:
             return y  # (a model's own train_step reads its labels as they come)
-        try:
-            name = self.model.outputs[0].source.name
-        except (AttributeError, ValueError, IndexError):  # no graph output (a subclassed model)
-            name = None
+        name = self.model.single_output_name() if hasattr(self.model, "single_output_name") else None
         if len(y) != 1 or (name is not None and name not in y):
             raise ValueError(f"{self.where}: y is a dict {sorted(y)}; this model has one output, named {name!r}")
         return next(iter(y.values()))

@@ -54,8 +54,7 @@ def get_file(
         return _keras_2_untar(origin, folder, name, file_hash, algorithm, force_download)
     extract = extract or untar
     target, extracted = _places(folder, name, extract, given=fname is not None)
-    if force_download or not target.exists() or (file_hash and not _matches(target, file_hash, algorithm)):
-        _download(origin, target, file_hash, algorithm)
+    _download_unless_cached(origin, target, file_hash, algorithm, force_download)
     if not extract:
         return os.fspath(target)
     if not _extract(target, extracted, "tar" if untar else archive_format):
@@ -71,6 +70,12 @@ def _algorithm(hash_algorithm: str, file_hash) -> str:
     return hash_algorithm
 
 
+def _download_unless_cached(origin: str, target: Path, file_hash, algorithm: str, force: bool) -> None:
+    """Download to `target` unless it is there and, with a hash, intact."""
+    if force or not target.exists() or (file_hash and not _matches(target, file_hash, algorithm)):
+        _download(origin, target, file_hash, algorithm)
+
+
 def _matches(path: Path, file_hash: str, algorithm: str) -> bool:
     return digest_of(path, algorithm) == file_hash.lower()
 
@@ -80,8 +85,7 @@ def _keras_2_untar(origin: str, folder: Path, name: str, file_hash, algorithm: s
     cache folder itself, and '<folder>/<name>' returned (Keras 2's image_ocr.py reads the files next
     to that path: os.path.dirname(get_file('wordlists.tgz', ..., untar=True)))."""
     target, answer = folder / f"{name}.tar.gz", folder / name
-    if force_download or not target.exists() or (file_hash and not _matches(target, file_hash, algorithm)):
-        _download(origin, target, file_hash, algorithm)
+    _download_unless_cached(origin, target, file_hash, algorithm, force_download)
     if not answer.exists():
         _untar(target, folder)
     return os.fspath(answer)

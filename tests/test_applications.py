@@ -190,7 +190,9 @@ def test_input_tensor_builds_the_network_on_that_graph(rng):
     constant = rng.random((1, 32, 32, 3)).astype("float32")
     images = K.concatenate([K.variable(constant), placeholder], axis=0)
     model = applications.VGG11(input_tensor=images, include_top=False, small_input=True)
-    assert model.input_shape == (None, 32, 32, 3) and model.layers[0].input is images
+    assert model.input_shape == (2, 32, 32, 3) and model.layers[0].input is images
+    # as Keras builds it: a functional model, an input layer first, then the network's own layers
+    assert isinstance(model.layers[0], layers.InputLayer) and model.layers[1].name == "block1_conv1"
     block = model.get_layer("block2_conv1").output
     assert block.shape == (2, 16, 16, 128)
     value = rng.random((1, 32, 32, 3)).astype("float32")

@@ -19,8 +19,9 @@ from cnnkit.applications import imagenet_weights
 from cnnkit.applications.weights import load_weights_file
 from cnnkit.common.checks import positive_int
 from cnnkit.common.layout import Shape
-from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
+from cnnkit.layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, Input, InputLayer
 from cnnkit.layers.node import is_symbolic
+from cnnkit.models.functional import Functional
 from cnnkit.models.sequential import Sequential
 
 
@@ -186,7 +187,7 @@ def assemble(
     flattened: dict[str, nn.Module] | None = None,
     torchvision_optional: tuple[str, ...] = (),
     input_tensor=None,
-) -> Classifier:
+) -> Classifier | Functional:
     """Put a zoo model together: the head or the `pooling` choice, torchvision's names, the weights.
 
     `torchvision_names` maps torchvision's module paths to layers; a function giving that map is
@@ -200,6 +201,8 @@ def assemble(
             "avg": [GlobalAveragePooling2D(name="avg_pool")],
             "max": [GlobalMaxPooling2D(name="max_pool")],
         }[pooling]
+    if input_tensor is not None:
+        input_tensor = _model_input(input_tensor)
     model = Classifier(backbone, head, input_shape, name, input_tensor)
     present = {id(module) for module in model.modules()}
     if callable(torchvision_names):
@@ -216,7 +219,18 @@ def assemble(
         weights = imagenet_weights.imagenet_file(name)
     if weights is not None:
         load_weights_file(model, weights)
+    if input_tensor is not None:  # as Keras builds it: a functional model, its input layer first
+        return Functional(input_tensor, model.output, name=model.name)
     return model
+
+
+def _model_input(input_tensor):
+    """Keras's applications' `input_tensor`: an Input is the model's input; any other graph tensor
+    (an op on a K.placeholder) comes in through an input layer of its own, `Input(tensor=...)`, so
+    `model.layers[0]` is an input layer and the rest are the network's, as in Keras."""
+    if isinstance(input_tensor.source, InputLayer) and not input_tensor.node.inputs:
+        return input_tensor
+    return Input(tensor=input_tensor)
 
 
 def output_shape_of(model: Classifier, layer: nn.Module) -> Shape:

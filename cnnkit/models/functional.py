@@ -53,7 +53,7 @@ def nodes_between(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node.layer, InputLayer):
+        if isinstance(node.layer, InputLayer) and not node.inputs and getattr(node.layer, "constant", None) is None:
             raise ValueError(
                 f"Model: the graph is disconnected: it needs the input '{node.layer.name}', which is not "
                 f"among the model's inputs ({', '.join(t.name for t in inputs)})"

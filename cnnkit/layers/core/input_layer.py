@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+import torch
+
+from cnnkit.common.layout import api_channels_first, api_to_runtime
 from cnnkit.layers.layer import Layer
 from cnnkit.layers.node import KerasTensor, Node
 
@@ -41,7 +45,13 @@ class InputLayer(Layer):
         self.built = True
 
     def call(self, x):
-        return x
+        constant = getattr(self, "constant", None)
+        return x if constant is None else constant
+
+    def hold_constant(self, value: torch.Tensor) -> None:
+        """Keras 2's `Input(tensor=constant)`: this input is always `value` (in the API's layout), so
+        the graphs that read it need no value fed for it."""
+        self.register_buffer("constant", api_to_runtime(value.detach().float()), persistent=False)
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -61,11 +71,9 @@ def Input(
 ) -> KerasTensor:
     """A symbolic input of `shape` (channels-last, no batch axis), e.g. `Input(shape=(28, 28, 1))`;
     or of `batch_shape` (a stateful RNN's fixed batch size first)."""
-    if "tensor" in kwargs:
-        raise ValueError(
-            "Input: tensor= (Keras 2's input fed from an existing tensor) is not supported; use the tensor itself, "
-            "or a constant as a layer's argument"
-        )
+    if kwargs.get("tensor") is not None:
+        return _input_from_tensor(kwargs.pop("tensor"), name, dtype, **kwargs)
+    kwargs.pop("tensor", None)
     if shape is None and batch_shape is None:
         raise ValueError("Input: pass shape=(...), the input shape without the batch axis.")
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype, batch_shape=batch_shape, **kwargs)
@@ -74,5 +82,33 @@ def Input(
     if layer.batch_size is not None:  # a fixed batch (K.placeholder((1, ...)), batch_shape=) is part of the shape
         shape = (layer.batch_size, *shape[1:])
     node.outputs = [KerasTensor(shape, node)]
+    node.outputs[0].dtype = layer.input_dtype
+    return node.outputs[0]
+
+
+def _input_from_tensor(tensor, name: str | None, dtype, **kwargs) -> KerasTensor:
+    """Keras 2's `Input(tensor=...)`: an input layer fed by an existing tensor. A graph tensor (an
+    op on a K.placeholder, a layer's output) is passed through, so the layers called on the input
+    stay on that tensor's graph (keras.applications' `input_tensor=`); a constant (K.variable, an
+    array) is held by the layer, and graphs that read it need no value fed for it (neural_doodle.py's
+    masks). The tensor's own shape, batch included, is the input's shape."""
+    from cnnkit.variables import Variable
+
+    if isinstance(tensor, KerasTensor):
+        shape = tuple(tensor.shape)  # channels-last; declared as the program would declare it
+        if len(shape) == 4 and api_channels_first():
+            shape = (shape[0], shape[3], shape[1], shape[2])
+        layer = InputLayer(batch_shape=shape, name=name, dtype=dtype or tensor.dtype, **kwargs)
+        node = Node(layer, [tensor], takes_list=False)
+    else:
+        if isinstance(tensor, Variable):
+            tensor = tensor.keras_view()
+        value = tensor if isinstance(tensor, torch.Tensor) else torch.as_tensor(np.asarray(tensor))
+        if value.dim() < 1:
+            raise ValueError(f"Input: tensor= must have a batch axis; received a scalar {tensor!r}")
+        layer = InputLayer(batch_shape=tuple(value.shape), name=name, dtype=dtype, **kwargs)
+        layer.hold_constant(value)
+        node = Node(layer, [], takes_list=True)
+    node.outputs = [KerasTensor((layer.batch_size, *layer.declared_input_shape[1:]), node)]
     node.outputs[0].dtype = layer.input_dtype
     return node.outputs[0]

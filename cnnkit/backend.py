@@ -12,7 +12,7 @@ import torch
 from cnnkit.backend_ops import *  # noqa: F403  (Keras 2's K.* math, listed in backend_ops)
 from cnnkit.backend_ops import __all__ as _math_names
 from cnnkit.backend_ops import _t
-from cnnkit.common.layout import API_LAYOUT, api_shape
+from cnnkit.common.layout import API_LAYOUT, RUNTIME_SOURCE, api_shape, runtime_to_api
 from cnnkit.layers.node import is_symbolic
 from cnnkit.session import backend as backend
 from cnnkit.session import clear_session as clear_session
@@ -128,7 +128,7 @@ def gradients(loss, variables):
     """Keras 2's K.gradients: the gradients of `loss` with respect to each of `variables`, a list.
     On a functional graph's tensors they are graph tensors (evaluate them with K.function); on
     real tensors, torch's autograd.grad of the sum of `loss`."""
-    from cnnkit.layers.core.symbolic_gradients import SymbolicGradients
+    from cnnkit.layers.core.symbolic_gradients import GradientsNotRecorded, SymbolicGradients
 
     wanted = list(variables) if isinstance(variables, (list, tuple)) else [variables]
     symbolic = [is_symbolic(x) for x in wanted]  # (any and all are K's here: builtins.any, builtins.all)
@@ -141,12 +141,18 @@ def gradients(loss, variables):
         grads = SymbolicGradients(name=unique_name("gradients"))([loss, *wanted])
         return list(grads) if isinstance(grads, (list, tuple)) else [grads]
     if not builtins.all(isinstance(x, torch.Tensor) and x.requires_grad for x in wanted):
+        if not torch.is_grad_enabled():  # predict or evaluate: a model runs it again, recording them
+            raise GradientsNotRecorded("K.gradients: the run records no gradients (predict or evaluate)")
         raise ValueError(
             "K.gradients: on real tensors, each tensor to differentiate by must record gradients (requires_grad); "
             "on a functional graph, pass its tensors"
         )
-    grads = torch.autograd.grad(_t(loss).sum(), wanted, create_graph=torch.is_grad_enabled(), allow_unused=True)
-    return [torch.zeros_like(x) if g is None else g for x, g in zip(wanted, grads)]
+    # A Lambda's function sees a permuted view of its run-time input, which the loss was not computed
+    # from: differentiate by the run-time tensor the view was made of, then permute alike.
+    sources = [getattr(x, RUNTIME_SOURCE, x) for x in wanted]
+    grads = torch.autograd.grad(_t(loss).sum(), sources, create_graph=torch.is_grad_enabled(), allow_unused=True)
+    grads = [torch.zeros_like(s) if g is None else g for s, g in zip(sources, grads)]
+    return [runtime_to_api(g) if s is not x else g for x, s, g in zip(wanted, sources, grads)]
 
 
 def placeholder(shape=None, ndim=None, dtype=None, name=None):

@@ -1,5 +1,5 @@
-"""Session-wide state: the default device, Keras-style unique layer names, and the fixed answers
-of image_data_format, floatx and epsilon. cnnkit's own modules read these here; `cnnkit.backend`
+"""Session-wide state: the default device, Keras-style unique layer names, image_data_format, and
+the fixed answers of floatx and epsilon. cnnkit's own modules read these here; `cnnkit.backend`
 (Keras's `keras.backend`) re-exports them with the functions programs call on tensors."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from cnnkit.common import keras_defaults
 
 _name_counts: defaultdict[str, int] = defaultdict(int)
 _device: torch.device | None = None
+_image_data_format = "channels_last"
 
 
 def to_snake_case(name: str) -> str:
@@ -62,16 +63,20 @@ def get_device() -> torch.device:
 
 
 def image_data_format() -> str:
-    """How images are laid out at the API: always "channels_last" (N, H, W, C), as Keras's default.
-    Inside, layers run NCHW; the conversion happens once where data enters."""
-    return "channels_last"
+    """How images are laid out at the API: "channels_last" (N, H, W, C), Keras's default, unless a
+    program set "channels_first" (N, C, H, W), as Keras 2's mnist_swwae.py does. Inside, layers run
+    NCHW either way; the layout only decides how data, labels, predictions and a Lambda's tensors
+    meet the API (see common/layout.py)."""
+    return _image_data_format
 
 
 def set_image_data_format(data_format: str) -> None:
-    if data_format != "channels_last":
+    global _image_data_format
+    if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
-            f"set_image_data_format: cnnkit takes images channels-last (N, H, W, C); received {data_format!r}"
+            f"set_image_data_format: expected 'channels_last' or 'channels_first'; received {data_format!r}"
         )
+    _image_data_format = data_format
 
 
 def floatx() -> str:

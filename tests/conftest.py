@@ -19,6 +19,7 @@ def fresh_session():
     cnnkit.backend.set_device(TEST_DEVICE)
     yield
     cnnkit.backend.set_device(None)
+    cnnkit.backend.set_image_data_format("channels_last")  # a test that set channels_first sets it back
 
 
 def subprocess_env(**extra) -> dict:

@@ -150,12 +150,14 @@ def hidden_layer_weights(tensor):
     return tensor.node.layer.get_weights()
 
 
-def test_a_model_output_made_of_gradients_is_refused_by_predict_in_one_line():
+def test_a_model_output_made_of_gradients_is_predicted_recording_them():
+    """As TensorFlow 1's graphs could: predict records gradients for a model whose graph takes them."""
     x = layers.Input((3,))
     y = layers.Dense(2)(x)
-    model = keras.Model(x, K.gradients(K.sum(y), [y])[0])
-    with pytest.raises(ValueError, match="K.gradients needs the run to record gradients"):
-        model.predict(np.ones((2, 3), "float32"), verbose=0)
+    model = keras.Model(x, K.gradients(K.sum(K.square(y)), [y])[0])
+    data = np.ones((2, 3), "float32")
+    dense = keras.Model(x, y).predict(data, verbose=0)
+    np.testing.assert_allclose(model.predict(data, verbose=0), 2 * dense, rtol=1e-5)
 
 
 def test_k_shape_of_an_image_of_any_size_is_read_when_the_graph_runs():

@@ -302,7 +302,7 @@ def test_keras_names_and_freezing():
         (lambda: layers.Conv2D(8, 3, padding="full"), "padding must be 'valid', 'same' or a number"),
         (lambda: layers.MaxPooling2D(3, padding=2), "padding may be at most half"),
         (lambda: layers.Conv2D(8, 3, strides=2, dilation_rate=2), "cannot be combined"),
-        (lambda: layers.Conv2D(8, 3, data_format="channels_first"), "channels-last"),
+        (lambda: layers.Conv2D(8, 3, data_format="channels_first"), "differs from the image_data_format"),
         (lambda: layers.Dense(-1), "units must be a positive int; received units=-1"),
         (lambda: layers.Dense(3, activation="relux"), "Unknown activation 'relux'"),
         (lambda: layers.Dropout(1.5), "rate must be a number in"),

@@ -3,6 +3,11 @@
 At the API a shape never includes the batch axis's size and images are (height, width, channels).
 Inside, rank-4 tensors are (batch, channels, height, width); every other rank keeps its axes as
 the API names them (sequences stay (batch, timesteps, features)).
+
+A program that sets Keras's image_data_format to "channels_first" gives and gets image data
+(N, C, H, W): the functions below named for the API (`api_to_runtime`, `runtime_to_api`,
+`api_image_shape`) follow that setting. Shapes (a KerasTensor's, a layer's output_shape) stay
+channels-last whatever the setting.
 """
 
 from __future__ import annotations
@@ -31,6 +36,38 @@ def to_channels_first(x: torch.Tensor) -> torch.Tensor:
     return x.permute(0, 3, 1, 2) if x.dim() == 4 else x
 
 
+def api_channels_first() -> bool:
+    """Has the program set Keras's image_data_format to "channels_first"?"""
+    from cnnkit import session
+
+    return session.image_data_format() == "channels_first"
+
+
+def api_to_runtime(x: torch.Tensor) -> torch.Tensor:
+    """An image tensor as the API gives it (channels-last, or channels-first where the program set
+    that) -> NCHW. Other ranks unchanged."""
+    return x if api_channels_first() else to_channels_first(x)
+
+
+def runtime_to_api(x: torch.Tensor) -> torch.Tensor:
+    """NCHW -> the API's image layout. Other ranks unchanged."""
+    return x if api_channels_first() else to_channels_last(x)
+
+
+# The permuted view a Lambda's function sees carries the run-time tensor it was made of, under this
+# attribute: K.gradients by the view differentiates by that tensor (the view is not in the graph).
+RUNTIME_SOURCE = "_cnnkit_runtime_source"
+
+
+def api_image_shape(shape: tuple) -> tuple:
+    """An input shape as a program declares it (no batch axis) -> channels-last: under
+    "channels_first" a 3-D shape is (channels, height, width)."""
+    shape = tuple(shape)
+    if len(shape) == 3 and api_channels_first():
+        return (shape[1], shape[2], shape[0])
+    return shape
+
+
 # Tensors a layer returns for NumPy input carry this attribute: they are channels-last, as at
 # Keras's API, so a layer they are passed to next reads them that way too (Keras's eager chains,
 # `pooled = GlobalAveragePooling2D()(base_model(images))`).
@@ -48,7 +85,7 @@ def from_api_array(x, device: torch.device | None) -> torch.Tensor:
     """API data (channels-last) as the run-time tensor: floats as float32 (Keras's floatx),
     integers (token ids) kept, images NCHW (a view of a tensor, no copy)."""
     tensor = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x), device=device)
-    return to_channels_first(tensor.float() if tensor.is_floating_point() else tensor)
+    return api_to_runtime(tensor.float() if tensor.is_floating_point() else tensor)
 
 
 def to_api_layout(result):
@@ -59,7 +96,7 @@ def to_api_layout(result):
         return type(result)(to_api_layout(part) for part in result)
     if not isinstance(result, torch.Tensor):
         return result
-    result = to_channels_last(result)
+    result = runtime_to_api(result)
     setattr(result, API_LAYOUT, True)
     return result
 

@@ -67,10 +67,14 @@ def weight_arguments_config(layer: Layer) -> dict:
 
 
 def check_data_format(data_format: str | None, owner: str) -> None:
-    if data_format not in (None, "channels_last"):
+    """A layer's data_format: the session's image_data_format (None means it). Images meet the API
+    in one layout per program, so a layer cannot ask for the other."""
+    from cnnkit import session
+
+    if data_format not in (None, session.image_data_format()):
         raise ValueError(
-            f"{owner}: cnnkit takes channels-last shapes at its API (tensors run NCHW inside); "
-            f"received data_format={data_format!r}."
+            f"{owner}: data_format={data_format!r} differs from the image_data_format set for the program "
+            f"({session.image_data_format()!r}); cnnkit takes one layout at its API (tensors run NCHW inside)."
         )
 
 

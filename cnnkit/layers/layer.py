@@ -24,6 +24,7 @@ from cnnkit.common import registry
 from cnnkit.common.layout import (
     API_LAYOUT,
     Shape,
+    api_image_shape,
     api_shape,
     format_shape,
     from_api_array,
@@ -150,13 +151,13 @@ class Layer(nn.Module):
         self._initial_weights = None if weights is None else list(weights)
 
     def _declared_shape(self, input_shape, batch_input_shape, input_dim) -> Shape | None:
-        if batch_input_shape is not None:
-            return (None, *tuple(batch_input_shape)[1:])
+        if batch_input_shape is not None:  # (channels, height, width) where the program set channels_first
+            return (None, *api_image_shape(tuple(batch_input_shape)[1:]))
         if input_shape is not None:
             shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
             if not all(d is None or (isinstance(d, int) and d > 0) for d in shape):
                 raise self.error(f"input_shape must hold positive ints; received input_shape={input_shape!r}")
-            return (None, *shape)
+            return (None, *api_image_shape(shape))
         if input_dim is not None:
             return (None, int(input_dim))
         return None

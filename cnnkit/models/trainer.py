@@ -25,6 +25,7 @@ from cnnkit.layers import activity
 from cnnkit.metrics.metric import Metric, class_dim
 from cnnkit.training.batch_sources import batch_length
 from cnnkit.training.compiled_setup import CompiledSetup, CompileMetrics
+from cnnkit.training.inference_gradients import run_inference
 from cnnkit.training.inference_pieces import in_pieces
 from cnnkit.training.step_protocol import (
     MetricResults,
@@ -224,7 +225,7 @@ class Trainer:
             if setup.compiled_forward is None:
                 setup.compiled_forward = torch.compile(TrainingForward(self))
             return in_pieces(lambda part: setup.compiled_forward(part, logits=logits), x, piece)
-        return in_pieces(self.forward_logits if logits else self, x, piece)
+        return run_inference(self, lambda: in_pieces(self.forward_logits if logits else self, x, piece))
 
 
 def trainable_as_compiled(setup: CompiledSetup):

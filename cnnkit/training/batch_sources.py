@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from cnnkit import distributed
-from cnnkit.common.layout import Shape, format_shape
+from cnnkit.common.layout import Shape, api_channels_first, format_shape
 from cnnkit.training.labels import as_tensor
 
 Batch = tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]
@@ -38,6 +38,8 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
         raise ValueError(
             f"{where}: x must have a batch axis and at least one feature axis; received shape {tuple(x.shape)}"
         )
+    if x.dim() == 4 and api_channels_first():  # the program set image_data_format "channels_first"
+        x = x.permute(0, 2, 3, 1)
     sample = tuple(x.shape[1:])
     channels_first = False
     if expected is not None:
@@ -48,7 +50,7 @@ def convert_inputs(x, expected: Shape | None, device: torch.device, where: str) 
             if all(e is None or s == e for s, e in zip(sample, expected_sample[:-1])):
                 x, sample = x.unsqueeze(-1), (*sample, 1)
         fits = len(sample) == len(expected_sample) and all(e is None or s == e for s, e in zip(sample, expected_sample))
-        if x.dim() == 4 and isinstance(x, torch.Tensor) and len(expected_sample) == 3:
+        if x.dim() == 4 and not api_channels_first() and len(expected_sample) == 3:
             h, w, c = expected_sample
             channels_first = all(e is None or s == e for s, e in zip(sample, (c, h, w)))
             if fits and channels_first:  # (N, 3, 3, 3): the shape cannot tell; Keras's layout wins

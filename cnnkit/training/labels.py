@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from cnnkit.common.layout import Shape, format_shape, to_channels_first
+from cnnkit.common.layout import Shape, api_channels_first, format_shape, to_channels_first, to_channels_last
 from cnnkit.losses.loss import Loss, LossFunctionWrapper
 from cnnkit.losses.losses import BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy
 
@@ -33,6 +33,8 @@ def prepare_targets(y, loss: Loss, output_shape: Shape, where: str) -> torch.Ten
     y = as_tensor(y)
     if y.dim() == 0:
         raise ValueError(f"{where}: y must have a batch axis; received a scalar")
+    if api_channels_first():  # image labels (N, C, H, W), checked against the output's channels-last shape
+        y = to_channels_last(y)
     sample_shape = tuple(y.shape[1:])
     if isinstance(loss, SparseCategoricalCrossentropy):
         return _sparse_labels(y, loss, output_shape, where)

@@ -19,7 +19,7 @@ from cnnkit import distributed
 from cnnkit.callbacks.callback_list import CallbackList
 from cnnkit.callbacks.history import History
 from cnnkit.common.checks import positive_int
-from cnnkit.common.layout import to_channels_last
+from cnnkit.common.layout import runtime_to_api
 from cnnkit.layers import activity
 from cnnkit.training import progress, smoke_caps
 from cnnkit.training.batch_sources import slice_samples
@@ -325,5 +325,5 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     callback_list.on_predict_end()
     # One transfer to the host at the end, not one per batch.
     if outputs and isinstance(outputs[0], (list, tuple)):  # several outputs: one array each
-        return [to_channels_last(torch.cat(parts)).cpu().numpy() for parts in zip(*outputs)]
-    return to_channels_last(torch.cat(outputs)).cpu().numpy()
+        return [runtime_to_api(torch.cat(parts)).cpu().numpy() for parts in zip(*outputs)]
+    return runtime_to_api(torch.cat(outputs)).cpu().numpy()

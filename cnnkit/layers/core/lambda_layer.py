@@ -1,8 +1,9 @@
 """Lambda: a function of tensors as a layer, `Lambda(lambda x: x / 255.0)`, as in Keras.
 
 The function sees tensors as a Keras user writes for them: images channels-last, (batch, height,
-width, channels). cnnkit's run-time images are NCHW, so it gets a permuted view (no copy) and a
-4-D result is turned back the same way. Other ranks pass as they are.
+width, channels), or channels-first where the program set image_data_format "channels_first".
+cnnkit's run-time images are NCHW, so it gets a permuted view (no copy) where the layouts differ,
+and a 4-D result is turned back the same way. Other ranks pass as they are.
 
 A function cannot be saved as data: loading a model never runs code from the file. The saved
 config names the function, and `load_model(path, custom_objects={"name": function})` gives it
@@ -18,21 +19,32 @@ from collections.abc import Callable
 import torch
 
 from cnnkit.common import object_registration as custom_objects
-from cnnkit.common.layout import to_channels_first, to_channels_last
+from cnnkit.common.layout import RUNTIME_SOURCE, api_shape, api_to_runtime, runtime_to_api, to_channels_first
 from cnnkit.layers.layer import Layer
 
 
 def _keras_view(x):
-    """What the function sees: channels-last images, for one tensor or a list of them."""
+    """What the function sees: images in the API's layout, for one tensor or a list of them."""
     if isinstance(x, (list, tuple)):
         return [_keras_view(t) for t in x]
-    return to_channels_last(x) if isinstance(x, torch.Tensor) else x
+    if not isinstance(x, torch.Tensor):
+        return x
+    view = runtime_to_api(x)
+    if view is not x:
+        setattr(view, RUNTIME_SOURCE, x)
+    return view
 
 
 def _runtime_view(y):
     if isinstance(y, (list, tuple)):
         return [_runtime_view(t) for t in y]
-    return to_channels_first(y) if isinstance(y, torch.Tensor) else y
+    return api_to_runtime(y) if isinstance(y, torch.Tensor) else y
+
+
+def _one_unlisted(y):
+    """A list of one tensor is that tensor, as Keras 2 unpacked it (mnist_swwae.py's Lambda returns
+    K.gradients' list of one)."""
+    return y[0] if isinstance(y, (list, tuple)) and len(y) == 1 else y
 
 
 class Lambda(Layer):
@@ -62,15 +74,15 @@ class Lambda(Layer):
             raise self.error(
                 f"cannot work out the output shape for input {input_shape} (a dimension is unknown); pass output_shape="
             )
-        zeros = [torch.zeros((2, *shape[1:])) for shape in shapes]  # channels-last, as the function sees
+        zeros = [_keras_view(to_channels_first(torch.zeros((2, *shape[1:])))) for shape in shapes]
         with torch.no_grad():
-            out = self.function(zeros if isinstance(input_shape, list) else zeros[0], **self.arguments)
+            out = _one_unlisted(self.function(zeros if isinstance(input_shape, list) else zeros[0], **self.arguments))
         if isinstance(out, (list, tuple)):
-            return [(None, *tuple(t.shape[1:])) for t in out]
-        return (None, *tuple(out.shape[1:]))
+            return [api_shape(_runtime_view(t)) for t in out]
+        return api_shape(_runtime_view(out))
 
     def call(self, x):
-        return _runtime_view(self.function(_keras_view(x), **self.arguments))
+        return _runtime_view(_one_unlisted(self.function(_keras_view(x), **self.arguments)))
 
     def check_savable(self) -> None:
         """Called before a model file is written: a lambda could never be found again by name."""

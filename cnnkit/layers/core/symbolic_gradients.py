@@ -16,6 +16,12 @@ import torch
 from cnnkit.layers.layer import Layer
 
 
+class GradientsNotRecorded(ValueError):
+    """K.gradients ran where torch records no gradients (predict, evaluate). A model's inference
+    catches it and runs again recording them, as TensorFlow 1's graphs always could (Keras 2's
+    mnist_swwae.py takes K.gradients inside a Lambda); K.function records them from the start."""
+
+
 class SymbolicGradients(Layer):
     """Inputs: [loss, x1, x2, ...]; outputs: [d loss / d x1, d loss / d x2, ...], each shaped as its x
     (one tensor when there is one x)."""
@@ -27,9 +33,8 @@ class SymbolicGradients(Layer):
     def call(self, tensors):
         loss, wanted = tensors[0], list(tensors[1:])
         if not torch.is_grad_enabled():
-            raise self.error(
-                "K.gradients needs the run to record gradients, and this one (predict or evaluate) records none; "
-                "evaluate the gradients with K.function, which records them"
+            raise GradientsNotRecorded(
+                str(self.error("K.gradients needs the run to record gradients, and this one records none"))
             )
         for x in wanted:
             if not x.requires_grad:

@@ -28,6 +28,8 @@ EXPECTED = {
     ("gradient_ascent.py",): "style loss fell True; dream loss rose True; grads (1, 9, 11, 3)",
     ("ctc_reader.py",): "ctc losses ['loss', 'val_loss'] decoded (8, 16)",
     ("masked_conv.py",): "masked taps 0.0 sampled 0 or 1 True",
+    ("what_where.py",): "reconstructions (5, 1, 32, 32) pairs (5, 2, 32, 32) val_loss True",
+    ("doodle_masks.py",): "doodle loss fell True; layers block1_conv1 mask_block1_conv1",
 }
 
 

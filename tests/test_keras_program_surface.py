@@ -498,6 +498,11 @@ def test_keras_2_resnet50_and_layer_names(keras_2_defaults):
     keras.backend.clear_session()
 
 
-def test_input_fed_from_a_tensor_is_refused_naming_it():
-    with pytest.raises(ValueError, match=r"Input: tensor= \(Keras 2's input fed from an existing tensor\)"):
-        keras.Input(tensor=np.zeros((1, 4, 4, 2)), shape=(None, None, None))
+def test_input_fed_from_a_graph_tensor_passes_it_through():
+    """Keras 2's Input(tensor=graph_tensor): an input layer of its own on that tensor's graph."""
+    placeholder = keras.backend.placeholder((2, 3))
+    doubled = placeholder * 2.0
+    fed = keras.Input(tensor=doubled)
+    assert fed.shape == (2, 3) and fed.source.input is doubled
+    (got,) = keras.backend.function([placeholder], [fed + 1.0])([np.ones((2, 3), "float32")])
+    np.testing.assert_allclose(got, np.full((2, 3), 3.0))

@@ -13,11 +13,14 @@ from cnnkit import layers
 
 
 def small_model(channels_first: bool):
-    """Conv -> BatchNormalization on the channels -> a Lambda that keeps the first channel."""
+    """Conv, joined to the input on the channels -> BatchNormalization on the channels -> a Lambda
+    that keeps the first channel."""
     K.set_image_data_format("channels_first" if channels_first else "channels_last")
+    channels = 1 if channels_first else -1
     inputs = layers.Input(shape=(2, 6, 5) if channels_first else (6, 5, 2))
     x = layers.Conv2D(3, 3, padding="same", name="conv")(inputs)
-    x = layers.BatchNormalization(axis=1 if channels_first else -1, name="norm")(x)
+    x = layers.concatenate([x, inputs], axis=channels)
+    x = layers.BatchNormalization(axis=channels, name="norm")(x)
     first = (lambda t: t[:, :1] * 2.0) if channels_first else (lambda t: t[..., :1] * 2.0)
     model = keras.Model(inputs, layers.Lambda(first)(x))
     model.compile(optimizer="sgd", loss="mse")

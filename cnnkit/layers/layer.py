@@ -24,6 +24,7 @@ from cnnkit.common import registry
 from cnnkit.common.layout import (
     API_LAYOUT,
     Shape,
+    api_channels_first,
     api_image_shape,
     api_shape,
     format_shape,
@@ -143,6 +144,9 @@ class Layer(nn.Module):
         self._weight_constraints: dict[str, Callable] = {}
         self.inbound_nodes: list = []  # one Node per call on symbolic tensors (the functional API)
         self.declared_input_shape = self._declared_shape(input_shape, batch_input_shape, input_dim)
+        # Made where the program set image_data_format "channels_first": an `axis` argument names an
+        # image's axes in that order (see api_axis).
+        self._channels_first_axes = api_channels_first()
         # Keras 2's fixed batch size for a stateful RNN (batch_size=, or batch_input_shape's first
         # axis); cnnkit's layers take any batch size, and a stateful one checks it stays the same.
         self.declared_batch_size = batch_size if batch_input_shape is None else tuple(batch_input_shape)[0]
@@ -161,6 +165,14 @@ class Layer(nn.Module):
         if input_dim is not None:
             return (None, int(input_dim))
         return None
+
+    def api_axis(self, axis: int, rank: int) -> int:
+        """The channels-last axis that the program's `axis` argument names for an input of `rank`.
+        Under channels_first, axis 1 of an image is its channels (Keras 2's BatchNormalization(axis=1),
+        concatenate(axis=1)); otherwise the axis as given."""
+        if rank == 4 and self._channels_first_axes:
+            return (0, 3, 1, 2)[axis % 4]
+        return axis
 
     # ---- errors -------------------------------------------------------------------------------
     def error(self, message: str) -> ValueError:

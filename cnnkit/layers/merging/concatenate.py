@@ -24,7 +24,7 @@ class Concatenate(_Merge):
         if any(len(s) != rank for s in shapes) or not -rank <= self.axis < rank or self.axis % rank == 0:
             shown = ", ".join(format_shape(s) for s in shapes)
             raise self.error(f"cannot join along axis={self.axis} the shapes {shown}")
-        axis = self.axis % rank
+        axis = self.api_axis(self.axis, rank) % rank
         out = []
         for i, dims in enumerate(zip(*shapes)):
             if i == axis:
@@ -38,7 +38,8 @@ class Concatenate(_Merge):
         return tuple(out)
 
     def merge(self, tensors):
-        return torch.cat(tensors, dim=runtime_dim(self.axis, tensors[0].dim()))
+        rank = tensors[0].dim()
+        return torch.cat(tensors, dim=runtime_dim(self.api_axis(self.axis, rank), rank))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from cnnkit import constraints, initializers, regularizers
-from cnnkit.common.layout import Shape, api_channels_first
+from cnnkit.common.layout import Shape
 from cnnkit.layers.layer import Layer
 
 
@@ -118,9 +118,6 @@ class BatchNormalization(Layer):
         if epsilon <= 0:
             raise self.error(f"epsilon must be positive; received epsilon={epsilon!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
-        # Made where the program set image_data_format "channels_first": axis=1 of an image is its
-        # channels (Keras 2's BatchNormalization(axis=1)).
-        self._channels_first_axes = api_channels_first()
         set_scale_and_shift(
             self,
             center,
@@ -139,12 +136,9 @@ class BatchNormalization(Layer):
         rank = len(input_shape)
         if rank < 2:
             raise self.error(f"expected input of rank >= 2; received {input_shape}")
-        channels_axis = rank - 1 if not (self._channels_first_axes and rank == 4) else 1
-        if self.axis % rank != channels_axis:
-            raise self.error(
-                f"only the channels axis (axis={channels_axis if channels_axis == 1 else -1}) is supported; "
-                f"received axis={self.axis}"
-            )
+        if self.api_axis(self.axis, rank) % rank != rank - 1:
+            channels = 1 if self.api_axis(1, rank) == 3 else -1  # as the program names it
+            raise self.error(f"only the channels axis (axis={channels}) is supported; received axis={self.axis}")
         if input_shape[-1] is None:
             raise self.error("the channels axis of the input must be known")
         return tuple(input_shape)

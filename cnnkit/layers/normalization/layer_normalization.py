@@ -57,7 +57,7 @@ class LayerNormalization(Layer):
 
     def _api_axes(self, rank: int) -> list[int]:
         axes = self.axis if isinstance(self.axis, (list, tuple)) else [self.axis]
-        return sorted({a % rank for a in axes})
+        return sorted({self.api_axis(a, rank) % rank for a in axes})
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         rank = len(input_shape)

@@ -29,7 +29,8 @@ class UnitNormalization(Layer):
         return tuple(input_shape)
 
     def call(self, x: torch.Tensor) -> torch.Tensor:
-        dims = [runtime_dim(a, x.dim()) for a in (self.axis if isinstance(self.axis, list) else [self.axis])]
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        dims = [runtime_dim(self.api_axis(a, x.dim()), x.dim()) for a in axes]
         norm = x.square().sum(dim=dims, keepdim=True).sqrt()
         return x / norm.clamp(min=1e-12)
 

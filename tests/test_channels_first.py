@@ -80,7 +80,7 @@ def test_gradients_inside_a_lambda_run_in_fit_predict_and_evaluate(rng):
     np.testing.assert_allclose(loss, np.mean(expected**2), rtol=1e-4)
 
 
-def test_input_from_a_constant_needs_no_value_fed(rng):
+def test_input_from_a_constant_needs_no_value_fed(rng, tmp_path):
     """neural_doodle.py's masks: Input(tensor=K.variable(...)), pooled, read by a K.function of
     another input."""
     masks = rng.random((2, 4, 4, 3)).astype("float32")
@@ -96,3 +96,5 @@ def test_input_from_a_constant_needs_no_value_fed(rng):
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     with pytest.raises(ValueError, match="tensor= must have a batch axis"):
         layers.Input(tensor=np.float32(1.0))
+    with pytest.raises(ValueError, match=r"an input fed from a constant \(Input\(tensor=...\)\) cannot be written"):
+        mask_model.save(tmp_path / "masks.keras")

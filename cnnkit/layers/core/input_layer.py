@@ -53,6 +53,14 @@ class InputLayer(Layer):
         the graphs that read it need no value fed for it."""
         self.register_buffer("constant", api_to_runtime(value.detach().float()), persistent=False)
 
+    def check_savable(self) -> None:
+        """Called before a model file is written: a file holds an input's shape, not a value fed to it."""
+        if getattr(self, "constant", None) is not None:
+            raise self.error(
+                "an input fed from a constant (Input(tensor=...)) cannot be written into a model file; "
+                "save_weights works, or make the constant an Input of its own and feed it"
+            )
+
     def get_config(self) -> dict:
         config = super().get_config()
         config["shape"] = config.pop("input_shape")

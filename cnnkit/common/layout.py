@@ -54,9 +54,30 @@ def runtime_to_api(x: torch.Tensor) -> torch.Tensor:
     return x if api_channels_first() else to_channels_last(x)
 
 
-# The permuted view a Lambda's function sees carries the run-time tensor it was made of, under this
-# attribute: K.gradients by the view differentiates by that tensor (the view is not in the graph).
+# The permuted view a user's function sees (a Lambda's, a user layer's call) carries the run-time
+# tensor it was made of, under this attribute: K.gradients by the view differentiates by that
+# tensor (the view is not in the graph).
 RUNTIME_SOURCE = "_cnnkit_runtime_source"
+
+
+def api_views(x):
+    """Run-time tensors (one, or a list) as a user's code sees them: images in the API's layout
+    (a permuted view, no copy), each carrying the tensor it was made of. Anything else as it is."""
+    if isinstance(x, (list, tuple)):
+        return [api_views(t) for t in x]
+    if not isinstance(x, torch.Tensor):
+        return x
+    view = runtime_to_api(x)
+    if view is not x:
+        setattr(view, RUNTIME_SOURCE, x)
+    return view
+
+
+def runtime_views(y):
+    """What a user's code returned (one tensor, or a list), images back to NCHW."""
+    if isinstance(y, (list, tuple)):
+        return [runtime_views(t) for t in y]
+    return api_to_runtime(y) if isinstance(y, torch.Tensor) else y
 
 
 def api_image_shape(shape: tuple) -> tuple:

@@ -14,6 +14,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+import numpy as np
+import torch
+
+from cnnkit.common.layout import API_LAYOUT
+
 
 class SymbolicValue:
     """The base class of KerasTensor: what `dispatching` looks for in a call's arguments."""
@@ -76,6 +81,19 @@ def record(function: Callable, args: tuple, kwargs: dict):
     return _recorder(function, args, kwargs)
 
 
+def _from_api_data(args) -> bool:
+    """Whether a call's arguments hold API data: NumPy arrays, or tensors marked as in the API's
+    layout. An image the call makes of them is in that layout too (channels-last), and is marked
+    so, so a layer called on it later takes it as Keras would (`Patches()(ops.image.resize(...))`),
+    where a bare torch tensor is NCHW, as PyTorch's."""
+    for value in args:
+        if isinstance(value, np.ndarray) or getattr(value, API_LAYOUT, False):
+            return True
+        if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
+            return True
+    return False
+
+
 def dispatching(function: Callable) -> Callable:
     """`function` that, called with a symbolic tensor among its arguments, records itself as a
     graph node; called on real tensors, runs as it is (one scan of the arguments)."""
@@ -84,7 +102,10 @@ def dispatching(function: Callable) -> Callable:
     def call(*args, **kwargs):
         if holds_symbolic(args, kwargs):
             return record(function, args, kwargs)
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        if isinstance(result, torch.Tensor) and result.dim() == 4 and _from_api_data(args):
+            setattr(result, API_LAYOUT, True)
+        return result
 
     call.runs_symbolically = True
     return call

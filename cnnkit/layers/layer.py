@@ -4,7 +4,8 @@ A layer's life has four steps, as in Keras: `__init__` stores and validates hype
 `build(input_shape)` creates the weights, `compute_output_shape` is pure shape arithmetic, and
 `call` computes. `forward` (what torch calls) builds on first use, then calls `call`.
 Shapes given to `build` and `compute_output_shape` are channels-last with the batch axis first
-(`(None, 28, 28, 1)`); tensors reaching `call` are NCHW.
+(`(None, 28, 28, 1)`); tensors reaching cnnkit's own `call`s are NCHW, while a user's layer's
+`call` sees images channels-last, as Keras's (users_call.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from cnnkit.common.layout import (
 from cnnkit.common.symbolic import SymbolicValue
 from cnnkit.layers import activity
 from cnnkit.layers.node import call_symbolically, is_symbolic
+from cnnkit.layers.users_call import defines_users_call, inside_users_call, run_users_call, users_code
 from cnnkit.variables import Variable
 
 
@@ -89,6 +91,13 @@ def _python_numbers_in(init):
     return with_python_numbers
 
 
+def is_tensors(value) -> bool:
+    """A tensor, or a non-empty list of them (a merge layer's input)."""
+    if isinstance(value, (list, tuple)):
+        return len(value) > 0 and all(isinstance(v, torch.Tensor) for v in value)
+    return isinstance(value, torch.Tensor)
+
+
 # 2**31 numbers (8 GiB of float32): 20 times VGG-16's largest weight, far below what a mistyped
 # or crafted layer size asks for.
 MAX_WEIGHT_ELEMENTS = 2**31
@@ -103,6 +112,7 @@ class Layer(nn.Module):
 
     output_activation: str | None = None
     supports_masking = False  # True: a padding mask on the input is passed on to the output
+    users_call = False  # True for a user's own layer: its call sees the API's layout (users_call.py)
 
     def __init_subclass__(cls, **kwargs) -> None:
         """cnnkit's own layers, models and zoo blocks register under their class names, so a saved
@@ -112,6 +122,9 @@ class Layer(nn.Module):
             registry.register("layer", cls)
             if "__init__" in cls.__dict__:
                 cls.__init__ = _python_numbers_in(cls.__init__)
+        elif cls.forward is Layer.forward and defines_users_call(cls):
+            cls.users_call = True
+            cls.forward = Layer._users_forward
 
     def __init__(
         self,
@@ -212,7 +225,8 @@ class Layer(nn.Module):
             was_training = self.training
             self.eval()
             try:
-                out = self.call(samples if isinstance(input_shape, list) else samples[0])
+                given = samples if isinstance(input_shape, list) else samples[0]
+                out = run_users_call(self, given, {}) if self.users_call else self.call(given)
             finally:
                 self.train(was_training)
             return [api_shape(t) for t in out] if isinstance(out, (list, tuple)) else [api_shape(out)]
@@ -234,7 +248,13 @@ class Layer(nn.Module):
         whatever mode the model is in (a frozen base model called with training=False keeps its
         BatchNormalization on the moving statistics while the new head trains); None follows it.
         NumPy arrays are taken channels-last, as at Keras's API, and images come back that way."""
-        if training is None and args and isinstance(args[0], torch.Tensor) and not getattr(args[0], API_LAYOUT, False):
+        if (
+            training is None
+            and args
+            and isinstance(args[0], torch.Tensor)
+            and not getattr(args[0], API_LAYOUT, False)
+            and not inside_users_call()
+        ):
             return super().__call__(*args, **kwargs)  # the path of every call inside a model: nothing to do
         if training not in (None, True, False):
             raise self.error(f"training must be True, False or None; received training={training!r}")
@@ -249,10 +269,12 @@ class Layer(nn.Module):
                     "pass the others by keyword (initial_state=, mask=, training=)"
                 )
             return call_symbolically(self, args[0], training, kwargs)
-        arrays = bool(args) and is_api_data(args[0])
+        # Inside a user's call every tensor is in the API's layout (users_call.py), as NumPy data is.
+        api_data = is_tensors if inside_users_call() else is_api_data
+        arrays = bool(args) and api_data(args[0])
         if arrays:  # MultiHeadAttention(...)(query, value) takes several
-            args = tuple(self.accept_arrays(a) if is_api_data(a) else a for a in args)
-        with nullcontext() if training is None else running_as(self, training):
+            args = tuple(self.accept_arrays(a) if api_data(a) else a for a in args)
+        with nullcontext() if training is None else running_as(self, training), users_code(False):
             result = super().__call__(*args, **kwargs)
         return to_api_layout(result) if arrays else result
 
@@ -263,11 +285,18 @@ class Layer(nn.Module):
         return [from_api_array(a, device) for a in x] if isinstance(x, (list, tuple)) else from_api_array(x, device)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._forward(x, None)
+
+    def _users_forward(self, x, **keywords):
+        """A user's layer's forward: its call gets the keywords too (initial_state=, start_index=)."""
+        return self._forward(x, keywords)
+
+    def _forward(self, x, keywords: dict | None):
         if not self.built:
             shape = [api_shape(t) for t in x] if isinstance(x, (list, tuple)) else api_shape(x)
             device = x[0].device if isinstance(x, (list, tuple)) else x.device
             self.build_for(shape, device)
-        out = self.call(x)
+        out = self.call(x) if keywords is None else run_users_call(self, x, keywords)
         if self.activity_regularizer is not None:
             activity.record(self.activity_regularizer, out)
         if self.supports_masking:  # pass a padding mask on (see layers/core/masking.py)

@@ -131,7 +131,7 @@ def _accepted_keywords(layer: Layer, keywords: dict) -> dict:
     dropped, as Keras drops it; any other unknown keyword is an error now, not when the model runs."""
     if not keywords:
         return keywords
-    parameters = inspect.signature(layer.forward).parameters
+    parameters = inspect.signature(layer.call if layer.users_call else layer.forward).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return keywords
     unknown = sorted(name for name in keywords if name not in parameters and name != "mask")

@@ -31,6 +31,7 @@ class SubclassedModel:
     """What Model does when a subclass defines `call` (Sequential and Functional override all of
     it with their graphs)."""
 
+    _runs_graph_or_model_call = True  # a subclass's call takes the run-time layout (users_call.py)
     _subclass_input_shape: Shape | None = None
     _subclass_output_shape: Shape | None = None
 

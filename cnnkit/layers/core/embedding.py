@@ -43,8 +43,8 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        if len(input_shape) < 2:
-            raise self.error(f"expected ids of shape (batch, timesteps); received shape {tuple(input_shape)}")
+        # Ids of any shape, as in Keras: (batch, timesteps) in a model, a plain range of positions
+        # (keras.io's patch embeddings add `Embedding(n, d)(ops.arange(n))`) inside a user's layer.
         return (*input_shape, self.output_dim)
 
     def build(self, input_shape: Shape) -> None:

@@ -19,26 +19,9 @@ from collections.abc import Callable
 import torch
 
 from cnnkit.common import object_registration as custom_objects
-from cnnkit.common.layout import RUNTIME_SOURCE, api_shape, api_to_runtime, runtime_to_api, to_channels_first
+from cnnkit.common.layout import api_shape, api_views, runtime_views, to_channels_first
 from cnnkit.layers.layer import Layer
-
-
-def _keras_view(x):
-    """What the function sees: images in the API's layout, for one tensor or a list of them."""
-    if isinstance(x, (list, tuple)):
-        return [_keras_view(t) for t in x]
-    if not isinstance(x, torch.Tensor):
-        return x
-    view = runtime_to_api(x)
-    if view is not x:
-        setattr(view, RUNTIME_SOURCE, x)
-    return view
-
-
-def _runtime_view(y):
-    if isinstance(y, (list, tuple)):
-        return [_runtime_view(t) for t in y]
-    return api_to_runtime(y) if isinstance(y, torch.Tensor) else y
+from cnnkit.layers.users_call import users_code
 
 
 def _one_unlisted(y):
@@ -74,15 +57,16 @@ class Lambda(Layer):
             raise self.error(
                 f"cannot work out the output shape for input {input_shape} (a dimension is unknown); pass output_shape="
             )
-        zeros = [_keras_view(to_channels_first(torch.zeros((2, *shape[1:])))) for shape in shapes]
-        with torch.no_grad():
+        zeros = [api_views(to_channels_first(torch.zeros((2, *shape[1:])))) for shape in shapes]
+        with torch.no_grad(), users_code(True):
             out = _one_unlisted(self.function(zeros if isinstance(input_shape, list) else zeros[0], **self.arguments))
         if isinstance(out, (list, tuple)):
-            return [api_shape(_runtime_view(t)) for t in out]
-        return api_shape(_runtime_view(out))
+            return [api_shape(runtime_views(t)) for t in out]
+        return api_shape(runtime_views(out))
 
     def call(self, x):
-        return _runtime_view(_one_unlisted(self.function(_keras_view(x), **self.arguments)))
+        with users_code(True):
+            return runtime_views(_one_unlisted(self.function(api_views(x), **self.arguments)))
 
     def check_savable(self) -> None:
         """Called before a model file is written: a lambda could never be found again by name."""

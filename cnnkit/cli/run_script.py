@@ -118,7 +118,7 @@ def _restore_numpy_aliases() -> None:
 
 def _cap_data_sets() -> None:
     """Make every `cnnkit.datasets.<name>.load_data` give capped splits, for this process's program."""
-    for name in ("mnist", "fashion_mnist", "cifar10", "digits", "imdb", "reuters"):
+    for name in ("mnist", "fashion_mnist", "cifar10", "cifar100", "digits", "imdb", "reuters"):
         module = getattr(datasets, name)
         if not getattr(module.load_data, "smoke_capped", False):
             module.load_data = smoke_caps.capped_load_data(module.load_data)

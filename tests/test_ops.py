@@ -146,3 +146,17 @@ def test_image_ops_on_channels_last_images():
     np.testing.assert_array_equal(resized[:, ::2, ::2], images)
     pooled = ops.convert_to_numpy(ops.max_pool(images, 2))
     np.testing.assert_array_equal(pooled, images.reshape(2, 2, 2, 3, 2, 3).max(axis=(2, 4)))
+
+
+def test_fourier_transforms_match_numpy(rng):
+    real, imaginary = rng.standard_normal((2, 3, 4, 5)).astype("float32")
+    z = real + 1j * imaginary
+    for function, reference in ((ops.fft, np.fft.fft), (ops.fft2, np.fft.fft2), (ops.math.ifft2, np.fft.ifft2)):
+        got_real, got_imaginary = function((ops.convert_to_tensor(real), ops.convert_to_tensor(imaginary)))
+        np.testing.assert_allclose(got_real.numpy() + 1j * got_imaginary.numpy(), reference(z), rtol=1e-4, atol=1e-4)
+    spectrum = ops.rfft(ops.convert_to_tensor(real), fft_length=8)
+    np.testing.assert_allclose(spectrum[0].numpy() + 1j * spectrum[1].numpy(), np.fft.rfft(real, n=8), atol=1e-4)
+    round_trip = np.fft.irfft(np.fft.rfft(real, n=8), n=8)
+    np.testing.assert_allclose(ops.irfft(spectrum, fft_length=8).numpy(), round_trip, atol=1e-5)
+    with pytest.raises(ValueError, match=r"a \(real, imaginary\) pair"):
+        ops.fft2(ops.convert_to_tensor(real))

@@ -4,7 +4,7 @@ The programs are read from a git mirror of keras-team/keras (the search tool's `
 issue 17 names: Keras 2.3.1's `examples/` and Keras 3's ports of the keras.io examples. They are
 written to a scratch folder to run and never kept in this repository. Data sets come from
 ../shared/datasets (MNIST, Fashion-MNIST) or are small generated files in the loaders' formats
-(CIFAR-10, IMDB, Reuters, text), since these machines are offline.
+(CIFAR-10, CIFAR-100, IMDB, Reuters, text), since these machines are offline.
 
     python bench/keras_programs.py [--mirror DIR] [--only NAME ...] [--timeout S] [--keras-too]
 
@@ -70,7 +70,8 @@ SHARED_FOLDER = {"lstm_seq2seq_restore": "lstm_seq2seq"}
 KERAS3_PROGRAMS = [
     "vision/mnist_convnet", "nlp/addition_rnn", "nlp/bidirectional_lstm_imdb", "vision/autoencoder",
     "vision/siamese_contrastive", "generative/pixelcnn", "vision/attention_mil_classification",
-    "vision/supervised_contrastive_learning", "vision/knowledge_distillation",
+    "vision/supervised_contrastive_learning", "vision/knowledge_distillation", "vision/cct", "vision/eanet",
+    "vision/image_classification_with_vision_transformer", "vision/mlp_image_classification",
 ]  # fmt: skip
 
 
@@ -121,6 +122,20 @@ def make_data(home: Path) -> None:
     for keras_name in ("cifar-10-batches-py.tar.gz", "cifar-10-batches-py-target_archive"):  # Keras 2's, 3's
         if not (datasets / keras_name).exists():
             (datasets / keras_name).symlink_to(cifar.name)
+    cifar100 = datasets / "cifar-100-python.tar.gz"
+    if not cifar100.exists():  # one training and one test batch, labelled with fine and coarse classes
+        with tarfile.open(cifar100, "w:gz") as archive:
+            for member, count in (("train", 50000), ("test", 10000)):
+                fine = rng.integers(0, 100, count)
+                colours = rng.integers(0, 200, (100, 3)).astype(np.uint8)
+                data = np.repeat(colours[fine], 1024, axis=1) + rng.integers(0, 8, (count, 3072), dtype=np.uint8)
+                batch = {b"data": data, b"fine_labels": fine.tolist(), b"coarse_labels": (fine // 5).tolist()}
+                path = home / member
+                path.write_bytes(pickle.dumps(batch))
+                archive.add(path, f"cifar-100-python/{member}")
+                path.unlink()
+    if not (datasets / "cifar-100-python-target_archive").exists():  # Keras 3's name for it
+        (datasets / "cifar-100-python-target_archive").symlink_to(cifar100.name)
     for name, classes in (("imdb", 2), ("reuters", 46)):
         if not (datasets / f"{name}.npz").exists():
             arrays = {}

@@ -1,6 +1,6 @@
 """The project's own Keras programs (tests/keras_programs/), each written in the style of a public
 Keras 2 or Keras 3 example and using the features it uses, run unmodified under
-`cnnkit run --max-epochs 1 --max-samples 64`, on tiny MNIST files where they read MNIST. Each
+`cnnkit run --max-epochs 1 --max-samples 64`, on tiny MNIST and CIFAR-100 files where they read them. Each
 program prints what it ran to; the test checks that line. bench/keras_programs.py runs the public
 programs themselves."""
 
@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from test_cifar100 import write_cifar100
 from test_datasets import write_dataset
 
 PROGRAMS = Path(__file__).parent / "keras_programs"
@@ -30,6 +32,7 @@ EXPECTED = {
     ("masked_conv.py",): "masked taps 0.0 sampled 0 or 1 True",
     ("what_where.py",): "reconstructions (5, 1, 32, 32) pairs (5, 2, 32, 32) val_loss True",
     ("doodle_masks.py",): "doodle loss fell True; layers block1_conv1 mask_block1_conv1",
+    ("patch_transformer.py",): "patches (1, 16, 48) tokens (None, 256, 16) depth modes [False, True]",
 }
 
 
@@ -37,6 +40,7 @@ EXPECTED = {
 def mnist_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     write_dataset(home / "datasets" / "mnist", n_train=80, n_test=40)
+    write_cifar100(home / "datasets" / "cifar-100", np.random.default_rng(0), per_split=40)
     return home
 
 

@@ -17,6 +17,7 @@ user layer); a subclassed Model's `call` runs on the run-time layout, as subclas
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,8 +58,14 @@ def defines_users_call(cls) -> bool:
     return False
 
 
-def call_parameters(layer) -> dict:
-    return dict(inspect.signature(layer.call).parameters)
+@functools.cache
+def _parameters_of(call) -> frozenset:
+    return frozenset(inspect.signature(call).parameters)
+
+
+def call_parameters(layer) -> frozenset:
+    """The names `layer.call` takes (read once per class: this runs at every call)."""
+    return _parameters_of(type(layer).call)
 
 
 def run_users_call(layer, x, keywords: dict):

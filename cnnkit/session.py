@@ -10,10 +10,10 @@ from collections import defaultdict
 import torch
 
 from cnnkit.common import keras_defaults
+from cnnkit.common.layout import image_data_format, set_image_data_format  # noqa: F401  (Keras names them here)
 
 _name_counts: defaultdict[str, int] = defaultdict(int)
 _device: torch.device | None = None
-_image_data_format = "channels_last"
 
 
 def to_snake_case(name: str) -> str:
@@ -60,23 +60,6 @@ def get_device() -> torch.device:
     from cnnkit import distributed  # under torchrun, each process has its own GPU
 
     return distributed.local_device() or torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def image_data_format() -> str:
-    """How images are laid out at the API: "channels_last" (N, H, W, C), Keras's default, unless a
-    program set "channels_first" (N, C, H, W), as Keras 2's mnist_swwae.py does. Inside, layers run
-    NCHW either way; the layout only decides how data, labels, predictions and a Lambda's tensors
-    meet the API (see common/layout.py)."""
-    return _image_data_format
-
-
-def set_image_data_format(data_format: str) -> None:
-    global _image_data_format
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(
-            f"set_image_data_format: expected 'channels_last' or 'channels_first'; received {data_format!r}"
-        )
-    _image_data_format = data_format
 
 
 def floatx() -> str:

@@ -36,11 +36,30 @@ def to_channels_first(x: torch.Tensor) -> torch.Tensor:
     return x.permute(0, 3, 1, 2) if x.dim() == 4 else x
 
 
+_image_data_format = "channels_last"
+
+
+def image_data_format() -> str:
+    """How images are laid out at the API: "channels_last" (N, H, W, C), Keras's default, unless a
+    program set "channels_first" (N, C, H, W), as Keras 2's mnist_swwae.py does. Inside, layers run
+    NCHW either way; the layout only decides how data, labels, predictions and a Lambda's tensors
+    meet the API. (Kept here, not in session.py, which names it for Keras: common imports no other
+    part of cnnkit.)"""
+    return _image_data_format
+
+
+def set_image_data_format(data_format: str) -> None:
+    global _image_data_format
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            f"set_image_data_format: expected 'channels_last' or 'channels_first'; received {data_format!r}"
+        )
+    _image_data_format = data_format
+
+
 def api_channels_first() -> bool:
     """Has the program set Keras's image_data_format to "channels_first"?"""
-    from cnnkit import session
-
-    return session.image_data_format() == "channels_first"
+    return _image_data_format == "channels_first"
 
 
 def api_to_runtime(x: torch.Tensor) -> torch.Tensor:

@@ -272,6 +272,18 @@ def test_keras_config(rng, capsys):
         keras.config.set_floatx("float64")
 
 
+def test_a_capped_epoch_reports_the_batches_it_ran(rng, capsys):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    keras.config.set_max_steps_per_epoch(2)
+    try:
+        model.fit(rng.random((50, 3)), rng.random((50, 1)), batch_size=5, epochs=2, verbose=2)
+    finally:
+        keras.config.set_max_steps_per_epoch(None)
+    finished = [line for line in capsys.readouterr().out.splitlines() if " - loss: " in line]
+    assert len(finished) == 2 and all(line.startswith("2/2 - ") for line in finished), finished
+
+
 def test_keras_2_gan_recipe_trains_what_compile_saw(keras_2_defaults, rng):
     discriminator = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
     discriminator.compile(optimizer="sgd", loss="binary_crossentropy")

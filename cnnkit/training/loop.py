@@ -227,6 +227,8 @@ def fit(
                         break
                     seen += _samples_in(bx)
                     if smoke_caps.enough_samples(seen, done):
+                        # a capped smoke run: the finished line counts the batches it ran, as Keras's does
+                        bar.target = steps = done
                         break
                 logs = _epoch_logs(model, step_logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:

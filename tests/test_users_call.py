@@ -101,6 +101,14 @@ def test_an_image_keras_ops_made_from_arrays_is_taken_channels_last_by_a_layer(r
     np.testing.assert_allclose(
         ops.convert_to_numpy(tokens(resized)), ops.convert_to_numpy(tokens(image[None])), rtol=1e-5, atol=1e-5
     )
+    # So is one joined from such images (ops.concatenate takes them as a list).
+    joined = ops.concatenate([resized, resized], axis=0)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(tokens(joined)),
+        ops.convert_to_numpy(tokens(np.stack([image, image]))),
+        rtol=1e-5,
+        atol=1e-5,
+    )
     # A bare torch tensor is NCHW, as PyTorch's modules take it.
     torch_image = torch.as_tensor(image).permute(2, 0, 1)[None]
     assert tuple(layers.Conv2D(2, 1)(torch_image).shape) == (1, 2, 6, 8)

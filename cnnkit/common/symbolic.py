@@ -87,11 +87,15 @@ def _from_api_data(args) -> bool:
     so, so a layer called on it later takes it as Keras would (`Patches()(ops.image.resize(...))`),
     where a bare torch tensor is NCHW, as PyTorch's."""
     for value in args:
-        if isinstance(value, np.ndarray) or getattr(value, API_LAYOUT, False):
+        if _is_api_data(value):
             return True
-        if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
+        if isinstance(value, (list, tuple)) and any(_is_api_data(v) for v in value):
             return True
     return False
+
+
+def _is_api_data(value) -> bool:
+    return isinstance(value, np.ndarray) or getattr(value, API_LAYOUT, False)
 
 
 def dispatching(function: Callable) -> Callable:
